@@ -1,0 +1,8 @@
+/**
+ * vmlab's face: everything a notebook imports with
+ * `import { ... } from "vmlab"`.
+ */
+export * from "./machine/isa";
+export { COSTS } from "./machine/costs";
+export type { CostName } from "./machine/costs";
+export { UserError } from "./errors";
