@@ -1,9 +1,12 @@
 /**
  * Every subcommand, in the order `vmlab --help` lists them. A command file
- * exports one `register(program)`; add it here.
+ * exports one `register(program)`; add it here, one line each.
  */
 import type { Command } from "commander";
+import { register as bench } from "./bench";
 
 export type Register = (program: Command) => void;
 
-export const COMMANDS: readonly Register[] = [];
+export const COMMANDS: readonly Register[] = [
+  bench,
+];
