@@ -6,3 +6,5 @@ export * from "./machine/isa";
 export { COSTS } from "./machine/costs";
 export type { CostName } from "./machine/costs";
 export { UserError } from "./errors";
+export * from "./machine/assembler";
+export { disassemble, disassembleImage } from "./machine/disassembler";

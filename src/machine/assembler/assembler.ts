@@ -1,0 +1,261 @@
+/**
+ * toy32's two-pass assembler (ISA.md, "Assembly syntax").
+ *
+ *   pass 1  each line: lex, define labels, parse the statement, fix its
+ *           size (li picks one word or two here, once) and advance the
+ *           location counter; then place .data after .text.
+ *   pass 2  evaluate every expression (all labels are known now), encode
+ *           through the instruction table, write the image and listing.
+ *
+ * A mistake in one statement is recorded and the assembler moves on, so
+ * one AssemblyError reports every error of the file.
+ */
+import { BY_MNEMONIC, INSTRUCTIONS, type InstructionSpec, type Operand } from "../isa";
+import { AssemblyError, LineError, didYouMean, type Diagnostic } from "./diagnostics";
+import { DIRECTIVES, unknownDirective } from "./directives";
+import { encode, value } from "./encode";
+import { Layout } from "./layout";
+import { lexLine, type Token } from "./lexer";
+import { operandSyntax, parseOperand, splitOperands, type ParsedOperand } from "./operands";
+import { PSEUDO_BY_MNEMONIC, PSEUDO_INSTRUCTIONS, chooseTemplate, expand, expansionSize } from "./pseudo";
+import type { Payload, Statement } from "./statement";
+import { SymbolTable } from "./symbols";
+
+export interface AssembleOptions {
+  /** Named in error messages and the listing; default "input.s". */
+  readonly file?: string;
+  /** Address of the first byte; default 0 (toy32 loads images at 0). */
+  readonly origin?: number;
+}
+
+/** One source line in the listing, with the bytes it produced. */
+export interface ListingLine {
+  readonly address: number;
+  /** In memory order. */
+  readonly bytes: number[];
+  /** 1-based. */
+  readonly line: number;
+  readonly source: string;
+  readonly file: string;
+  /** Instruction words (shown as words) or data (shown as bytes). */
+  readonly kind: "code" | "data" | "none";
+}
+
+export interface Program {
+  /** Bytes from origin to end: text, then data. */
+  readonly image: Uint8Array;
+  readonly origin: number;
+  /** The address of `_start` if defined, else origin. */
+  readonly entry: number;
+  /** Every label's address (`.equ` constants are not included). */
+  readonly symbols: Map<string, number>;
+  readonly listing: ListingLine[];
+  readonly textEnd: number;
+  readonly end: number;
+}
+
+const MNEMONICS: readonly string[] = [
+  ...INSTRUCTIONS.map((i) => i.mnemonic),
+  ...PSEUDO_INSTRUCTIONS.map((p) => p.mnemonic),
+];
+
+export function assemble(source: string, options: AssembleOptions = {}): Program {
+  return new Assembly(source, options).run();
+}
+
+class Assembly {
+  private readonly file: string;
+  private readonly lines: string[];
+  private readonly layout: Layout;
+  private readonly symbols = new SymbolTable();
+  private readonly statements: Statement[] = [];
+  private readonly lineStarts: { section: "text" | "data"; offset: number }[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+
+  constructor(source: string, options: AssembleOptions) {
+    this.file = options.file ?? "input.s";
+    this.lines = source.split(/\r?\n/);
+    const origin = options.origin ?? 0;
+    if (!Number.isInteger(origin) || origin < 0 || origin > 0xffffffff) {
+      throw new AssemblyError([this.diagnostic(1, 1, `origin ${origin} is not an address 0..0xffffffff`)]);
+    }
+    this.layout = new Layout(origin);
+  }
+
+  run(): Program {
+    this.lines.forEach((text, i) => this.guard(i + 1, () => this.pass1Line(text, i + 1)));
+    this.symbols.dataBase = this.layout.dataBase;
+    this.symbols.settleEquates((line, error) => this.guard(line, () => { throw error; }));
+    const image = new Uint8Array(this.layout.end - this.layout.origin);
+    const emitted = this.statements.map((s) => this.pass2(s, image));
+    if (this.diagnostics.length > 0) {
+      const sorted = [...this.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+      throw new AssemblyError(sorted);
+    }
+    const symbols = this.symbols.labels();
+    return {
+      image,
+      origin: this.layout.origin,
+      entry: symbols.get("_start") ?? this.layout.origin,
+      symbols,
+      listing: this.listing(emitted),
+      textEnd: this.layout.textEnd,
+      end: this.layout.end,
+    };
+  }
+
+  /** Runs one step; a LineError becomes a diagnostic at that line. */
+  private guard<T>(line: number, step: () => T): T | undefined {
+    try {
+      return step();
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      this.diagnostics.push(this.diagnostic(line, error.column, error.message));
+      return undefined;
+    }
+  }
+
+  private diagnostic(line: number, column: number, message: string): Diagnostic {
+    return { file: this.file, line, column, message, sourceLine: this.lines[line - 1] ?? "" };
+  }
+
+  // ---- pass 1 -------------------------------------------------------
+
+  private pass1Line(text: string, line: number): void {
+    this.lineStarts[line - 1] = { section: this.layout.section, offset: this.layout.offset };
+    const tokens = lexLine(text);
+    let i = 0;
+    while (tokens[i]?.kind === "ident" && tokens[i + 1]?.text === ":") {
+      const label = tokens[i];
+      this.guard(line, () => this.symbols.defineLabel(label.text, label.column, line, this.layout.section, this.layout.offset));
+      i += 2;
+    }
+    this.lineStarts[line - 1] = { section: this.layout.section, offset: this.layout.offset };
+    const head = tokens[i];
+    if (!head) return;
+    if (head.kind !== "ident") throw new LineError(head.column, `expected an instruction or directive, got '${head.text}'`);
+    const args = splitOperands(tokens.slice(i + 1), head.column + head.text.length);
+    if (head.text.startsWith(".")) {
+      this.directive(head, args, line);
+    } else {
+      this.instruction(head, args, line);
+    }
+  }
+
+  private directive(head: Token, args: ReturnType<typeof splitOperands>, line: number): void {
+    const directive = DIRECTIVES.get(head.text.toLowerCase());
+    if (!directive) throw unknownDirective(head.text, head.column);
+    directive.handle({
+      layout: this.layout,
+      symbols: this.symbols,
+      line,
+      emit: (payload, size, column) => this.emit(payload, size, line, column),
+    }, args, head.column);
+  }
+
+  private instruction(head: Token, args: ReturnType<typeof splitOperands>, line: number): void {
+    const name = head.text.toLowerCase();
+    const spec = BY_MNEMONIC.get(name);
+    const pseudo = PSEUDO_BY_MNEMONIC.get(name);
+    if (!spec && !pseudo) {
+      throw new LineError(head.column, `unknown instruction '${head.text}'${didYouMean(head.text, MNEMONICS)}`);
+    }
+    if (this.layout.offset % 4 !== 0) {
+      throw new LineError(head.column, `instruction at ${this.layout.describe()} is not 4-byte aligned; put .align 4 before it`);
+    }
+    const kinds = (spec ?? pseudo)?.operands ?? [];
+    const operands = this.parseOperands(name, kinds, args, head);
+    if (spec) {
+      this.emit({ kind: "code", instructions: [{ spec, operands }] }, 4, line, head.column);
+      return;
+    }
+    if (!pseudo) return;
+    const choice = chooseTemplate(pseudo, operands, this.symbols.pass1);
+    const instructions = expand(pseudo, operands, choice, head.column);
+    this.emit({ kind: "code", instructions }, expansionSize(pseudo, choice), line, head.column);
+  }
+
+  private parseOperands(name: string, kinds: readonly Operand[], args: ReturnType<typeof splitOperands>, head: Token): ParsedOperand[] {
+    if (args.length !== kinds.length) {
+      const takes = kinds.length === 0 ? "no operands" : kinds.map(operandSyntax).join(", ");
+      const column = args[kinds.length]?.column ?? head.column;
+      throw new LineError(column, `${name} takes ${takes}; got ${args.length} operand${args.length === 1 ? "" : "s"}`);
+    }
+    return kinds.map((kind, i) => parseOperand(kind, args[i]));
+  }
+
+  private emit(payload: Payload, size: number, line: number, column: number): void {
+    const { section, offset } = this.layout;
+    this.layout.advance(size, column);
+    this.statements.push({ ...payload, line, column, section, offset, size });
+  }
+
+  // ---- pass 2 -------------------------------------------------------
+
+  private address(section: "text" | "data", offset: number): number {
+    return section === "text" ? offset : this.layout.dataBase + offset;
+  }
+
+  /** Writes one statement's bytes; returns them for the listing. */
+  private pass2(s: Statement, image: Uint8Array): number[] {
+    const at = this.address(s.section, s.offset);
+    const bytes = this.guard(s.line, () => this.bytesOf(s, at)) ?? new Array<number>(s.size).fill(0);
+    image.set(bytes, at - this.layout.origin);
+    return bytes;
+  }
+
+  private bytesOf(s: Statement, at: number): number[] {
+    switch (s.kind) {
+      case "code":
+        return s.instructions.flatMap((ins, i) => littleEndian(this.encode(ins.spec, ins.operands, at + 4 * i, s.line), 4));
+      case "values":
+        return s.exprs.flatMap((e) => littleEndian(checkedValue(value(e, this.symbols.pass2), s.width, e.column), s.width));
+      case "bytes":
+        return [...s.bytes];
+      case "zeros":
+        return new Array<number>(s.size).fill(0);
+      default: {
+        const never: never = s;
+        throw new Error(`unknown statement ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Encodes one instruction; an operand error is reported and the rest go on. */
+  private encode(spec: InstructionSpec, operands: readonly ParsedOperand[], pc: number, line: number): number {
+    return this.guard(line, () => encode(spec, operands, pc, this.symbols.pass2)) ?? 0;
+  }
+
+  private listing(emitted: number[][]): ListingLine[] {
+    const bySource = new Map<number, { bytes: number[]; kind: ListingLine["kind"]; address: number }>();
+    this.statements.forEach((s, i) => {
+      bySource.set(s.line, { bytes: emitted[i], kind: s.kind === "code" ? "code" : "data", address: this.address(s.section, s.offset) });
+    });
+    return this.lines.map((source, i) => {
+      const start = this.lineStarts[i] ?? { section: "text", offset: this.layout.textEnd };
+      const item = bySource.get(i + 1);
+      return {
+        address: item?.address ?? this.address(start.section, start.offset),
+        bytes: item?.bytes ?? [],
+        line: i + 1,
+        source,
+        file: this.file,
+        kind: item?.kind ?? "none",
+      };
+    });
+  }
+}
+
+function checkedValue(v: number, width: 1 | 4, column: number): number {
+  const [min, max] = width === 4 ? [-(2 ** 31), 2 ** 32 - 1] : [-128, 255];
+  if (v < min || v > max) {
+    throw new LineError(column, `${v} does not fit in ${width === 4 ? ".word" : ".byte"}: ${min}..${max}`);
+  }
+  return v;
+}
+
+function littleEndian(v: number, width: number): number[] {
+  const bytes: number[] = [];
+  for (let i = 0; i < width; i++) bytes.push(Math.floor(v / 2 ** (8 * i)) & 0xff);
+  return bytes;
+}

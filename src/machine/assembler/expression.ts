@@ -1,0 +1,149 @@
+/**
+ * Constant expressions over numbers, labels and `.equ` names, with C's
+ * precedence (highest first):
+ *
+ *   unary - ~      *      + -      << >>      &      |
+ *
+ * Values are exact integers (bigint) until an instruction or directive
+ * checks that the result fits its field, so `0xffffffff + 1` is caught as
+ * out of range rather than silently wrapped.
+ */
+import { LineError } from "./diagnostics";
+import type { Token } from "./lexer";
+
+export type Expr =
+  | { readonly kind: "number"; readonly value: bigint; readonly column: number }
+  | { readonly kind: "symbol"; readonly name: string; readonly column: number }
+  | { readonly kind: "unary"; readonly op: "-" | "~"; readonly operand: Expr; readonly column: number }
+  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly column: number }
+  /** %hi / %lo halves of a 32-bit value, made by pseudo-instruction expansions. */
+  | { readonly kind: "half"; readonly half: "hi" | "lo"; readonly operand: Expr; readonly column: number };
+
+type BinaryOp = "*" | "+" | "-" | "<<" | ">>" | "&" | "|";
+
+/** Binary operators by precedence level, loosest first. */
+const LEVELS: readonly (readonly BinaryOp[])[] = [["|"], ["&"], ["<<", ">>"], ["+", "-"], ["*"]];
+
+/** Parses a whole token list as one expression. */
+export function parseExpression(tokens: readonly Token[], column: number): Expr {
+  if (tokens.length === 0) throw new LineError(column, "expected an expression");
+  const parser = new Parser(tokens);
+  const expr = parser.binary(0);
+  const rest = parser.peek();
+  if (rest) throw new LineError(rest.column, `unexpected '${rest.text}' in expression`);
+  return expr;
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  peek(): Token | undefined {
+    return this.tokens[this.pos];
+  }
+
+  binary(level: number): Expr {
+    if (level === LEVELS.length) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const t = this.peek();
+      const op = LEVELS[level].find((o) => t?.kind === "punct" && t.text === o);
+      if (!t || !op) return left;
+      this.pos++;
+      const right = this.binary(level + 1);
+      left = { kind: "binary", op, left, right, column: t.column };
+    }
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    if (!t) {
+      const last = this.tokens[this.tokens.length - 1];
+      throw new LineError(last.column + last.text.length, "expression ends too early");
+    }
+    this.pos++;
+    if (t.kind === "number") return { kind: "number", value: t.value, column: t.column };
+    if (t.kind === "ident") return { kind: "symbol", name: t.text, column: t.column };
+    if (t.kind === "punct" && (t.text === "-" || t.text === "~")) {
+      return { kind: "unary", op: t.text, operand: this.unary(), column: t.column };
+    }
+    if (t.kind === "punct" && t.text === "(") {
+      const inner = this.binary(0);
+      const close = this.peek();
+      if (!close || close.text !== ")") {
+        throw new LineError(close?.column ?? t.column, "missing ')' in expression");
+      }
+      this.pos++;
+      return inner;
+    }
+    throw new LineError(t.column, `unexpected '${t.text}' in expression`);
+  }
+}
+
+/**
+ * A symbol's value, or undefined while it is not yet known (pass 1 of a
+ * forward reference). In pass 2 the resolver throws for undefined names.
+ */
+export type Resolver = (name: string, column: number) => bigint | undefined;
+
+export function evaluate(expr: Expr, resolve: Resolver): bigint | undefined {
+  switch (expr.kind) {
+    case "number":
+      return expr.value;
+    case "symbol":
+      return resolve(expr.name, expr.column);
+    case "unary": {
+      const v = evaluate(expr.operand, resolve);
+      if (v === undefined) return undefined;
+      return expr.op === "-" ? -v : ~v;
+    }
+    case "half": {
+      const v = evaluate(expr.operand, resolve);
+      if (v === undefined) return undefined;
+      const word = BigInt.asUintN(32, v);
+      return expr.half === "hi" ? word >> 16n : word & 0xffffn;
+    }
+    case "binary":
+      return binary(expr, resolve);
+    default: {
+      const never: never = expr;
+      throw new Error(`unknown expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function binary(expr: Extract<Expr, { kind: "binary" }>, resolve: Resolver): bigint | undefined {
+  const a = evaluate(expr.left, resolve);
+  const b = evaluate(expr.right, resolve);
+  if (a === undefined || b === undefined) return undefined;
+  switch (expr.op) {
+    case "*": return a * b;
+    case "+": return a + b;
+    case "-": return a - b;
+    case "&": return a & b;
+    case "|": return a | b;
+    case "<<":
+    case ">>":
+      if (b < 0n || b > 63n) throw new LineError(expr.column, `shift by ${b} is out of range 0..63`);
+      return expr.op === "<<" ? a << b : a >> b;
+    default: {
+      const never: never = expr.op;
+      throw new Error(`unknown operator ${String(never)}`);
+    }
+  }
+}
+
+/** The symbols an expression mentions (to decide what pass 1 can know). */
+export function symbolsOf(expr: Expr): string[] {
+  switch (expr.kind) {
+    case "number": return [];
+    case "symbol": return [expr.name];
+    case "unary":
+    case "half": return symbolsOf(expr.operand);
+    case "binary": return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
+    default: {
+      const never: never = expr;
+      throw new Error(`unknown expression ${JSON.stringify(never)}`);
+    }
+  }
+}

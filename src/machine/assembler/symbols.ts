@@ -1,0 +1,111 @@
+/**
+ * Labels and `.equ` names. A text label's address is known the moment it
+ * is defined; a data label's only after pass 1, when the data section is
+ * placed after the text. An `.equ` is evaluated when first needed.
+ *
+ * Two resolvers read the table: pass 1's answers `undefined` for what is
+ * not known yet (a forward reference), pass 2's insists on an answer.
+ */
+import { LineError, didYouMean } from "./diagnostics";
+import { evaluate, type Expr, type Resolver } from "./expression";
+import { registerNumber } from "./operands";
+
+export type Section = "text" | "data";
+
+type SymbolDef =
+  | { readonly kind: "label"; readonly section: Section; readonly offset: number; readonly line: number }
+  | { readonly kind: "equ"; readonly expr: Expr; readonly line: number; state: EquState; value?: bigint };
+
+type EquState = "new" | "evaluating" | "done" | "failed";
+
+export class SymbolTable {
+  private readonly defs = new Map<string, SymbolDef>();
+  /** Where the data section starts; set when pass 1 ends. */
+  dataBase: number | undefined;
+
+  /** Defines a label at an offset (text: absolute address; data: from the data base). */
+  defineLabel(name: string, column: number, line: number, section: Section, offset: number): void {
+    this.checkNew(name, column);
+    this.defs.set(name, { kind: "label", section, offset, line });
+  }
+
+  defineEqu(name: string, column: number, line: number, expr: Expr): void {
+    this.checkNew(name, column);
+    this.defs.set(name, { kind: "equ", expr, line, state: "new" });
+  }
+
+  private checkNew(name: string, column: number): void {
+    if (registerNumber(name) !== undefined) {
+      throw new LineError(column, `'${name}' is a register name and cannot name a symbol`);
+    }
+    const previous = this.defs.get(name);
+    if (previous) {
+      throw new LineError(column, `'${name}' is already defined on line ${previous.line}`);
+    }
+  }
+
+  /** Pass 1: a value, or undefined if it depends on something unknown. */
+  readonly pass1: Resolver = (name, column) => this.lookup(name, column, false);
+
+  /** Pass 2: every symbol must be defined. */
+  readonly pass2: Resolver = (name, column) => this.lookup(name, column, true);
+
+  private lookup(name: string, column: number, strict: boolean): bigint | undefined {
+    const def = this.defs.get(name);
+    if (!def) {
+      if (!strict) return undefined;
+      throw new LineError(column, `undefined symbol '${name}'${didYouMean(name, this.defs.keys())}`);
+    }
+    if (def.kind === "label") {
+      if (def.section === "text") return BigInt(def.offset);
+      return this.dataBase === undefined ? undefined : BigInt(this.dataBase + def.offset);
+    }
+    return this.equValue(name, def, column, strict);
+  }
+
+  private equValue(name: string, def: Extract<SymbolDef, { kind: "equ" }>, column: number, strict: boolean): bigint | undefined {
+    if (def.state === "done") return def.value;
+    if (def.state === "failed") {
+      throw new LineError(column, `'${name}' has no value (see the error at its .equ on line ${def.line})`);
+    }
+    if (def.state === "evaluating") throw new LineError(column, `'.equ ${name}' is defined in terms of itself`);
+    def.state = "evaluating";
+    try {
+      const v = evaluate(def.expr, strict ? this.pass2 : this.pass1);
+      if (v !== undefined) {
+        def.value = v;
+        def.state = "done";
+      }
+      return v;
+    } finally {
+      if (def.state === "evaluating") def.state = "new";
+    }
+  }
+
+  /**
+   * After pass 1: evaluates every `.equ`, so that a mistake in one is
+   * reported at its own line. Calls `report(line, error)` for each failure.
+   */
+  settleEquates(report: (line: number, error: unknown) => void): void {
+    for (const [name, def] of this.defs) {
+      if (def.kind !== "equ" || def.state === "done") continue;
+      try {
+        this.equValue(name, def, def.expr.column, true);
+      } catch (error) {
+        def.state = "failed";
+        report(def.line, error);
+      }
+    }
+  }
+
+  /** Every label's address (not `.equ` constants), for Program.symbols. */
+  labels(): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [name, def] of this.defs) {
+      if (def.kind !== "label") continue;
+      const address = def.section === "text" ? def.offset : (this.dataBase ?? 0) + def.offset;
+      result.set(name, address);
+    }
+    return result;
+  }
+}
