@@ -8,3 +8,4 @@ export type { CostName } from "./machine/costs";
 export { UserError } from "./errors";
 export * from "./machine/assembler";
 export { disassemble, disassembleImage } from "./machine/disassembler";
+export * from "./plot";

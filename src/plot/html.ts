@@ -1,0 +1,109 @@
+/**
+ * The `text/html` half of a shown figure, for frontends without the plotly
+ * renderer (JupyterLab without jupyterlab-plotly, the classic Notebook,
+ * `jupyter nbconvert --to html`, vmlab's handouts).
+ *
+ * plotly.js is several MB, so it travels once per kernel session, in its own
+ * output (the "loader") just before the first figure; every figure's script
+ * draws with `window.Plotly` if it is there and otherwise queues itself for
+ * the loader:
+ *
+ *   output 1 (loader)    <script> plotly.js; window.Plotly = ...; drain queue </script>
+ *   output 2 (figure A)  <div>summary</div><script> draw A, or queue it </script>
+ *   output 3 (figure B)  <div>summary</div><script> draw B, or queue it </script>
+ *
+ * The queue makes the order of rendering irrelevant (a notebook reopened with
+ * saved outputs may render a lower output first), and a live figure updated
+ * in place never carries the library, so updates cannot erase it.
+ * Until drawn, and wherever scripts do not run (an untrusted notebook), the
+ * figure's text summary shows instead.
+ */
+
+/** Marks vmlab's outputs in `metadata`, so tools can recognise them. */
+export const FIGURE_METADATA = { vmlab: { role: "figure" } } as const;
+export const LOADER_METADATA = { vmlab: { role: "plotly-loader" } } as const;
+
+/** How long (ms) a figure waits for plotly.js before it says why it is blank. */
+const WAIT_NOTE_MS = 4000;
+
+/** `<`, `>` and `&` escaped so the text can sit in HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * JSON that is safe inside a <script> element: no "</script>" or "<!--"
+ * can end or confuse the element, since every "<" is written as \u003c.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * JavaScript source made safe inside a <script> element. The HTML tokenizer
+ * ends a script at "</script" and treats "<!--" specially; both only occur in
+ * string literals of plotly.min.js, where "<\/" and "<\!" mean the same.
+ */
+export function scriptSafeSource(source: string): string {
+  return source.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
+}
+
+/** The loader output: runs plotly.js once per page, then draws what waited. */
+export function loaderHtml(plotlySource: string): string {
+  return `<div class="vmlab-plotly-loader" style="display:none"></div>
+<script type="text/javascript">
+(function () {
+  if (!window.Plotly) {
+    // Hide CommonJS and AMD (the classic Notebook has require.js) so that
+    // plotly.js's bundle sets window.Plotly rather than registering a module.
+    (function (module, exports, define, require) {
+${scriptSafeSource(plotlySource)}
+    }).call(window);
+  }
+  var queue = window.__vmlabPlotQueue || [];
+  window.__vmlabPlotQueue = [];
+  for (var i = 0; i < queue.length; i++) queue[i]();
+})();
+</script>`;
+}
+
+/**
+ * One figure as HTML: a box holding the text summary, and a script that
+ * replaces it with the plot. `id` must be unique on the page.
+ */
+export function figureHtml(fig: unknown, summary: string, id: string, height: number): string {
+  return `<div class="vmlab-figure" id="${id}" style="width:100%;min-height:${height}px">` +
+    `<pre style="margin:0;white-space:pre-wrap">${escapeHtml(summary)}</pre></div>
+<script type="text/javascript">
+(function () {
+  var id = ${scriptJson(id)};
+  var figure = ${scriptJson(fig)};
+  var me = document.currentScript;
+  function box() {
+    var near = me && me.previousElementSibling;
+    return near && near.id === id ? near : document.getElementById(id);
+  }
+  function draw() {
+    var el = box();
+    if (!el || !el.isConnected) { setTimeout(draw, 50); return; }
+    el.innerHTML = "";
+    window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  }
+  if (window.Plotly) { draw(); return; }
+  (window.__vmlabPlotQueue = window.__vmlabPlotQueue || []).push(draw);
+  setTimeout(function () {
+    var el = box();
+    if (window.Plotly || !el || el.querySelector(".vmlab-wait")) return;
+    var note = document.createElement("p");
+    note.className = "vmlab-wait";
+    note.style.color = "#a33";
+    note.textContent = "plotly.js is not loaded on this page: it comes with the first figure of a " +
+      "kernel session. Run loadPlotly() from vmlab in a cell, or re-run the notebook.";
+    el.appendChild(note);
+  }, ${WAIT_NOTE_MS});
+})();
+</script>`;
+}
