@@ -1,0 +1,295 @@
+/**
+ * One tslab kernel and the client end of its sockets: what JupyterLab's
+ * kernel manager does, in TypeScript.
+ *
+ *   vmlab (this process)                      tslab kernel (own process group)
+ *   ─────────────────────                     ────────────────────────────────
+ *   Dealer  shell   ── execute_request ──▶    Router  shell
+ *                   ◀── execute_reply ───
+ *   Dealer  control ── shutdown_request ─▶    Router  control
+ *   Subscriber iopub ◀── status, stream,      Publisher iopub
+ *                        display_data ...
+ *
+ * The sockets are Unix-domain (ipc://) endpoints in a fresh private
+ * directory, named in a fresh connection file with a random HMAC key
+ * (jupyter_client's "connection file", messaging spec "Creating a kernel").
+ * The kernel runs detached in its own process group, so SIGINT reaches it
+ * (tslab has no interrupt_request) and a kill reaches anything it spawned.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as zmq from "zeromq";
+import { Message, newKey, Session } from "./wire";
+import { tslabBin } from "./kernelspec";
+
+/** How a kernel process ended, and the tail of what it printed itself. */
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last bytes of the process's own stderr (e.g. V8's out-of-memory report). */
+  stderr: string;
+}
+
+/** tslab's execute_reply content. */
+export interface ExecuteReply {
+  status: "ok" | "error" | "abort";
+  execution_count: number | null;
+}
+
+/** Kernels this process has started and not yet reaped: killed if vmlab exits. */
+const LIVE = new Set<Kernel>();
+process.on("exit", () => {
+  for (const k of LIVE) k.kill();
+});
+
+/** Resend kernel_info_request this often until the kernel answers (NOTES-tslab.md). */
+const HANDSHAKE_RETRY_MS = 1000;
+/** After execute_reply, how long iopub may stay silent before `idle` is given up on. */
+const IDLE_AFTER_REPLY_MS = 3000;
+const STDERR_TAIL = 16 * 1024;
+
+export class Kernel {
+  private readonly session: Session;
+  private readonly shell = new zmq.Dealer({ linger: 0 });
+  private readonly control = new zmq.Dealer({ linger: 0 });
+  private readonly iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+  private readonly replies = new Map<string, (msg: Message) => void>();
+  private readonly listeners = new Map<string, (msg: Message) => void>();
+  private sends: Promise<void> = Promise.resolve();
+  private stderrTail = "";
+  private exitInfo: KernelExit | undefined;
+  /** Resolves when the kernel process has exited, however it ended. */
+  readonly exited: Promise<KernelExit>;
+
+  private constructor(private readonly child: ChildProcess, private readonly dir: string, key: string) {
+    this.session = new Session(key);
+    LIVE.add(this);
+    child.stdout?.on("data", () => undefined);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        this.exitInfo = { code, signal, stderr: this.stderrTail };
+        this.killGroup("SIGKILL"); // anything the kernel left behind
+        LIVE.delete(this);
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  /** Starts tslab with `cwd` as its working directory and waits until it answers. */
+  static async start(cwd: string, startTimeoutSeconds = 60): Promise<Kernel> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-k-"));
+    const key = newKey();
+    const conn = path.join(dir, "connection.json");
+    fs.writeFileSync(conn, JSON.stringify(connectionInfo(dir, key)), { mode: 0o600 });
+    const child = spawn(process.execPath, [tslabBin(), "kernel", "--config-path", conn], {
+      cwd,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const kernel = new Kernel(child, dir, key);
+    kernel.connect();
+    try {
+      await kernel.handshake(startTimeoutSeconds * 1000);
+    } catch (err) {
+      await kernel.shutdown();
+      throw err;
+    }
+    return kernel;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the process has exited (and how), so far. */
+  get exit(): KernelExit | undefined {
+    return this.exitInfo;
+  }
+
+  private connect(): void {
+    const base = `ipc://${path.join(this.dir, "k")}`;
+    this.shell.connect(`${base}:${PORTS.shell}`);
+    this.control.connect(`${base}:${PORTS.control}`);
+    this.iopub.connect(`${base}:${PORTS.iopub}`);
+    this.iopub.subscribe();
+    void this.receiveLoop(this.shell, (msg) => this.replies.get(msg.parent_header.msg_id ?? "")?.(msg));
+    void this.receiveLoop(this.control, (msg) => this.replies.get(msg.parent_header.msg_id ?? "")?.(msg));
+    void this.receiveLoop(this.iopub, (msg) => this.listeners.get(msg.parent_header.msg_id ?? "")?.(msg));
+  }
+
+  private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber, dispatch: (msg: Message) => void): Promise<void> {
+    while (!socket.closed) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch {
+        return; // closed
+      }
+      const msg = this.session.decode(frames);
+      if (msg) dispatch(msg);
+    }
+  }
+
+  /** zeromq v6 allows one pending send per socket: queue them. */
+  private send(socket: zmq.Dealer, msg: Message): void {
+    const frames = this.session.encode(msg);
+    this.sends = this.sends.then(() => socket.send(frames)).catch(() => undefined);
+  }
+
+  /**
+   * tslab sends no iopub welcome, and a Subscriber misses what is published
+   * before it has joined: ask kernel_info about once a second until both a
+   * reply and an iopub message have come back.
+   */
+  private async handshake(timeoutMs: number): Promise<void> {
+    let replied = false;
+    let heard = false;
+    const ids: string[] = [];
+    const deadline = Date.now() + timeoutMs;
+    let lastAsked = 0;
+    try {
+      while (!(replied && heard)) {
+        if (this.exitInfo) throw new Error(`the tslab kernel exited while starting (${describeExit(this.exitInfo)})`);
+        if (Date.now() > deadline) throw new Error(`the tslab kernel did not answer within ${timeoutMs / 1000} s`);
+        if (Date.now() - lastAsked >= HANDSHAKE_RETRY_MS) {
+          const msg = this.session.request("kernel_info_request", {});
+          ids.push(msg.header.msg_id);
+          this.replies.set(msg.header.msg_id, () => (replied = true));
+          this.listeners.set(msg.header.msg_id, () => (heard = true));
+          this.send(this.shell, msg);
+          lastAsked = Date.now();
+        }
+        await Promise.race([delay(20), this.exited]);
+      }
+    } finally {
+      for (const id of ids) {
+        this.replies.delete(id);
+        this.listeners.delete(id);
+      }
+    }
+  }
+
+  /**
+   * Runs `code`; `onIopub` sees the iopub messages it causes. Resolves when
+   * both the execute_reply and the iopub `status: idle` have arrived
+   * (messaging spec: "the kernel is idle" ends a request's output), or the
+   * kernel exited first (then with undefined).
+   */
+  execute(code: string, onIopub: (msg: Message) => void): Promise<ExecuteReply | undefined> {
+    const msg = this.session.request("execute_request", {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    });
+    const id = msg.header.msg_id;
+    const done = new Promise<ExecuteReply | undefined>((resolve) => {
+      let reply: ExecuteReply | undefined;
+      let idle = false;
+      let silence: NodeJS.Timeout | undefined;
+      const finish = (): void => {
+        clearTimeout(silence);
+        this.replies.delete(id);
+        this.listeners.delete(id);
+        resolve(reply);
+      };
+      const waitForIdle = (): void => {
+        clearTimeout(silence);
+        silence = setTimeout(finish, IDLE_AFTER_REPLY_MS);
+      };
+      this.replies.set(id, (r) => {
+        reply = { status: r.content.status as ExecuteReply["status"], execution_count: (r.content.execution_count as number | undefined) ?? null };
+        if (idle) finish();
+        else waitForIdle();
+      });
+      this.listeners.set(id, (m) => {
+        if (m.header.msg_type === "status" && m.content.execution_state === "idle") {
+          idle = true;
+          if (reply) finish();
+        } else {
+          onIopub(m);
+          if (reply) waitForIdle();
+        }
+      });
+      void this.exited.then(() => {
+        reply = undefined;
+        finish();
+      });
+    });
+    this.send(this.shell, msg);
+    return done;
+  }
+
+  /** SIGINT to the kernel's process group: tslab interrupts the running cell. */
+  interrupt(): void {
+    this.killGroup("SIGINT");
+  }
+
+  /** SIGKILL to the kernel's process group. */
+  kill(): void {
+    this.killGroup("SIGKILL");
+  }
+
+  private killGroup(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+
+  /**
+   * shutdown_request on the control channel; if the process has not exited
+   * within `graceMs`, its group is killed. Always closes the sockets and
+   * removes the connection directory; waits until the process is gone.
+   */
+  async shutdown(graceMs = 1000): Promise<KernelExit> {
+    if (!this.exitInfo) {
+      this.send(this.control, this.session.request("shutdown_request", { restart: false }));
+      const timer = setTimeout(() => this.kill(), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.kill();
+    for (const s of [this.shell, this.control, this.iopub]) s.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return this.exited;
+  }
+}
+
+/** The ports are names of ipc endpoints here, not TCP ports. */
+const PORTS = { shell: 1, iopub: 2, stdin: 3, control: 4, hb: 5 };
+
+function connectionInfo(dir: string, key: string): Record<string, unknown> {
+  return {
+    transport: "ipc",
+    ip: path.join(dir, "k"),
+    shell_port: PORTS.shell,
+    iopub_port: PORTS.iopub,
+    stdin_port: PORTS.stdin,
+    control_port: PORTS.control,
+    hb_port: PORTS.hb,
+    key,
+    signature_scheme: "hmac-sha256",
+    kernel_name: "tslab",
+  };
+}
+
+/** "exit code 3", "signal SIGKILL", or "out of memory" when V8 said so. */
+export function describeExit(exit: KernelExit): string {
+  if (/heap out of memory|Allocation failed/i.test(exit.stderr)) return "out of memory";
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `exit code ${exit.code}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,78 @@
+/**
+ * The tslab kernelspec, written without Python
+ * (https://jupyter-client.readthedocs.io/en/latest/kernels.html#kernel-specs).
+ *
+ *   DIR/share/jupyter/kernels/tslab/     (--prefix DIR)
+ *   ~/.local/share/jupyter/kernels/tslab/ (--user, the default; Linux)
+ *     kernel.json      {"argv": [node, TSLAB_BIN, "kernel", "--config-path",
+ *                       "{connection_file}"], "display_name": "TypeScript",
+ *                       "language": "typescript"}
+ *     logo-svg.svg     the logo JupyterLab's launcher shows
+ *     logo-32x32.png, logo-64x64.png   the classic Notebook's logos
+ *
+ * argv names this install's node and tslab by absolute path, so Jupyter
+ * starts the same kernel `vmlab run` does, whatever PATH says.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { logoPng, LOGO_SVG } from "./logo";
+
+export const KERNEL_NAME = "tslab";
+
+/** The tslab command of this install (node_modules/tslab/bin/tslab). */
+export function tslabBin(): string {
+  const pkg = require.resolve("tslab/package.json");
+  return path.join(path.dirname(pkg), "bin", "tslab");
+}
+
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: "signal";
+  metadata: Record<string, unknown>;
+}
+
+export function kernelSpec(): KernelSpec {
+  return {
+    argv: [process.execPath, tslabBin(), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript",
+    language: "typescript",
+    interrupt_mode: "signal",
+    metadata: { vmlab: { tslab: tslabVersion() } },
+  };
+}
+
+function tslabVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(require.resolve("tslab/package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Where Jupyter looks for kernelspecs (jupyter_core.paths): the user's data
+ * directory ($JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else
+ * ~/.local/share/jupyter on Linux), or PREFIX/share/jupyter.
+ */
+export function kernelsDir(where: { prefix?: string }): string {
+  if (where.prefix) return path.join(path.resolve(where.prefix), "share", "jupyter", "kernels");
+  return path.join(jupyterDataDir(), "kernels");
+}
+
+function jupyterDataDir(): string {
+  if (process.env.JUPYTER_DATA_DIR) return path.resolve(process.env.JUPYTER_DATA_DIR);
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
+  const xdg = process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
+  return path.join(xdg, "jupyter");
+}
+
+/** Writes the kernelspec; returns its directory. */
+export function installKernelSpec(where: { prefix?: string } = {}): string {
+  const dir = path.join(kernelsDir(where), KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 1) + "\n");
+  fs.writeFileSync(path.join(dir, "logo-svg.svg"), LOGO_SVG);
+  fs.writeFileSync(path.join(dir, "logo-32x32.png"), logoPng(32));
+  fs.writeFileSync(path.join(dir, "logo-64x64.png"), logoPng(64));
+  return dir;
+}
