@@ -100,6 +100,9 @@ export function evaluate(expr: Expr, resolve: Resolver): bigint | undefined {
     case "half": {
       const v = evaluate(expr.operand, resolve);
       if (v === undefined) return undefined;
+      if (v < -(2n ** 31n) || v > 2n ** 32n - 1n) {
+        throw new LineError(expr.column, `${v} does not fit in 32 bits: -2147483648..4294967295`);
+      }
       const word = BigInt.asUintN(32, v);
       return expr.half === "hi" ? word >> 16n : word & 0xffffn;
     }
@@ -129,21 +132,6 @@ function binary(expr: Extract<Expr, { kind: "binary" }>, resolve: Resolver): big
     default: {
       const never: never = expr.op;
       throw new Error(`unknown operator ${String(never)}`);
-    }
-  }
-}
-
-/** The symbols an expression mentions (to decide what pass 1 can know). */
-export function symbolsOf(expr: Expr): string[] {
-  switch (expr.kind) {
-    case "number": return [];
-    case "symbol": return [expr.name];
-    case "unary":
-    case "half": return symbolsOf(expr.operand);
-    case "binary": return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
-    default: {
-      const never: never = expr;
-      throw new Error(`unknown expression ${JSON.stringify(never)}`);
     }
   }
 }
