@@ -8,4 +8,5 @@ export type { CostName } from "./machine/costs";
 export { UserError } from "./errors";
 export * from "./machine/assembler";
 export { disassemble, disassembleImage } from "./machine/disassembler";
+export { isaReferenceMarkdown } from "./machine/isa-doc";
 export * from "./plot";
