@@ -10,3 +10,6 @@ export * from "./machine/assembler";
 export { disassemble, disassembleImage } from "./machine/disassembler";
 export { isaReferenceMarkdown } from "./machine/isa-doc";
 export * from "./plot";
+// Exercises: the test helper of grade cells, seeded problem generators.
+export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";
+export * from "./courseware/problems";

@@ -4,9 +4,11 @@
  */
 import type { Command } from "commander";
 import { register as bench } from "./bench";
+import { register as problem } from "./problem";
 
 export type Register = (program: Command) => void;
 
 export const COMMANDS: readonly Register[] = [
   bench,
+  problem,
 ];

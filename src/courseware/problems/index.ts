@@ -1,0 +1,50 @@
+/**
+ * The seeded exercise generators, by kind (`vmlab problem KIND --seed N`).
+ * A chapter imports them from "vmlab" to give every student their own
+ * numbers: `pagingProblem(studentSeed).question`.
+ */
+import { UserError } from "../../errors";
+import { pagingProblem } from "./paging";
+import type { Problem } from "./problem";
+import { tlbProblem, type TlbPolicy } from "./tlb";
+import { trapProblem } from "./trap";
+
+export interface ProblemOptions {
+  count?: number;
+  entries?: number;
+  policy?: TlbPolicy;
+}
+
+interface Generator {
+  description: string;
+  make(seed: number, options: ProblemOptions): Problem;
+}
+
+/** Every kind of problem, in the order `vmlab problem --list` prints them. */
+export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
+  paging: {
+    description: "two-level address translation on toy32 (10/10/12): physical address or fault",
+    make: (seed, o) => pagingProblem(seed, { count: o.count }),
+  },
+  trap: {
+    description: "a system call under a trap-and-emulate VMM: order the events, count the VMM entries",
+    make: (seed) => trapProblem(seed),
+  },
+  tlb: {
+    description: "TLB hits and misses for a reference string (LRU, FIFO or OPT)",
+    make: (seed, o) => tlbProblem(seed, { count: o.count, entries: o.entries, policy: o.policy }),
+  },
+};
+
+/** The problem of `kind` for `seed`: the same on every machine. */
+export function generateProblem(kind: string, seed: number, options: ProblemOptions = {}): Problem {
+  const generator = PROBLEM_KINDS[kind];
+  if (!generator) throw new UserError(`no problem kind "${kind}"`, `kinds: ${Object.keys(PROBLEM_KINDS).join(", ")}`);
+  return generator.make(seed, options);
+}
+
+export type { Problem } from "./problem";
+export { pagingProblem, walkTwoLevel, type PagingData, type Translation } from "./paging";
+export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./trap";
+export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";
+export { Prng } from "./prng";
