@@ -69,7 +69,12 @@ type CellRun =
 
 export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Promise<ExecutionResult> {
   const notebook = structuredClone(nb);
-  checkKernelspec(notebook);
+  try {
+    checkKernelspec(notebook);
+  } catch (err) {
+    void options.kernel?.then((k) => k.shutdown()).catch(() => undefined);
+    throw err;
+  }
   const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code" && !hasTag(c, "skip-execution"));
   for (const cell of cells) {
     cell.outputs = [];

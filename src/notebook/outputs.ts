@@ -101,10 +101,12 @@ export class CellOutputs {
 
   private stream(name: "stdout" | "stderr", text: string): void {
     if (name === "stderr" && this.stderr.length < STDERR_FOR_ERRORS) this.stderr += text.slice(0, STDERR_FOR_ERRORS - this.stderr.length);
-    const room = this.maxStreamBytes - this.kept[name];
+    const room = Math.max(0, this.maxStreamBytes - this.kept[name]);
     const size = Buffer.byteLength(text);
     if (size > room) {
-      text = Buffer.from(text).subarray(0, Math.max(0, room)).toString("utf8").replace(/\uFFFD$/, "");
+      // A character is at least one byte: cut to `room` characters first, so
+      // a 50 MB write is never copied whole.
+      text = Buffer.from(text.slice(0, room)).subarray(0, room).toString("utf8").replace(/\uFFFD$/, "");
       this.dropped[name] += size - Buffer.byteLength(text);
     }
     this.kept[name] += Buffer.byteLength(text);

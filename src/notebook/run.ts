@@ -1,0 +1,151 @@
+/**
+ * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
+ * notebook gets its own kernel in its own folder; `jobs` of them run at a
+ * time. A worker starts the kernel for its next notebook while the current
+ * one executes, so a kernel's start-up (tslab loads TypeScript: about a
+ * second) overlaps with the work of the one before.
+ *
+ *   worker 1:  [start A][run A ........][run C ....]
+ *                       [start C]   (waits, ready)
+ *   worker 2:  [start B][run B ....][run D .......]
+ *                       [start D]
+ *
+ * A notebook that cannot be read or run (bad JSON, another kernel, a kernel
+ * that will not start) is a failed notebook with a one-line problem; the
+ * others run on.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { UserError } from "../errors";
+import { checkKernelspec, executeNotebook } from "./execute";
+import type { Failure } from "./failure";
+import { Kernel } from "./kernel";
+import type { Notebook } from "./nbformat";
+import { readNotebook, writeNotebook } from "./read";
+import { RunProgress, terminalProgress } from "./progress";
+
+export interface RunOptions {
+  /** Notebooks run at once; default the number of cores. */
+  jobs?: number;
+  /** Write the executed copies here (same file names). */
+  outDir?: string;
+  /** Write the executed copies over the sources. */
+  inplace?: boolean;
+  /** Per cell; default 120. */
+  timeoutSeconds?: number;
+  allowErrors?: boolean;
+  /** Stream text kept per cell and stream; default 1 MiB. */
+  maxOutputBytes?: number;
+  /** true: a line per notebook on stderr; or your own reporter. */
+  progress?: boolean | RunProgress;
+}
+
+export interface NotebookRun {
+  path: string;
+  /** Where the executed copy was written, if it was. */
+  written?: string;
+  ok: boolean;
+  failures: Failure[];
+  /** Why the notebook could not be run at all (then `failures` is empty). */
+  problem?: string;
+  /** The executed copy. */
+  notebook?: Notebook;
+  seconds: number;
+}
+
+interface Job {
+  path: string;
+  out?: string;
+  notebook?: Notebook;
+  problem?: string;
+  kernel?: Promise<Kernel>;
+}
+
+/** Runs `paths`, `jobs` at a time; results in the order of `paths`. */
+export async function runNotebooks(paths: string[], options: RunOptions = {}): Promise<NotebookRun[]> {
+  const jobs = makeJobs(paths, options);
+  const progress = options.progress === true ? terminalProgress(paths) : options.progress || undefined;
+  const results = new Array<NotebookRun>(jobs.length);
+  let next = 0;
+  const take = (): Job | undefined => (next < jobs.length ? prepare(jobs[next++]) : undefined);
+  const worker = async (): Promise<void> => {
+    let job = take();
+    while (job) {
+      const following = take();
+      if (following && !following.problem) following.kernel = startKernel(following.path);
+      results[jobs.indexOf(job)] = await runOne(job, options, progress);
+      job = following;
+    }
+  };
+  const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  progress?.done(results);
+  return results;
+}
+
+/** Output paths decided, and refused when they would clobber something. */
+function makeJobs(paths: string[], options: RunOptions): Job[] {
+  if (options.outDir && options.inplace) throw new UserError("give either --out DIR or --inplace, not both");
+  const outs = new Map<string, string>();
+  return paths.map((p) => {
+    const out = options.inplace ? p : options.outDir ? path.join(options.outDir, path.basename(p)) : undefined;
+    if (out && !options.inplace && path.resolve(out) === path.resolve(p)) {
+      throw new UserError(`${p}: --out ${options.outDir} would overwrite the notebook itself; use --inplace for that`);
+    }
+    if (out && outs.has(path.resolve(out))) throw new UserError(`${p} and ${outs.get(path.resolve(out))} would both be written to ${out}`);
+    if (out) outs.set(path.resolve(out), p);
+    return { path: p, out };
+  });
+}
+
+/** Reads the notebook (problems recorded, not thrown). */
+function prepare(job: Job): Job {
+  try {
+    job.notebook = readNotebook(job.path);
+    checkKernelspec(job.notebook, job.path);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    job.problem = err.message;
+  }
+  return job;
+}
+
+function startKernel(file: string): Promise<Kernel> {
+  const kernel = Kernel.start(path.dirname(path.resolve(file)));
+  kernel.catch(() => undefined); // reported when the job runs
+  return kernel;
+}
+
+async function runOne(job: Job, options: RunOptions, progress: RunProgress | undefined): Promise<NotebookRun> {
+  const started = process.hrtime.bigint();
+  const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+  const nb = job.notebook;
+  if (!nb || job.problem) {
+    const run: NotebookRun = { path: job.path, ok: false, failures: [], problem: job.problem, seconds: 0 };
+    progress?.finished(run);
+    return run;
+  }
+  progress?.started(job.path);
+  let run: NotebookRun;
+  try {
+    const result = await executeNotebook(nb, {
+      cwd: path.dirname(path.resolve(job.path)),
+      timeoutSeconds: options.timeoutSeconds,
+      allowErrors: options.allowErrors,
+      maxOutputBytes: options.maxOutputBytes,
+      kernel: job.kernel ?? startKernel(job.path),
+      onCell: (i, total) => progress?.cell(job.path, i, total),
+    });
+    run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
+    if (job.out) {
+      fs.mkdirSync(path.dirname(job.out), { recursive: true });
+      writeNotebook(job.out, result.notebook);
+      run.written = job.out;
+    }
+  } catch (err) {
+    run = { path: job.path, ok: false, failures: [], problem: `${job.path}: ${(err as Error).message}`, seconds: seconds() };
+  }
+  progress?.finished(run);
+  return run;
+}
