@@ -1,0 +1,50 @@
+/**
+ * A highlight.js grammar for toy32 assembly, built from the machine's one
+ * instruction table (src/machine/isa.ts) so a new instruction or CSR is
+ * highlighted the day it is added. Syntax per ISA.md, "Assembly syntax":
+ *
+ *   loop:   addi t0, t0, -1     # comments start with # or ;
+ *           csrw EPC, t0        ; CSRs by name
+ *           bne  t0, zero, loop
+ *   msg:    .asciz "hi\n"       # directives start with a dot
+ *
+ * Scopes: `keyword` mnemonics (and pseudo-instructions), `variable`
+ * registers, `built_in` CSRs, `meta` directives, `title` label
+ * definitions, `number`, `string`, `comment`.
+ */
+import type { HLJSApi, Language } from "highlight.js";
+import { CSR_NAMES, INSTRUCTIONS, REGISTER_NAMES } from "../../machine/isa";
+
+/** Pseudo-instructions the assembler expands (ISA.md, "Instructions"). */
+export const TOY32_PSEUDO = [
+  "li", "la", "mv", "not", "neg", "j", "call", "ret", "nop", "push", "pop", "beqz", "bnez", "bgt", "ble",
+];
+
+/** Assembler directives (ISA.md, "Assembly syntax"). */
+export const TOY32_DIRECTIVES = [
+  ".org", ".text", ".data", ".word", ".byte", ".ascii", ".asciz", ".space", ".align", ".equ",
+];
+
+const NUMBERED_REGISTERS = Array.from({ length: 16 }, (_, i) => `r${i}`);
+
+export function toy32Language(hljs: HLJSApi): Language {
+  return {
+    name: "toy32",
+    aliases: ["toy32asm", "asm", "s"],
+    case_insensitive: false,
+    keywords: {
+      $pattern: /\.?[A-Za-z_$][\w.$]*/,
+      keyword: [...INSTRUCTIONS.map((i) => i.mnemonic), ...TOY32_PSEUDO],
+      variable: [...REGISTER_NAMES, ...NUMBERED_REGISTERS],
+      built_in: [...CSR_NAMES],
+      meta: TOY32_DIRECTIVES,
+    },
+    contains: [
+      hljs.COMMENT(/[#;]/, /$/),
+      { scope: "title", match: /^\s*[A-Za-z_.$][\w.$]*(?=:)/ },
+      { scope: "string", begin: /"/, end: /"/, contains: [hljs.BACKSLASH_ESCAPE], illegal: /\n/ },
+      { scope: "number", match: /'(?:\\.|[^'\\])'/ },
+      { scope: "number", match: /\b(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*)\b/ },
+    ],
+  };
+}
