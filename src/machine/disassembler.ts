@@ -50,10 +50,19 @@ function operandText(spec: InstructionSpec, kind: Operand, w: number, pc: number
   }
 }
 
-/** The first name given to each address. */
+/**
+ * The first name given to each address. A trace disassembles every step
+ * with the same symbols, so the reverse map is kept per map (and rebuilt
+ * if the map has grown or shrunk).
+ */
+const reverseMaps = new WeakMap<ReadonlyMap<string, number>, { size: number; names: Map<number, string> }>();
+
 function namesByAddress(symbols: ReadonlyMap<string, number>): Map<number, string> {
+  const cached = reverseMaps.get(symbols);
+  if (cached && cached.size === symbols.size) return cached.names;
   const names = new Map<number, string>();
   for (const [name, address] of symbols) if (!names.has(address >>> 0)) names.set(address >>> 0, name);
+  reverseMaps.set(symbols, { size: symbols.size, names });
   return names;
 }
 

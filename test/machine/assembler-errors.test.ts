@@ -101,3 +101,20 @@ describe("what each error says", () => {
     expect(() => assemble("nop", { origin: -4 })).toThrow(/origin -4 is not an address/);
   });
 });
+
+describe("hostile input", () => {
+  it("refuses absurdly nested expressions with an error, not a crash", () => {
+    expect(errorOf(`.word ${"(".repeat(5000)}1${")".repeat(5000)}`)).toMatch(/expression nested more than 100 deep/);
+    expect(errorOf(`.word ${"-".repeat(5000)}1`)).toMatch(/expression nested more than 100 deep/);
+  });
+
+  it("still counts a bad line's bytes, so the addresses after it stay right", () => {
+    const message = errorOf("  add a0, a1\n  li a0, zz\n  .org 8\n  .org 0xc\n");
+    expect(message).toContain("t.s:3:8: error: .org 0x00000008 would move backwards from 0x0000000c");
+    expect(message).not.toContain("t.s:4:");
+  });
+
+  it("quotes an operand as it was written", () => {
+    expect(errorOf("  lw a0, (4 + 1)")).toContain("expected a memory operand imm(rs1), got '(4 + 1)'");
+  });
+});

@@ -160,11 +160,18 @@ class Assembly {
     if (!spec && !pseudo) {
       throw new LineError(head.column, `unknown instruction '${head.text}'${didYouMean(head.text, MNEMONICS)}`);
     }
-    if (this.layout.offset % 4 !== 0) {
-      throw new LineError(head.column, `instruction at ${this.layout.describe()} is not 4-byte aligned; put .align 4 before it`);
-    }
     const kinds = (spec ?? pseudo)?.operands ?? [];
-    const operands = this.parseOperands(name, kinds, args, head);
+    let operands: ParsedOperand[];
+    try {
+      if (this.layout.offset % 4 !== 0) {
+        throw new LineError(head.column, `instruction at ${this.layout.describe()} is not 4-byte aligned; put .align 4 before it`);
+      }
+      operands = this.parseOperands(name, kinds, args, head);
+    } catch (error) {
+      // Keep the addresses after a bad line right, so later errors are real.
+      this.layout.advance(pseudo ? expansionSize(pseudo, "long") : 4, head.column);
+      throw error;
+    }
     if (spec) {
       this.emit({ kind: "code", instructions: [{ spec, operands }] }, 4, line, head.column);
       return;

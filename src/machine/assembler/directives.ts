@@ -7,7 +7,7 @@
 import { LineError, didYouMean } from "./diagnostics";
 import { evaluate, parseExpression } from "./expression";
 import type { Layout } from "./layout";
-import type { OperandText } from "./operands";
+import { describe, type OperandText } from "./operands";
 import type { Payload } from "./statement";
 import type { SymbolTable } from "./symbols";
 
@@ -91,7 +91,7 @@ function ascii(terminate: boolean): Handler {
     for (const a of args) {
       const t = a.tokens[0];
       if (a.tokens.length !== 1 || t.kind !== "string") {
-        throw new LineError(a.column, `expected a "string", got '${a.tokens.map((x) => x.text).join(" ")}'`);
+        throw new LineError(a.column, `expected a "string", got '${describe(a)}'`);
       }
       bytes.push(...t.bytes);
     }
@@ -119,7 +119,7 @@ function equ(ctx: DirectiveContext, args: readonly OperandText[], column: number
   expectCount(args, 2, ".equ NAME, EXPR", column);
   const name = args[0].tokens[0];
   if (args[0].tokens.length !== 1 || name.kind !== "ident") {
-    throw new LineError(args[0].column, `.equ needs a NAME first, got '${args[0].tokens.map((t) => t.text).join(" ")}'`);
+    throw new LineError(args[0].column, `.equ needs a NAME first, got '${describe(args[0])}'`);
   }
   const expr = parseExpression(args[1].tokens, args[1].column);
   ctx.symbols.defineEqu(name.text, name.column, ctx.line, expr);

@@ -34,8 +34,12 @@ export function parseExpression(tokens: readonly Token[], column: number): Expr 
   return expr;
 }
 
+/** Deeper nesting than this is refused rather than overflowing the stack. */
+const MAX_DEPTH = 100;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   peek(): Token | undefined {
@@ -61,6 +65,15 @@ class Parser {
       const last = this.tokens[this.tokens.length - 1];
       throw new LineError(last.column + last.text.length, "expression ends too early");
     }
+    if (++this.depth > MAX_DEPTH) throw new LineError(t.column, `expression nested more than ${MAX_DEPTH} deep`);
+    try {
+      return this.primary(t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private primary(t: Token): Expr {
     this.pos++;
     if (t.kind === "number") return { kind: "number", value: t.value, column: t.column };
     if (t.kind === "ident") return { kind: "symbol", name: t.text, column: t.column };

@@ -127,6 +127,14 @@ export function parseOperand(kind: Operand, text: OperandText): ParsedOperand {
   }
 }
 
-function describe(text: OperandText): string {
-  return text.tokens.map((t) => t.text).join(" ");
+/** The operand as written (spaces where the source had them). */
+export function describe(text: OperandText): string {
+  let result = "";
+  let end = text.tokens[0]?.column ?? 0;
+  for (const t of text.tokens) {
+    if (t.column > end) result += " ";
+    result += t.text;
+    end = t.column + t.text.length;
+  }
+  return result;
 }
