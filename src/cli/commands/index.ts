@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import { register as bench } from "./bench";
 import { register as exportHandouts } from "./export";
 import { register as problem } from "./problem";
+import { register as run } from "./run";
+import { register as kernel } from "./kernel";
 
 export type Register = (program: Command) => void;
 
@@ -13,4 +15,6 @@ export const COMMANDS: readonly Register[] = [
   bench,
   exportHandouts,
   problem,
+  run,
+  kernel,
 ];
