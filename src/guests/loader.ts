@@ -1,0 +1,235 @@
+/**
+ * The loader: assembles the kernel (src/guests/kernel.s) at physical 0 and
+ * the user programs (src/guests/programs/*.s, each with ulib.s appended) at
+ * USER_BASE, and lays them out in one bootable image with the boot table
+ * the kernel reads, the way a boot loader hands a kernel its modules
+ * (Multiboot's module list):
+ *
+ *   0x00000000 +---------------------+ kernel.s (must end below 0x10000)
+ *   0x00010000 +---------------------+ boot table (BOOT_TABLE)
+ *              | "BOOT" count timer  |   +0 magic  +4 count  +8 timer
+ *              | memTop freeStart    |   +12 memTop  +16 freeStart
+ *              | entries[count]      |   +32: {physical, length, entry, 0}
+ *   0x00011000 +---------------------+ program 1 image (assembled at 0x40000000)
+ *              +---------------------+ program 2 image, page aligned ...
+ *   freeStart  +---------------------+ the kernel's free pages, up to memTop
+ *
+ * The image depends on nothing but being loaded at physical 0: a
+ * hypervisor can boot it in a VM exactly as bootKernel does on bare toy32.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { assemble, type Program } from "../machine/assembler";
+import { PAGE_SIZE } from "../machine/isa";
+import { UserError } from "../errors";
+
+/** The guests' sources: found from src/ (vitest) and from dist/ alike. */
+export const GUESTS_DIR = path.join(__dirname, "..", "..", "src", "guests");
+const PROGRAMS_DIR = path.join(GUESTS_DIR, "programs");
+const ULIB = "ulib.s";
+
+/** The layout kernel.s expects (its .equ constants of the same names). */
+export const BOOT_LAYOUT = {
+  BOOT_TABLE: 0x0001_0000,
+  BOOT_MAGIC: 0x544f_4f42, // "BOOT", little-endian
+  FIRST_IMAGE: 0x0001_1000,
+  BT_ENTRIES: 32,
+  BTE_SIZE: 16,
+  USER_BASE: 0x4000_0000,
+  USER_STACK_TOP: 0x8000_0000,
+  NPROC: 8,
+  PROC_SIZE: 128,
+} as const;
+
+/** Cycles between timer interrupts when none is asked for. */
+export const DEFAULT_TIMER_INTERVAL = 2_000;
+/** Memory the kernel manages (and the machine bootKernel builds). */
+export const DEFAULT_KERNEL_MEMORY = 1 << 20;
+
+/** A user program: a name for messages and its assembly source. */
+export interface GuestProgram {
+  readonly name: string;
+  readonly source: string;
+}
+
+/** A program of src/guests/programs by name, or one given as source. */
+export type ProgramSpec = string | GuestProgram;
+
+export interface KernelImageOptions {
+  /** The processes to start, in pid order (pid 1 first). */
+  readonly programs: readonly ProgramSpec[];
+  /** Cycles between timer interrupts; 0 turns preemption off. */
+  readonly timerInterval?: number;
+  /** Bytes of physical memory the kernel may use (a multiple of 4 KiB). */
+  readonly memoryBytes?: number;
+}
+
+/** Where one program went and what it is. */
+export interface LoadedProgram {
+  readonly name: string;
+  readonly pid: number;
+  /** Physical address of its image in the boot image. */
+  readonly physical: number;
+  /** Bytes of its image (a multiple of 4). */
+  readonly length: number;
+  /** Its entry point, a virtual address (its `_start`). */
+  readonly entry: number;
+  readonly symbols: ReadonlyMap<string, number>;
+}
+
+export interface KernelImage {
+  /** Bytes from physical 0: kernel, boot table, program images. */
+  readonly image: Uint8Array;
+  /** The kernel's labels (proc_table, trap_vector, ...). */
+  readonly symbols: ReadonlyMap<string, number>;
+  readonly kernel: Program;
+  readonly programs: readonly LoadedProgram[];
+  readonly timerInterval: number;
+  readonly memoryBytes: number;
+  /** First physical page the kernel's allocator hands out. */
+  readonly freeStart: number;
+}
+
+/** The kernel's source text. */
+export function kernelSource(): string {
+  return fs.readFileSync(path.join(GUESTS_DIR, "kernel.s"), "utf8");
+}
+
+/** Names of the user programs in src/guests/programs. */
+export function userProgramNames(): string[] {
+  return fs
+    .readdirSync(PROGRAMS_DIR)
+    .filter((f) => f.endsWith(".s") && f !== ULIB)
+    .map((f) => f.slice(0, -2))
+    .sort();
+}
+
+/** A user program's source as written (without ulib.s). */
+export function userProgramSource(name: string): string {
+  if (!userProgramNames().includes(name)) {
+    throw new UserError(`no user program named "${name}"`, `programs: ${userProgramNames().join(", ")}`);
+  }
+  return fs.readFileSync(path.join(PROGRAMS_DIR, `${name}.s`), "utf8");
+}
+
+/** The user runtime (syscall wrappers, print) appended to every program. */
+export function userLibrarySource(): string {
+  return fs.readFileSync(path.join(PROGRAMS_DIR, ULIB), "utf8");
+}
+
+/**
+ * Assembles a user program at USER_BASE. ulib.s goes after the program's
+ * own lines, so an error in the program names its own line numbers.
+ */
+export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
+  const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
+  const source = `${spec.source}\n${userLibrarySource()}`;
+  const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
+  return { name: spec.name, program: assemble(source, { file, origin: BOOT_LAYOUT.USER_BASE }) };
+}
+
+/** Builds the bootable image: kernel, boot table, programs (diagram above). */
+export function buildKernelImage(options: KernelImageOptions): KernelImage {
+  const timerInterval = options.timerInterval ?? DEFAULT_TIMER_INTERVAL;
+  const memoryBytes = options.memoryBytes ?? DEFAULT_KERNEL_MEMORY;
+  checkOptions(options, timerInterval, memoryBytes);
+  const kernel = assemble(kernelSource(), { file: "kernel.s", origin: 0 });
+  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
+    throw new Error(`kernel.s ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
+  }
+  const assembled = options.programs.map(assembleUserProgram);
+  const programs: LoadedProgram[] = [];
+  let next = BOOT_LAYOUT.FIRST_IMAGE;
+  for (const [i, { name, program }] of assembled.entries()) {
+    const length = roundUp(program.image.length, 4);
+    programs.push({ name, pid: i + 1, physical: next, length, entry: program.entry, symbols: program.symbols });
+    next = roundUp(next + length, PAGE_SIZE);
+  }
+  const freeStart = next;
+  if (freeStart + 16 * PAGE_SIZE > memoryBytes) {
+    throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "pass a larger memoryBytes");
+  }
+  const image = new Uint8Array(freeStart);
+  image.set(kernel.image, 0);
+  writeBootTable(image, { count: programs.length, timerInterval, memoryBytes, freeStart });
+  for (const [i, p] of programs.entries()) {
+    image.set(assembled[i].program.image, p.physical);
+    writeEntry(image, i, p);
+  }
+  return { image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
+}
+
+function checkOptions(options: KernelImageOptions, timerInterval: number, memoryBytes: number): void {
+  const n = options.programs.length;
+  if (n < 1 || n > BOOT_LAYOUT.NPROC) {
+    throw new UserError(`the kernel runs 1 to ${BOOT_LAYOUT.NPROC} programs, not ${n}`);
+  }
+  if (!Number.isInteger(timerInterval) || timerInterval < 0 || timerInterval > 0xffffffff) {
+    throw new UserError(`timerInterval must be a whole number of cycles >= 0, not ${timerInterval}`);
+  }
+  if (!Number.isInteger(memoryBytes) || memoryBytes % PAGE_SIZE !== 0 || memoryBytes < 128 * 1024 || memoryBytes > 0x4000_0000) {
+    throw new UserError(`memoryBytes must be a multiple of 4096 from 128 KiB to 1 GiB, not ${memoryBytes}`);
+  }
+}
+
+interface BootHeader {
+  count: number;
+  timerInterval: number;
+  memoryBytes: number;
+  freeStart: number;
+}
+
+function writeBootTable(image: Uint8Array, h: BootHeader): void {
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const at = BOOT_LAYOUT.BOOT_TABLE;
+  view.setUint32(at + 0, BOOT_LAYOUT.BOOT_MAGIC, true);
+  view.setUint32(at + 4, h.count, true);
+  view.setUint32(at + 8, h.timerInterval, true);
+  view.setUint32(at + 12, h.memoryBytes, true);
+  view.setUint32(at + 16, h.freeStart, true);
+}
+
+function writeEntry(image: Uint8Array, i: number, p: LoadedProgram): void {
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const at = BOOT_LAYOUT.BOOT_TABLE + BOOT_LAYOUT.BT_ENTRIES + i * BOOT_LAYOUT.BTE_SIZE;
+  view.setUint32(at + 0, p.physical, true);
+  view.setUint32(at + 4, p.length, true);
+  view.setUint32(at + 8, p.entry >>> 0, true);
+}
+
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+/**
+ * The compute program's inner loop (between its "compute loop" marker
+ * comments) as a bare-metal program: `iterations` rounds of fib, then
+ * `halt` with fib(iterations) mod 2^32 in a0. It uses only add, addi, lui,
+ * ori, blt and halt, so the reference interpreter of test/bench can run it
+ * too (the `user_mips` benchmark).
+ */
+export function computeBenchmarkSource(iterations: number): string {
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 0x7fffffff) {
+    throw new UserError(`iterations must be a whole number from 1 to 2^31-1, not ${iterations}`);
+  }
+  const lines = userProgramSource("compute").split("\n");
+  const begin = lines.findIndex((l) => l.includes("# compute loop: begin"));
+  const end = lines.findIndex((l) => l.includes("# compute loop: end"));
+  if (begin < 0 || end < begin) throw new Error("compute.s lost its compute loop markers");
+  return [
+    "# fib(N) mod 2^32, the compute program's loop, on bare metal",
+    `        li   t3, ${iterations}`,
+    ...lines.slice(begin + 1, end),
+    "        mv   a0, t0",
+    "        halt",
+    "",
+  ].join("\n");
+}
+
+/** fib(n) mod 2^32, what compute prints and the benchmark halts with. */
+export function fibMod32(n: number): number {
+  let a = 0;
+  let b = 1;
+  for (let i = 0; i < n; i++) [a, b] = [b, (a + b) >>> 0];
+  return a >>> 0;
+}

@@ -1,0 +1,151 @@
+# ulib: the C runtime of toy32's user programs. The loader appends this
+# file to every program in this directory, so a program only writes `main`
+# (and returns its exit code in a0) and calls the routines below.
+#
+# System calls (src/guests/kernel.s): a0 = number, a1..a3 = arguments,
+# result in a0; every register but a0 and k0 survives a `sys`. The
+# routines below follow the usual convention: a0..a3 arguments and
+# results, t0..t4 scratch, s0..s2 kept, ra the return address.
+
+        .equ SYS_EXIT,   1
+        .equ SYS_WRITE,  2
+        .equ SYS_GETPID, 3
+        .equ SYS_YIELD,  4
+        .equ SYS_SBRK,   5
+        .equ SYS_PUTC,   6
+        .equ SYS_UPTIME, 7
+
+        .text
+# _start: the entry point: runs main, then exits with what it returned.
+_start:
+        call main
+        call exit
+
+# exit(code): ends the process; does not return.
+exit:
+        mv   a1, a0
+        li   a0, SYS_EXIT
+        sys
+
+# write(fd, buf, n) -> n, or -1.
+write:
+        mv   a3, a2
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, SYS_WRITE
+        sys
+        ret
+
+# getpid() -> pid.
+getpid:
+        li   a0, SYS_GETPID
+        sys
+        ret
+
+# yield() -> 0: lets the next process run.
+yield:
+        li   a0, SYS_YIELD
+        sys
+        ret
+
+# sbrk(n) -> the old end of the heap (the start of the n new bytes), or -1.
+sbrk:
+        mv   a1, a0
+        li   a0, SYS_SBRK
+        sys
+        ret
+
+# putc(c): one character to the console.
+putc:
+        mv   a1, a0
+        li   a0, SYS_PUTC
+        sys
+        ret
+
+# uptime() -> the machine's cycle counter.
+uptime:
+        li   a0, SYS_UPTIME
+        sys
+        ret
+
+# strlen(s) -> the length of the NUL-terminated string s.
+strlen:
+        mv   t0, a0
+strlen_loop:
+        lbu  t1, 0(t0)
+        beqz t1, strlen_done
+        addi t0, t0, 1
+        j    strlen_loop
+strlen_done:
+        sub  a0, t0, a0
+        ret
+
+# print(s): writes the NUL-terminated string s to the console (fd 1).
+print:
+        push ra
+        push a0
+        call strlen
+        mv   a2, a0
+        pop  a1
+        li   a0, 1
+        call write
+        pop  ra
+        ret
+
+# print_dec(n): writes the signed number n in decimal.
+print_dec:
+        push ra
+        addi sp, sp, -16
+        addi t2, sp, 15
+        sb   zero, 0(t2)            # the digits go right to left
+        mv   t3, a0                 # t3 = the sign
+        li   t1, 10
+print_dec_loop:
+        rem  t0, a0, t1
+        bge  t0, zero, print_dec_digit
+        neg  t0, t0                 # a negative number's remainders are <= 0
+print_dec_digit:
+        addi t0, t0, '0'
+        addi t2, t2, -1
+        sb   t0, 0(t2)
+        div  a0, a0, t1
+        bnez a0, print_dec_loop
+        bge  t3, zero, print_dec_out
+        li   t0, '-'
+        addi t2, t2, -1
+        sb   t0, 0(t2)
+print_dec_out:
+        mv   a0, t2
+        call print
+        addi sp, sp, 16
+        pop  ra
+        ret
+
+# print_hex(n): writes n as 0x and 8 hex digits.
+print_hex:
+        push ra
+        addi sp, sp, -12
+        li   t0, '0'
+        sb   t0, 0(sp)
+        li   t0, 'x'
+        sb   t0, 1(sp)
+        sb   zero, 10(sp)
+        li   t0, 28
+        addi t2, sp, 2
+print_hex_loop:
+        shr  t1, a0, t0
+        andi t1, t1, 15
+        slti t3, t1, 10
+        bnez t3, print_hex_digit
+        addi t1, t1, 'a' - '0' - 10
+print_hex_digit:
+        addi t1, t1, '0'
+        sb   t1, 0(t2)
+        addi t2, t2, 1
+        addi t0, t0, -4
+        bge  t0, zero, print_hex_loop
+        mv   a0, sp
+        call print
+        addi sp, sp, 12
+        pop  ra
+        ret
