@@ -96,7 +96,7 @@ export function figureSummary(fig: Figure): string {
   const kind = chartKind(fig);
   const title = fig.layout.title?.text;
   const lines = [title ? `${kind}: ${title}` : kind];
-  if (kind !== "timeline" || fig.layout.xaxis?.title) {
+  if (fig.layout.xaxis?.title || fig.layout.yaxis?.title) {
     lines.push(`x: ${axisTitle(fig.layout.xaxis, "x")}; y: ${axisTitle(fig.layout.yaxis, "y")}`);
   }
   for (const line of bodyLines(fig, kind)) lines.push(`  ${line}`);

@@ -123,7 +123,7 @@ describe("figureSummary", () => {
 
   it("lists a small bar chart in full and totals a timeline", () => {
     expect(figureSummary(barChart(["add", "sys"], { name: "n", values: [4, 1] }))).toBe(
-      "bar chart\nx: x; y: y\n  \tn\n  add\t4\n  sys\t1",
+      "bar chart\n  \tn\n  add\t4\n  sys\t1",
     );
     const t = timelineChart([
       { lane: "cpu", label: "A", start: 0, end: 10 },
