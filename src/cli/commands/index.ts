@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { register as bench } from "./bench";
+import { register as build } from "./build";
 import { register as exportHandouts } from "./export";
 import { register as problem } from "./problem";
 import { register as run } from "./run";
@@ -12,6 +13,7 @@ import { register as kernel } from "./kernel";
 export type Register = (program: Command) => void;
 
 export const COMMANDS: readonly Register[] = [
+  build,
   bench,
   exportHandouts,
   problem,
