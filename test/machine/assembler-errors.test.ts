@@ -97,6 +97,19 @@ describe("what each error says", () => {
     expect(message).toMatch(/t\.s:2:9: error: 'A' has no value \(see the error at its \.equ on line 1\)/);
   });
 
+  it("names the right file and line when several files are assembled together", () => {
+    let caught: unknown;
+    try {
+      assemble([{ file: "main.s", text: "x: nop\n  j y" }, { file: "lib.s", text: "\nx: nop" }]);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as AssemblyError).message.split("\n").filter((l) => l.includes("error:"))).toEqual([
+      "main.s:2:5: error: undefined symbol 'y'",
+      "lib.s:2:1: error: 'x' is already defined at main.s:1",
+    ]);
+  });
+
   it("refuses a bad origin", () => {
     expect(() => assemble("nop", { origin: -4 })).toThrow(/origin -4 is not an address/);
   });

@@ -228,3 +228,21 @@ describe("listing", () => {
     ]);
   });
 });
+
+describe("several files assembled as one program", () => {
+  const files = [
+    { file: "main.s", text: "main: call helper\n  halt" },
+    { file: "lib.s", text: "helper: li a0, 7\n  ret" },
+  ];
+
+  it("shares labels across files, in order", () => {
+    const p = assemble(files);
+    expect(p.symbols.get("helper")).toBe(8);
+    expect(words(p)).toEqual([0x38e00002, 0x53000000, 0x10100007, 0x390e0000]);
+  });
+
+  it("lists each line under its own file and line number", () => {
+    const p = assemble(files);
+    expect(p.listing.map((l) => `${l.file}:${l.line}`)).toEqual(["main.s:1", "main.s:2", "lib.s:1", "lib.s:2"]);
+  });
+});

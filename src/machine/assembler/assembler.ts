@@ -21,8 +21,14 @@ import { PSEUDO_BY_MNEMONIC, PSEUDO_INSTRUCTIONS, chooseTemplate, expand, expans
 import type { Payload, Statement } from "./statement";
 import { SymbolTable } from "./symbols";
 
+/** One file of a program assembled from several (e.g. a program and its library). */
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+}
+
 export interface AssembleOptions {
-  /** Named in error messages and the listing; default "input.s". */
+  /** Names a string source in error messages and the listing; default "input.s". */
   readonly file?: string;
   /** Address of the first byte; default 0 (toy32 loads images at 0). */
   readonly origin?: number;
@@ -33,7 +39,7 @@ export interface ListingLine {
   readonly address: number;
   /** In memory order. */
   readonly bytes: number[];
-  /** 1-based. */
+  /** 1-based, within `file`. */
   readonly line: number;
   readonly source: string;
   readonly file: string;
@@ -59,38 +65,58 @@ const MNEMONICS: readonly string[] = [
   ...PSEUDO_INSTRUCTIONS.map((p) => p.mnemonic),
 ];
 
-export function assemble(source: string, options: AssembleOptions = {}): Program {
+/**
+ * Assembles one source text, or several files as if concatenated (labels
+ * are shared; errors and the listing name each line's own file).
+ */
+export function assemble(source: string | readonly SourceFile[], options: AssembleOptions = {}): Program {
   return new Assembly(source, options).run();
 }
 
+/** A source line; the assembler numbers lines across all files from 1. */
+interface SourceLine {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+function splitLines(source: string | readonly SourceFile[], file: string): SourceLine[] {
+  const files = typeof source === "string" ? [{ file, text: source }] : source;
+  return files.flatMap((f) => f.text.split(/\r?\n/).map((text, i) => ({ file: f.file, line: i + 1, text })));
+}
+
 class Assembly {
-  private readonly file: string;
-  private readonly lines: string[];
+  /** Every line of every file; `line` numbers below index it from 1. */
+  private readonly lines: SourceLine[];
   private readonly layout: Layout;
-  private readonly symbols = new SymbolTable();
+  private readonly symbols: SymbolTable;
   private readonly statements: Statement[] = [];
   private readonly lineStarts: { section: "text" | "data"; offset: number }[] = [];
-  private readonly diagnostics: Diagnostic[] = [];
+  private readonly errors: { line: number; column: number; message: string }[] = [];
 
-  constructor(source: string, options: AssembleOptions) {
-    this.file = options.file ?? "input.s";
-    this.lines = source.split(/\r?\n/);
+  constructor(source: string | readonly SourceFile[], options: AssembleOptions) {
+    this.lines = splitLines(source, options.file ?? "input.s");
+    const several = new Set(this.lines.map((l) => l.file)).size > 1;
+    this.symbols = new SymbolTable((n) => {
+      const l = this.lines[n - 1];
+      return several ? `at ${l.file}:${l.line}` : `on line ${l.line}`;
+    });
     const origin = options.origin ?? 0;
     if (!Number.isInteger(origin) || origin < 0 || origin > 0xffffffff) {
-      throw new AssemblyError([this.diagnostic(1, 1, `origin ${origin} is not an address 0..0xffffffff`)]);
+      throw new AssemblyError([this.diagnostic({ line: 1, column: 1, message: `origin ${origin} is not an address 0..0xffffffff` })]);
     }
     this.layout = new Layout(origin);
   }
 
   run(): Program {
-    this.lines.forEach((text, i) => this.guard(i + 1, () => this.pass1Line(text, i + 1)));
+    this.lines.forEach((l, i) => this.guard(i + 1, () => this.pass1Line(l.text, i + 1)));
     this.symbols.dataBase = this.layout.dataBase;
     this.symbols.settleEquates((line, error) => this.guard(line, () => { throw error; }));
     const image = new Uint8Array(this.layout.end - this.layout.origin);
     const emitted = this.statements.map((s) => this.pass2(s, image));
-    if (this.diagnostics.length > 0) {
-      const sorted = [...this.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
-      throw new AssemblyError(sorted);
+    if (this.errors.length > 0) {
+      const sorted = [...this.errors].sort((a, b) => a.line - b.line || a.column - b.column);
+      throw new AssemblyError(sorted.map((e) => this.diagnostic(e)));
     }
     const symbols = this.symbols.labels();
     return {
@@ -110,13 +136,14 @@ class Assembly {
       return step();
     } catch (error) {
       if (!(error instanceof LineError)) throw error;
-      this.diagnostics.push(this.diagnostic(line, error.column, error.message));
+      this.errors.push({ line, column: error.column, message: error.message });
       return undefined;
     }
   }
 
-  private diagnostic(line: number, column: number, message: string): Diagnostic {
-    return { file: this.file, line, column, message, sourceLine: this.lines[line - 1] ?? "" };
+  private diagnostic(e: { line: number; column: number; message: string }): Diagnostic {
+    const l = this.lines[e.line - 1] ?? { file: "", line: e.line, text: "" };
+    return { file: l.file, line: l.line, column: e.column, message: e.message, sourceLine: l.text };
   }
 
   // ---- pass 1 -------------------------------------------------------
@@ -238,15 +265,15 @@ class Assembly {
     this.statements.forEach((s, i) => {
       bySource.set(s.line, { bytes: emitted[i], kind: s.kind === "code" ? "code" : "data", address: this.address(s.section, s.offset) });
     });
-    return this.lines.map((source, i) => {
+    return this.lines.map((l, i) => {
       const start = this.lineStarts[i] ?? { section: "text", offset: this.layout.textEnd };
       const item = bySource.get(i + 1);
       return {
         address: item?.address ?? this.address(start.section, start.offset),
         bytes: item?.bytes ?? [],
-        line: i + 1,
-        source,
-        file: this.file,
+        line: l.line,
+        source: l.text,
+        file: l.file,
         kind: item?.kind ?? "none",
       };
     });

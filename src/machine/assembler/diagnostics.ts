@@ -75,6 +75,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
       bestDistance = d;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  // Close means a third of the letters at most, and never all of them
+  // (a one-letter name is not "close" to every other one-letter name).
+  const limit = Math.min(Math.max(1, Math.floor(word.length / 3)), word.length - 1);
   return bestDistance <= limit ? `; did you mean '${best}'?` : "";
 }

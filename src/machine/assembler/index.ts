@@ -1,6 +1,6 @@
 /** toy32's assembler: source text in, a loadable image, symbols and a listing out. */
 export { assemble } from "./assembler";
-export type { AssembleOptions, ListingLine, Program } from "./assembler";
+export type { AssembleOptions, ListingLine, Program, SourceFile } from "./assembler";
 export { AssemblyError, formatDiagnostic } from "./diagnostics";
 export type { Diagnostic } from "./diagnostics";
 export { formatListing } from "./listing";

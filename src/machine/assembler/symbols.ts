@@ -20,6 +20,9 @@ type EquState = "new" | "evaluating" | "done" | "failed";
 
 export class SymbolTable {
   private readonly defs = new Map<string, SymbolDef>();
+
+  /** `where(line)` says where a line is, e.g. "on line 3" or "at ulib.s:3". */
+  constructor(private readonly where: (line: number) => string = (line) => `on line ${line}`) {}
   /** Where the data section starts; set when pass 1 ends. */
   dataBase: number | undefined;
 
@@ -40,7 +43,7 @@ export class SymbolTable {
     }
     const previous = this.defs.get(name);
     if (previous) {
-      throw new LineError(column, `'${name}' is already defined on line ${previous.line}`);
+      throw new LineError(column, `'${name}' is already defined ${this.where(previous.line)}`);
     }
   }
 
@@ -66,7 +69,7 @@ export class SymbolTable {
   private equValue(name: string, def: Extract<SymbolDef, { kind: "equ" }>, column: number, strict: boolean): bigint | undefined {
     if (def.state === "done") return def.value;
     if (def.state === "failed") {
-      throw new LineError(column, `'${name}' has no value (see the error at its .equ on line ${def.line})`);
+      throw new LineError(column, `'${name}' has no value (see the error at its .equ ${this.where(def.line)})`);
     }
     if (def.state === "evaluating") throw new LineError(column, `'.equ ${name}' is defined in terms of itself`);
     def.state = "evaluating";
