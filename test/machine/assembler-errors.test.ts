@@ -37,7 +37,8 @@ describe("what each error says", () => {
   it.each([
     ["unknown mnemonic, with a suggestion", "  mov a0, a1", "unknown instruction 'mov'; did you mean 'mv'?"],
     ["misspelt mnemonic", "  addd a0, a1, a2", "unknown instruction 'addd'; did you mean 'add'?"],
-    ["unknown mnemonic, nothing close", "  frobnicate", "unknown instruction 'frobnicate'"],
+    ["unknown mnemonic, nothing close", "  frobnicate a0", "unknown instruction 'frobnicate'"],
+    ["a label without its colon", "  loop", "unknown instruction 'loop' (a label needs a colon: 'loop:')"],
     ["wrong operand count", "  add a0, a1", "add takes rd, rs1, rs2; got 2 operands"],
     ["operands given to one that takes none", "  halt a0", "halt takes no operands; got 1 operand"],
     ["memory operand syntax in the count message", "  sw a0", "sw takes rs2, imm(rs1); got 1 operand"],

@@ -244,5 +244,13 @@ describe("several files assembled as one program", () => {
   it("lists each line under its own file and line number", () => {
     const p = assemble(files);
     expect(p.listing.map((l) => `${l.file}:${l.line}`)).toEqual(["main.s:1", "main.s:2", "lib.s:1", "lib.s:2"]);
+    expect(formatListing(p).split("\n")).toEqual([
+      "# main.s",
+      "00000000  38e00002     1  main: call helper",
+      "00000004  53000000     2    halt",
+      "# lib.s",
+      "00000008  10100007     1  helper: li a0, 7",
+      "0000000c  390e0000     2    ret",
+    ]);
   });
 });

@@ -185,7 +185,8 @@ class Assembly {
     const spec = BY_MNEMONIC.get(name);
     const pseudo = PSEUDO_BY_MNEMONIC.get(name);
     if (!spec && !pseudo) {
-      throw new LineError(head.column, `unknown instruction '${head.text}'${didYouMean(head.text, MNEMONICS)}`);
+      const hint = didYouMean(head.text, MNEMONICS) || (args.length === 0 ? ` (a label needs a colon: '${head.text}:')` : "");
+      throw new LineError(head.column, `unknown instruction '${head.text}'${hint}`);
     }
     const kinds = (spec ?? pseudo)?.operands ?? [];
     let operands: ParsedOperand[];

@@ -11,8 +11,12 @@ import type { ListingLine, Program } from "./assembler";
 const BYTES_COLUMN = 12;
 
 export function formatListing(program: Pick<Program, "listing">): string {
-  const lineWidth = String(program.listing.length).length;
-  return program.listing.flatMap((l) => rows(l, lineWidth)).join("\n");
+  const lineWidth = String(program.listing.reduce((max, l) => Math.max(max, l.line), 0)).length;
+  const several = new Set(program.listing.map((l) => l.file)).size > 1;
+  return program.listing.flatMap((l, i) => {
+    const header = several && l.file !== program.listing[i - 1]?.file ? [`# ${l.file}`] : [];
+    return [...header, ...rows(l, lineWidth)];
+  }).join("\n");
 }
 
 function rows(l: ListingLine, lineWidth: number): string[] {
