@@ -111,6 +111,11 @@ describe("what each error says", () => {
     ]);
   });
 
+  it("reports a pseudo-instruction's bad operand once, not once per expanded instruction", () => {
+    expect(errorOf("  la a0, nowhere").match(/error:/g)).toHaveLength(1);
+    expect(errorOf("  li a0, 1 << 99").match(/error:/g)).toHaveLength(1);
+  });
+
   it("refuses a bad origin", () => {
     expect(() => assemble("nop", { origin: -4 })).toThrow(/origin -4 is not an address/);
   });

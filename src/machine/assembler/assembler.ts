@@ -115,7 +115,9 @@ class Assembly {
     const image = new Uint8Array(this.layout.end - this.layout.origin);
     const emitted = this.statements.map((s) => this.pass2(s, image));
     if (this.errors.length > 0) {
-      const sorted = [...this.errors].sort((a, b) => a.line - b.line || a.column - b.column);
+      // A pseudo-instruction's expansion may repeat its operand's error: keep one.
+      const unique = new Map(this.errors.map((e) => [`${e.line}:${e.column}:${e.message}`, e]));
+      const sorted = [...unique.values()].sort((a, b) => a.line - b.line || a.column - b.column);
       throw new AssemblyError(sorted.map((e) => this.diagnostic(e)));
     }
     const symbols = this.symbols.labels();

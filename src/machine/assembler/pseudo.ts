@@ -111,7 +111,12 @@ export function chooseTemplate(pseudo: PseudoSpec, operands: readonly ParsedOper
   if (!pseudo.short) return "long";
   const imm = operands[pseudo.operands.indexOf("imm")];
   if (imm?.kind !== "expr") return "long";
-  const v = evaluate(imm.expr, pass1);
+  let v: bigint | undefined;
+  try {
+    v = evaluate(imm.expr, pass1);
+  } catch {
+    return "long"; // the expression's own error is reported in pass 2
+  }
   return v !== undefined && v >= -32768n && v <= 32767n ? "short" : "long";
 }
 
