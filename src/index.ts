@@ -9,6 +9,28 @@ export { UserError } from "./errors";
 export * from "./machine/assembler";
 export { disassemble, disassembleImage } from "./machine/disassembler";
 export { isaReferenceMarkdown } from "./machine/isa-doc";
+// The toy32 machine: CPU, memory, MMU + TLB, devices, traps, statistics, trace.
+export { Machine, DEFAULT_MAX_CYCLES } from "./machine/machine";
+export type { MachineOptions, RunOptions, RunResult, CpuState } from "./machine/machine";
+export { Cpu } from "./machine/cpu";
+export type { StopReason } from "./machine/cpu";
+export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./machine/memory";
+export type { Device } from "./machine/memory";
+export { Mmu, ACCESS, permits } from "./machine/mmu";
+export type { MmuKind, Access, AccessName } from "./machine/mmu";
+export { Tlb, ASID_MASK } from "./machine/tlb";
+export type { TlbEntry } from "./machine/tlb";
+export { takeTrap, returnFromTrap, tripleFaultReport } from "./machine/trap";
+export type { Trap, TrapInterceptor, TrapOutcome } from "./machine/trap";
+export { Statistics, diffStats } from "./machine/stats";
+export type { StatsSnapshot, ModeStats, DeviceStats } from "./machine/stats";
+export { Trace, formatTraceEntry } from "./machine/trace";
+export type { TraceEntry, RegisterChange, TraceTrap } from "./machine/trace";
+export { EventQueue } from "./machine/events";
+export type { DeviceBus } from "./machine/events";
+export { Console, CONSOLE_REG } from "./machine/devices/console";
+export { Disk, DISK_BASE, DISK_REG, DISK_COMMAND, DISK_STATUS, SECTOR_SIZE } from "./machine/devices/disk";
+export { Nic, NIC_BASE, NIC_REG, NIC_STATUS } from "./machine/devices/nic";
 export * from "./plot";
 // Exercises: the test helper of grade cells, seeded problem generators.
 export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";

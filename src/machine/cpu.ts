@@ -1,0 +1,369 @@
+/**
+ * toy32's CPU: registers and CSRs in typed arrays, one run loop with one
+ * switch over the opcodes (STYLE.md 2 and 4, clox's run()). Traps are
+ * values handed to trap.ts; the loop never throws for a guest's mistake.
+ *
+ * Speed: the loop keeps pc, the cycle count and three one-page latches in
+ * locals. The fetch latch holds the translation of the page pc is in, the
+ * load and store latches the last data pages, so a paged access within the
+ * same page costs one compare (a micro-TLB, as real CPUs keep in front of
+ * their TLB). Every latch is dropped whenever anything slower happens: a
+ * trap, a system instruction, a TLB fill, an MMIO access, an event. A hit
+ * in a latch counts as a TLB hit. Anything the loop cannot do in a few
+ * lines (events, interrupts, CSRs, devices) is a method call on the slow
+ * path, which first writes the locals back to the object.
+ */
+import { COSTS } from "./costs";
+import { CAUSE, CSR, STATUS } from "./isa";
+import { ACCESS, type Access, type Mmu } from "./mmu";
+import type { PhysicalMemory } from "./memory";
+import type { EventQueue } from "./events";
+import { KERNEL, USER, type Statistics } from "./stats";
+import { takeTrap, type Trap, type TrapInterceptor, type TrapTarget } from "./trap";
+import { executeSystem } from "./system";
+import * as O from "./opcodes";
+
+export type StopReason = "halted" | "max-cycles" | "triple-fault" | "deadlock" | "stopped";
+
+export interface CpuConfig {
+  readonly memory: PhysicalMemory;
+  readonly mmu: Mmu;
+  readonly events: EventQueue;
+  readonly stats: Statistics;
+  /** Sensitive instructions trap in user mode (Popek and Goldberg). */
+  readonly virtualizable: boolean;
+  /** A hypervisor is present: `hcall` traps HYPERCALL, not ILLEGAL_INSTRUCTION. */
+  readonly hypercalls: boolean;
+}
+
+const NO_PAGE = 1; // never equal to a page base (low 12 bits are zero there)
+const MUL_COST = COSTS.instruction + COSTS.multiply;
+const DIV_COST = COSTS.instruction + COSTS.divide;
+
+export class Cpu implements TrapTarget {
+  readonly regs = new Int32Array(16);
+  readonly csr = new Uint32Array(12);
+  /** Address of the next instruction (unsigned). */
+  pc = 0;
+  cycles = 0;
+  instructions = 0;
+  /** Pending interrupts: bit (cause - 16). */
+  pending = 0;
+  /** Cycle at which the timer next fires (Infinity when TIMER = 0). */
+  timerNext = Infinity;
+  interceptor: TrapInterceptor | undefined;
+  deliveredAt = -Infinity;
+  lastTrap: Trap | undefined;
+  stopReason: StopReason | undefined;
+  stopMessage: string | undefined;
+  /** A host's request to stop (machine.stop), seen before the next instruction. */
+  stopRequest: string | undefined;
+  /** Badva of a trap a slow-path helper reports by returning its cause. */
+  trapBadva = 0;
+  private nextEvent = 0;
+  private budgetEnd = Infinity;
+  private instructionLimit = Infinity;
+  private segmentInstructions = 0;
+  private segmentCycles = 0;
+
+  constructor(readonly config: CpuConfig) {
+    this.reset();
+  }
+
+  /** ISA.md "Reset": pc = 0, kernel mode, IE = 0, paging off. */
+  reset(): void {
+    this.regs.fill(0);
+    this.csr.fill(0);
+    this.csr[CSR.STATUS] = STATUS.KM;
+    this.pc = 0;
+    this.pending = 0;
+    this.timerNext = Infinity;
+    this.deliveredAt = -Infinity;
+    this.lastTrap = undefined;
+    this.accrue();
+  }
+
+  get kernelMode(): boolean {
+    return (this.csr[CSR.STATUS] & STATUS.KM) !== 0;
+  }
+
+  /**
+   * Runs until a stop reason is set, the cycle count reaches `budgetEnd`,
+   * or `instructionLimit` instructions have been decoded in total.
+   */
+  execute(budgetEnd: number, instructionLimit: number): void {
+    const { memory, stats } = this.config;
+    const r = this.regs, mem = memory.words, mix = stats.opcodes, ram = memory.size;
+    this.budgetEnd = budgetEnd;
+    this.instructionLimit = instructionLimit;
+    let pc = this.pc | 0, cycles = this.cycles, icount = this.instructions, nextEvent = 0;
+    let paged = false, latchHits = 0, fetchPaged = false, fetchStart = 0;
+    let fetchBase = NO_PAGE, fetchDelta = 0, loadBase = NO_PAGE, loadDelta = 0, storeBase = NO_PAGE, storeDelta = 0;
+    let tc = 0, tb = 0, w = 0;
+    run: for (;;) {
+      r[0] = 0;
+      if (cycles >= nextEvent) {
+        this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
+        if (!this.service()) break run;
+        pc = this.pc | 0; cycles = this.cycles; nextEvent = this.nextEvent;
+        paged = (this.csr[CSR.STATUS] & STATUS.PG) !== 0;
+        fetchBase = loadBase = storeBase = NO_PAGE;
+      }
+      trap: {
+        if ((pc & -4096) !== fetchBase) {
+          if (fetchPaged) latchHits += icount - fetchStart;
+          fetchPaged = false;
+          if ((pc & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = pc; break trap; }
+          let pa = pc >>> 0;
+          if (paged) {
+            this.cycles = cycles;
+            pa = this.translate(pc, ACCESS.FETCH);
+            cycles = this.cycles;
+            loadBase = storeBase = NO_PAGE;
+            if (pa < 0) { tc = -pa; tb = pc; break trap; }
+            fetchPaged = true;
+            fetchStart = icount + 1;
+          }
+          if (pa >= ram) { tc = CAUSE.PAGE_FAULT_FETCH; tb = pc; break trap; }
+          fetchBase = pc & -4096;
+          fetchDelta = pa - pc;
+        }
+        w = mem[(pc + fetchDelta) >> 2];
+        const op = w >>> 24;
+        mix[op]++;
+        icount++;
+        cycles += COSTS.instruction;
+        switch (op) {
+          case O.ADD: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.SUB: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] - r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.MUL: r[(w >>> 20) & 15] = Math.imul(r[(w >>> 16) & 15], r[(w >>> 12) & 15]); cycles += MUL_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
+          case O.DIV: case O.REM: {
+            const d = r[(w >>> 12) & 15], n = r[(w >>> 16) & 15];
+            if (d === 0) { tc = CAUSE.DIVIDE_BY_ZERO; tb = 0; break trap; }
+            r[(w >>> 20) & 15] = op === O.DIV ? (n / d) | 0 : (n % d) | 0;
+            cycles += DIV_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
+          }
+          case O.AND: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.OR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.XOR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.SHL: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.SHR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.SRA: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case O.SLT: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < r[(w >>> 12) & 15] ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case O.SLTU: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> 0 < r[(w >>> 12) & 15] >>> 0 ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case O.ADDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + ((w << 16) >> 16); pc = (pc + 4) | 0; continue run;
+          case O.ANDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case O.ORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case O.XORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case O.SHLI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << w; pc = (pc + 4) | 0; continue run;
+          case O.SHRI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> w; pc = (pc + 4) | 0; continue run;
+          case O.SRAI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> w; pc = (pc + 4) | 0; continue run;
+          case O.SLTI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < (w << 16) >> 16 ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case O.LUI: r[(w >>> 20) & 15] = w << 16; pc = (pc + 4) | 0; continue run;
+          case O.LW: case O.LB: case O.LBU: {
+            const va = (r[(w >>> 16) & 15] + ((w << 16) >> 16)) | 0;
+            if (op === O.LW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
+            let pa = va >>> 0;
+            if (paged) {
+              if ((va & -4096) === loadBase) { pa = va + loadDelta; latchHits++; }
+              else {
+                this.cycles = cycles; pa = this.translate(va, ACCESS.LOAD); cycles = this.cycles;
+                fetchBase = storeBase = NO_PAGE;
+                if (pa < 0) { tc = -pa; tb = va; break trap; }
+                loadBase = va & -4096; loadDelta = pa - va;
+              }
+            }
+            const rd = (w >>> 20) & 15;
+            if (pa < ram) {
+              if (op === O.LW) r[rd] = mem[pa >> 2];
+              else r[rd] = op === O.LB ? (memory.bytes[pa] << 24) >> 24 : memory.bytes[pa];
+            } else {
+              this.cycles = cycles; const v = this.mmioRead(pa, op === O.LW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
+              if (v < 0) { tc = CAUSE.PAGE_FAULT_LOAD; tb = va; break trap; }
+              r[rd] = op === O.LW ? v : op === O.LB ? (v << 24) >> 24 : v & 0xff;
+            }
+            pc = (pc + 4) | 0; continue run;
+          }
+          case O.SW: case O.SB: {
+            const va = (r[(w >>> 20) & 15] + ((w << 16) >> 16)) | 0;
+            if (op === O.SW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
+            let pa = va >>> 0;
+            if (paged) {
+              if ((va & -4096) === storeBase) { pa = va + storeDelta; latchHits++; }
+              else {
+                this.cycles = cycles; pa = this.translate(va, ACCESS.STORE); cycles = this.cycles;
+                fetchBase = loadBase = NO_PAGE;
+                if (pa < 0) { tc = -pa; tb = va; break trap; }
+                storeBase = va & -4096; storeDelta = pa - va;
+              }
+            }
+            const v = r[(w >>> 16) & 15];
+            if (pa < ram) {
+              if (op === O.SW) mem[pa >> 2] = v;
+              else memory.bytes[pa] = v;
+            } else {
+              this.cycles = cycles; const ok = this.mmioWrite(pa, v, op === O.SW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
+              if (!ok) { tc = CAUSE.PAGE_FAULT_STORE; tb = va; break trap; }
+            }
+            pc = (pc + 4) | 0; continue run;
+          }
+          case O.BEQ: pc = r[(w >>> 20) & 15] === r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.BNE: pc = r[(w >>> 20) & 15] !== r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.BLT: pc = r[(w >>> 20) & 15] < r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.BGE: pc = r[(w >>> 20) & 15] >= r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.BLTU: pc = r[(w >>> 20) & 15] >>> 0 < r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.BGEU: pc = r[(w >>> 20) & 15] >>> 0 >= r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case O.JAL: r[(w >>> 20) & 15] = pc + 4; pc = (pc + (((w << 12) >> 12) << 2)) | 0; continue run;
+          case O.JALR: {
+            const target = (r[(w >>> 16) & 15] + ((w << 16) >> 16)) & ~3;
+            r[(w >>> 20) & 15] = pc + 4;
+            pc = target;
+            continue run;
+          }
+          case O.SYS: case O.BRK: case O.HCALL: case O.CSRR: case O.CSRW: case O.RETT: case O.HALT: case O.WFI:
+          case O.TLBW: case O.TLBINV: case O.TLBFLUSH: case O.PUSHF: case O.POPF: case O.SPTB: {
+            this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
+            tc = executeSystem(this, w);
+            if (this.stopReason !== undefined) break run;
+            if (tc !== 0) { tb = this.trapBadva; cycles = this.cycles; break trap; }
+            pc = this.pc | 0; cycles = this.cycles; nextEvent = 0;
+            continue run;
+          }
+          default:
+            tc = CAUSE.ILLEGAL_INSTRUCTION; tb = w;
+            break trap;
+        }
+      }
+      // Only a trap reaches here: tc, tb and pc (the trapping instruction's).
+      this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
+      this.raise(tc, tb >>> 0, pc >>> 0);
+      if (this.stopReason !== undefined) break run;
+      pc = this.pc | 0; cycles = this.cycles; nextEvent = 0;
+    }
+    if (fetchPaged) latchHits += icount - fetchStart;
+    r[0] = 0;
+    this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
+    stats.latchHits += latchHits;
+    this.accrue();
+  }
+
+  /** Takes a trap: accounting, the trap's cost, then trap.ts. */
+  raise(cause: number, badva: number, epc: number): void {
+    this.accrue();
+    this.cycles += COSTS.trap;
+    takeTrap(this, { cause, badva, epc });
+  }
+
+  /** Translation on the slow path: pa, or -CAUSE; charges walk cycles. */
+  translate(va: number, access: Access): number {
+    const csr = this.csr;
+    const user = (csr[CSR.STATUS] & STATUS.KM) === 0;
+    const pa = this.config.mmu.translate(va >>> 0, access, user, csr[CSR.ASID], csr[CSR.PTBR]);
+    this.cycles += this.config.mmu.takeCycles();
+    return pa;
+  }
+
+  tripleFault(report: string): void {
+    this.stop("triple-fault", report);
+  }
+
+  stop(reason: StopReason, message?: string): void {
+    this.stopReason = reason;
+    this.stopMessage = message;
+  }
+
+  countTrap(cause: number): void {
+    this.config.stats.traps[cause & 31]++;
+  }
+
+  /** Closes the current accounting segment into the mode it ran in. */
+  accrue(): void {
+    const mode = this.kernelMode ? KERNEL : USER;
+    const stats = this.config.stats;
+    stats.modeInstructions[mode] += this.instructions - this.segmentInstructions;
+    stats.modeCycles[mode] += this.cycles - this.segmentCycles;
+    this.segmentInstructions = this.instructions;
+    this.segmentCycles = this.cycles;
+  }
+
+  /** Makes interrupt `cause` pending; delivered before the next instruction if IE = 1. */
+  raiseInterrupt(cause: number): void {
+    this.pending |= 1 << (cause - 16);
+    this.nextEvent = 0;
+  }
+
+  /** Sets the TIMER period: an interrupt every `period` cycles from now, 0 = off. */
+  setTimer(period: number): void {
+    this.csr[CSR.TIMER] = period;
+    this.timerNext = period === 0 ? Infinity : this.cycles + period;
+  }
+
+  /** Cycle of the next thing that can happen without an instruction. */
+  nextWakeup(): number {
+    return Math.min(this.timerNext, this.config.events.next);
+  }
+
+  /** Skips idle cycles to `at` (wfi), counting them. */
+  idleUntil(at: number): void {
+    this.config.stats.idleCycles += at - this.cycles;
+    this.cycles = at;
+  }
+
+  get budget(): number {
+    return this.budgetEnd;
+  }
+
+  /**
+   * Between instructions, when the cycle count reaches the next event:
+   * host stop requests, limits, device events, the timer, then interrupt
+   * delivery (ISA.md: only while STATUS.IE = 1). False means stop.
+   */
+  private service(): boolean {
+    if (this.stopRequest !== undefined) {
+      this.stop("stopped", this.stopRequest);
+      this.stopRequest = undefined;
+      return false;
+    }
+    if (this.instructions >= this.instructionLimit) return false;
+    if (this.cycles >= this.budgetEnd) {
+      this.stop("max-cycles");
+      return false;
+    }
+    this.config.events.fireDue(this.cycles);
+    if (this.cycles >= this.timerNext) this.fireTimer();
+    if (this.pending !== 0 && (this.csr[CSR.STATUS] & STATUS.IE) !== 0) {
+      const bit = this.pending & -this.pending; // lowest cause first: TIMER before DISK ...
+      this.pending &= ~bit;
+      this.raise(16 + 31 - Math.clz32(bit), 0, this.pc);
+      if (this.stopReason !== undefined) return false;
+    }
+    const deliverable = this.pending !== 0 && (this.csr[CSR.STATUS] & STATUS.IE) !== 0;
+    const stepping = this.instructionLimit !== Infinity;
+    this.nextEvent = deliverable || stepping || this.stopRequest !== undefined ? this.cycles : Math.min(this.nextWakeup(), this.budgetEnd);
+    return true;
+  }
+
+  private fireTimer(): void {
+    const period = this.csr[CSR.TIMER];
+    this.pending |= 1 << (CAUSE.TIMER - 16);
+    this.timerNext += period * (Math.floor((this.cycles - this.timerNext) / period) + 1);
+  }
+
+  /** A device register read: the value, or -1 if nothing is there. */
+  private mmioRead(pa: number, width: 1 | 4): number {
+    const device = this.config.memory.deviceAt(pa);
+    if (device === undefined) return -1;
+    this.config.stats.devices.mmioAccesses++;
+    this.cycles += COSTS.deviceAccess;
+    return device.read((pa >>> 0) - device.base, width) >>> 0;
+  }
+
+  private mmioWrite(pa: number, value: number, width: 1 | 4): boolean {
+    const device = this.config.memory.deviceAt(pa);
+    if (device === undefined) return false;
+    this.config.stats.devices.mmioAccesses++;
+    this.cycles += COSTS.deviceAccess;
+    device.write((pa >>> 0) - device.base, width === 1 ? value & 0xff : value >>> 0, width);
+    return true;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The TLB: a small, fully associative cache of translations tagged with an
+ * address-space identifier, so a context switch that changes ASID needs no
+ * flush (ISA.md, "Memory management"; Hennessy and Patterson, "Fast
+ * address translation: the TLB"). The hardware walker fills it on a miss;
+ * in `software-tlb` mode only the kernel does, with `tlbw` (MIPS R4000's
+ * TLBWR, the mechanism Disco virtualizes).
+ *
+ * One entry, as tlbw takes it from TLBHI and TLBLO:
+ *
+ *   TLBHI  31                      12 11             0
+ *         +--------------------------+----------------+
+ *         |  VPN (virtual page)      |  ASID (12 bit) |
+ *         +--------------------------+----------------+
+ *   TLBLO  31                      12 11   7 6 5 4 3 2 1 0
+ *         +--------------------------+------+-+-+-+-+-+-+-+
+ *         |  PFN (physical frame)    |  0   |D|A|0|X|U|W|V|   the PTE bits
+ *         +--------------------------+------+-+-+-+-+-+-+-+
+ *
+ * Replacement is round-robin (FIFO) over the entries: simple, and the
+ * same sequence of misses evicts the same entries on every run.
+ */
+export interface TlbEntry {
+  readonly vpn: number;
+  readonly asid: number;
+  readonly pfn: number;
+  /** PTE flag bits (V W U X A D) as they were when the entry was filled. */
+  readonly flags: number;
+}
+
+export const ASID_MASK = 0xfff;
+const FLAG_MASK = 0xfff;
+
+export class Tlb {
+  readonly vpn: Int32Array;
+  readonly asid: Int32Array;
+  readonly pfn: Int32Array;
+  readonly flags: Int32Array;
+  readonly valid: Uint8Array;
+  hits = 0;
+  misses = 0;
+  flushes = 0;
+  invalidations = 0;
+  writes = 0;
+  /** (vpn * 4096 + asid) -> entry index, for O(1) lookup. */
+  private readonly index = new Map<number, number>();
+  private nextVictim = 0;
+
+  constructor(readonly size: number = 64) {
+    if (!Number.isInteger(size) || size < 1 || size > 4096) throw new RangeError(`a TLB holds 1..4096 entries, not ${size}`);
+    this.vpn = new Int32Array(size);
+    this.asid = new Int32Array(size);
+    this.pfn = new Int32Array(size);
+    this.flags = new Int32Array(size);
+    this.valid = new Uint8Array(size);
+  }
+
+  /** The entry for (vpn, asid), or -1; counts a hit or a miss. */
+  lookup(vpn: number, asid: number): number {
+    const i = this.probe(vpn, asid);
+    if (i < 0) this.misses++;
+    else this.hits++;
+    return i;
+  }
+
+  /** Like lookup, but counts nothing: for side-effect-free translation. */
+  probe(vpn: number, asid: number): number {
+    const i = this.index.get(key(vpn, asid));
+    return i === undefined ? -1 : i;
+  }
+
+  /** Installs a translation, replacing the same (vpn, asid) or the next victim. */
+  insert(vpn: number, asid: number, pfn: number, flags: number): number {
+    let i = this.probe(vpn, asid);
+    if (i < 0) {
+      i = this.nextVictim;
+      this.nextVictim = (i + 1) % this.size;
+      this.drop(i);
+    }
+    this.vpn[i] = vpn;
+    this.asid[i] = asid & ASID_MASK;
+    this.pfn[i] = pfn;
+    this.flags[i] = flags & FLAG_MASK;
+    this.valid[i] = 1;
+    this.index.set(key(vpn, asid), i);
+    return i;
+  }
+
+  /** `tlbw`: one entry from TLBHI and TLBLO (layout above). */
+  write(tlbhi: number, tlblo: number): void {
+    this.writes++;
+    this.insert(tlbhi >>> 12, tlbhi & ASID_MASK, tlblo >>> 12, tlblo & FLAG_MASK);
+  }
+
+  /** `tlbinv`: drops the translations of one virtual page in every ASID. */
+  invalidate(vpn: number): void {
+    this.invalidations++;
+    for (let i = 0; i < this.size; i++) if (this.valid[i] && this.vpn[i] === vpn) this.drop(i);
+  }
+
+  /** `tlbflush`: drops every translation. */
+  flush(): void {
+    this.flushes++;
+    this.valid.fill(0);
+    this.index.clear();
+  }
+
+  /** The valid entries, for saving a VCPU or showing the TLB in a notebook. */
+  entries(): TlbEntry[] {
+    const out: TlbEntry[] = [];
+    for (let i = 0; i < this.size; i++) {
+      if (this.valid[i]) out.push({ vpn: this.vpn[i], asid: this.asid[i], pfn: this.pfn[i], flags: this.flags[i] });
+    }
+    return out;
+  }
+
+  /** Replaces the contents with `entries` (a saved set); counts nothing. */
+  load(entries: readonly TlbEntry[]): void {
+    this.valid.fill(0);
+    this.index.clear();
+    this.nextVictim = 0;
+    for (const e of entries.slice(-this.size)) this.insert(e.vpn, e.asid, e.pfn, e.flags);
+  }
+
+  private drop(i: number): void {
+    if (!this.valid[i]) return;
+    this.valid[i] = 0;
+    this.index.delete(key(this.vpn[i], this.asid[i]));
+  }
+}
+
+function key(vpn: number, asid: number): number {
+  return (vpn >>> 0) * 4096 + (asid & ASID_MASK);
+}
