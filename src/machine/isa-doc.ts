@@ -8,7 +8,7 @@ import { DIRECTIVES } from "./assembler/directives";
 import { PSEUDO_INSTRUCTIONS } from "./assembler/pseudo";
 import { operandSyntax } from "./assembler/operands";
 import {
-  CAUSE, CSR, INSTRUCTIONS, PTE, REGISTER_NAMES, STATUS, isInterrupt,
+  CAUSE, CONSOLE_TX, CSR, INSTRUCTIONS, MMIO_BASE, PAGE_SIZE, PTE, REGISTER_NAMES, STATUS, isInterrupt,
   type Category, type InstructionSpec, type Operand,
 } from "./isa";
 
@@ -46,6 +46,7 @@ export function isaReferenceMarkdown(): string {
     ...csrSection(),
     ...causeSection(),
     ...pteSection(),
+    ...addressSection(),
     ...directiveSection(),
   ].join("\n");
 }
@@ -175,6 +176,15 @@ function pteSection(): string[] {
     "",
     ...table(["bit", "position", "mask"], rows),
   ];
+}
+
+function addressSection(): string[] {
+  const rows = [
+    ["`PAGE_SIZE`", String(PAGE_SIZE), "bytes in a page (10-bit directory index, 10-bit table index, 12-bit offset)"],
+    ["`MMIO_BASE`", hex(MMIO_BASE, 8), "devices are mapped from here up"],
+    ["`CONSOLE_TX`", hex(CONSOLE_TX, 8), "a byte stored here is printed on the console"],
+  ];
+  return ["## Fixed addresses and sizes", "", ...table(["name", "value", "meaning"], rows)];
 }
 
 function directiveSection(): string[] {
