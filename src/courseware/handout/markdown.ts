@@ -127,6 +127,25 @@ function inlineText(children: Token[]): string {
     .join("");
 }
 
+/**
+ * The title a notebook's page gets: the text of its first level-1 heading,
+ * else of its first heading. Parses without rendering (no KaTeX), so
+ * pages can name their neighbours before those are rendered.
+ */
+export function notebookTitle(markdownSources: Iterable<string | string[]>): string | undefined {
+  let first: string | undefined;
+  for (const source of markdownSources) {
+    const tokens = md.parse(joinSource(source), { docId: "t", markdownItAnchor: { slugs: {} } });
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i].type !== "heading_open") continue;
+      const text = inlineText(tokens[i + 1]?.children ?? []);
+      if (tokens[i].tag === "h1") return text;
+      first ??= text;
+    }
+  }
+  return first;
+}
+
 /** Markdown (e.g. a `text/markdown` output) rendered on its own, outside the page's TOC. */
 export function renderMarkdownFragment(source: string, idPrefix: string): string {
   const env: RenderEnv = { docId: idPrefix, markdownItAnchor: { slugs: {} } };

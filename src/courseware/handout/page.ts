@@ -16,7 +16,7 @@ import { katexCssInline, plotlyJs } from "./assets";
 import { renderCell } from "./cells";
 import { escapeHtml } from "./html";
 import type { Heading } from "./markdown";
-import { MarkdownPage } from "./markdown";
+import { MarkdownPage, notebookTitle } from "./markdown";
 import { OutputContext } from "./outputs";
 import { stripSolutions } from "./solutions";
 import { HANDOUT_CSS } from "./theme";
@@ -52,6 +52,12 @@ export interface RenderedPage {
   readonly headings: readonly Heading[];
   /** Whether the page draws plotly figures (and so needs plotly.js). */
   readonly usesPlotly: boolean;
+}
+
+/** The title `renderNotebookPage` gives `nb`: its first heading, else the file's name. */
+export function pageTitle(nb: Notebook, file: string): string {
+  const markdown = nb.cells.filter((c) => c.cell_type === "markdown" && !(c.metadata.tags ?? []).includes("remove-cell"));
+  return notebookTitle(markdown.map((c) => c.source)) ?? path.basename(file, ".ipynb");
 }
 
 /** Renders `nb` as a handout page. Throws UserError for unbalanced solution markers. */

@@ -17,7 +17,7 @@ import type { Course } from "../course";
 import { writeAssets } from "./assets";
 import { renderIndexPage } from "./index-page";
 import type { PageLink } from "./page";
-import { renderNotebookPage } from "./page";
+import { pageTitle, renderNotebookPage } from "./page";
 
 export interface HandoutSource {
   readonly notebook: Notebook;
@@ -51,15 +51,15 @@ export function pageName(notebookFile: string): string {
 export function writePages(sources: readonly HandoutSource[], options: SiteOptions): WrittenPage[] {
   checkDistinctNames(sources);
   fs.mkdirSync(options.outDir, { recursive: true });
-  const titles = sources.map((s) => s.title);
+  const titles = sources.map((s) => s.title ?? pageTitle(s.notebook, s.file));
   const written: WrittenPage[] = [];
   let plotly = false;
   sources.forEach((s, i) => {
     const link = (j: number): PageLink | undefined =>
-      j >= 0 && j < sources.length ? { href: pageName(sources[j].file), title: titles[j] ?? pageName(sources[j].file) } : undefined;
+      j >= 0 && j < sources.length ? { href: pageName(sources[j].file), title: titles[j] } : undefined;
     const page = renderNotebookPage(s.notebook, {
       file: s.file,
-      title: s.title,
+      title: titles[i],
       courseTitle: options.courseTitle,
       withSolutions: options.withSolutions,
       standalone: options.standalone,
@@ -67,7 +67,6 @@ export function writePages(sources: readonly HandoutSource[], options: SiteOptio
       previous: link(i - 1),
       next: link(i + 1),
     });
-    titles[i] = page.title;
     plotly ||= page.usesPlotly;
     const out = path.join(options.outDir, pageName(s.file));
     fs.writeFileSync(out, page.html);
