@@ -7,6 +7,8 @@ import { register as bench } from "./bench";
 import { register as build } from "./build";
 import { register as exportHandouts } from "./export";
 import { register as problem } from "./problem";
+import { register as release } from "./release";
+import { register as grade } from "./grade";
 import { register as run } from "./run";
 import { register as kernel } from "./kernel";
 
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Register[] = [
   build,
   bench,
   exportHandouts,
+  release,
+  grade,
   problem,
   run,
   kernel,

@@ -1,0 +1,64 @@
+/**
+ * `vmlab grade SUBMISSIONS [--course DIR] [--jobs N] [--timeout S] [--force]`:
+ * autograde SUBMISSIONS/STUDENT/NN-name.ipynb in parallel; write
+ * COURSE/gradebook.csv and COURSE/autograded/STUDENT/grades.json.
+ */
+import * as path from "path";
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { UserError } from "../../errors";
+import { loadExerciseCourse } from "../../courseware/assignments";
+import { gradeSubmissions } from "../../courseware/grade";
+
+interface Options {
+  course?: string;
+  jobs: string;
+  timeout: string;
+  totalTimeout?: string;
+  force?: boolean;
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} ${text}: expected a positive number`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command("grade")
+    .description("autograde every submission: SUBMISSIONS/STUDENT/NN-name.ipynb (student code runs unsandboxed: see docs/grading.md)")
+    .argument("<submissions>", "the folder of submissions, one folder per student")
+    .option("--course <dir>", "the course folder holding course.json (default: the project's course/)")
+    .option("-j, --jobs <n>", "submissions graded at once", "2")
+    .option("--timeout <s>", "time limit per cell, seconds", "60")
+    .option("--total-timeout <s>", "time limit per notebook, seconds (default 10 x --timeout)")
+    .option("--force", "grade again what is already graded")
+    .action(async (submissions: string, opts: Options) => {
+      const course = loadExerciseCourse(opts.course);
+      const bar = new SingleBar({ format: "grading [{bar}] {value}/{total} | {eta_formatted} left | {label}", stream: process.stderr, etaBuffer: 8 });
+      let started = false;
+      const summary = await gradeSubmissions(course, path.resolve(submissions), {
+        jobs: Math.floor(positive("--jobs", opts.jobs)),
+        timeoutSeconds: positive("--timeout", opts.timeout),
+        totalTimeoutSeconds: opts.totalTimeout === undefined ? undefined : positive("--total-timeout", opts.totalTimeout),
+        force: opts.force,
+        onProgress: (done, total, label) => {
+          if (!started && total > 0) {
+            bar.start(total, 0, { label: "" });
+            started = true;
+          }
+          if (started) bar.update(done, { label });
+        },
+      });
+      if (started) bar.stop();
+      for (const line of summary.ignored) process.stderr.write(`vmlab grade: ignored ${line}\n`);
+      for (const s of summary.students) {
+        for (const g of Object.values(s.notebooks)) {
+          const why = g.problem ? `  (${g.problem})` : "";
+          process.stdout.write(`${s.student_id.padEnd(16)} ${g.assignment.padEnd(28)} ${String(g.score).padStart(6)} / ${g.max_score}${why}\n`);
+        }
+      }
+      process.stdout.write(`graded ${summary.graded}, skipped ${summary.skipped} already graded (--force to redo); gradebook: ${summary.gradebook}\n`);
+    });
+}

@@ -1,0 +1,271 @@
+/**
+ * `vmlab grade SUBMISSIONS`: autograding every student's notebooks, the
+ * way nbgrader's `autograde` does, in parallel and hardened against what
+ * submissions do.
+ *
+ *   SUBMISSIONS/STUDENT/NN-name.ipynb           (+ optional timestamp.txt)
+ *        │ read; not JSON / not a notebook -> 0 with the reason
+ *        ▼
+ *   assemble (assemble.ts): the source's locked and test cells, hidden
+ *   tests included, with the student's answers matched by grade_id
+ *        │
+ *        ▼
+ *   execute in a fresh tslab kernel (notebook/execute.ts), cwd
+ *   COURSE/autograded/STUDENT/, per-cell and total time limits, output cap
+ *        │
+ *        ▼
+ *   score each test cell (score.ts) -> grades.json, gradebook.csv,
+ *   the executed notebook for feedback
+ *
+ * Student code runs unsandboxed with the grader's rights, as under
+ * nbgrader: docs/grading.md says how to isolate it. Any failure of one
+ * submission (including the grader's own) is recorded and the batch goes on.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { UserError } from "../errors";
+import { executeNotebook } from "../notebook/execute";
+import { Kernel } from "../notebook/kernel";
+import type { Notebook } from "../notebook/nbformat";
+import { parseNotebook, writeNotebook } from "../notebook/read";
+import { assemble } from "./assemble";
+import { type Assignment, type ExerciseCourse, loadSource } from "./assignments";
+import { gradebookRows, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
+import { exerciseCells, maxScore, pointsOf, type ExerciseCell } from "./metadata";
+import { releaseNotebook } from "./release";
+import { gradeCell, round2, type CellGrade, type RunEnd } from "./score";
+
+export interface GradeOptions {
+  /** Submissions run at once (default 2). */
+  jobs?: number;
+  /** Per cell, seconds (default 60). */
+  timeoutSeconds?: number;
+  /** Per notebook, seconds (default 10 x the per-cell limit). */
+  totalTimeoutSeconds?: number;
+  /** Grade again what is already graded. */
+  force?: boolean;
+  /** Stream text kept per cell (the runner's default: 1 MiB). */
+  maxOutputBytes?: number;
+  /** Called when the work is known and after each submission. */
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface GradeSummary {
+  graded: number;
+  skipped: number;
+  /** Files that are not graded, and why (an unknown notebook name, ...). */
+  ignored: string[];
+  students: StudentGrades[];
+  gradebook: string;
+}
+
+/** An assignment's source, its release and its exercise cells, prepared once. */
+interface Prepared {
+  assignment: Assignment;
+  source: Notebook;
+  released: Notebook;
+  exercises: ExerciseCell[];
+  maxScore: number;
+  sha256: string;
+}
+
+interface Job {
+  student: string;
+  prepared: Prepared;
+  /** Path relative to the submissions folder. */
+  file: string;
+  absolute: string;
+}
+
+const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+function prepare(assignment: Assignment): Prepared {
+  const source = loadSource(assignment);
+  const exercises = exerciseCells(source, assignment.file);
+  const released = releaseNotebook(source, assignment.file, assignment.name).notebook;
+  return { assignment, source, released, exercises, maxScore: maxScore(exercises), sha256: sha256(fs.readFileSync(assignment.file)) };
+}
+
+/** Every STUDENT/NAME.ipynb under `dir` that names an assignment of the course. */
+function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`${dir}: no such folder of submissions (expected SUBMISSIONS/STUDENT/NN-name.ipynb)`);
+  const prepared = new Map<string, Prepared>();
+  const jobs: Job[] = [];
+  for (const student of fs.readdirSync(dir).sort()) {
+    const studentDir = path.join(dir, student);
+    if (!fs.statSync(studentDir).isDirectory()) continue;
+    if (!/^[A-Za-z0-9._@+-]+$/.test(student) || student.startsWith(".")) {
+      ignored.push(`${path.join(dir, student)}: a student id may hold only letters, digits and . _ @ + -`);
+      continue;
+    }
+    for (const name of fs.readdirSync(studentDir).sort()) {
+      if (!name.endsWith(".ipynb")) continue;
+      const assignment = course.assignments.find((a) => a.name === path.basename(name, ".ipynb"));
+      if (!assignment) {
+        ignored.push(`${path.join(student, name)}: the course has no notebook of that name`);
+        continue;
+      }
+      if (!prepared.has(assignment.name)) prepared.set(assignment.name, prepare(assignment));
+      jobs.push({ student, prepared: prepared.get(assignment.name) as Prepared, file: path.join(student, name), absolute: path.join(studentDir, name) });
+    }
+  }
+  return jobs;
+}
+
+/** Grades every submission under `submissionsDir`; writes grades and the gradebook. */
+export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: string, options: GradeOptions = {}): Promise<GradeSummary> {
+  const ignored: string[] = [];
+  const jobs = findJobs(course, submissionsDir, ignored);
+  const students = new Map<string, StudentGrades>();
+  for (const job of jobs) if (!students.has(job.student)) students.set(job.student, readStudentGrades(course, job.student));
+  ensureLibraryResolves(course.autogradedDir);
+  const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
+  let done = 0;
+  options.onProgress?.(0, todo.length, "");
+  await runPool(todo, options.jobs ?? 2, async (job) => {
+    const grade = await gradeOne(course, job, options);
+    const mine = students.get(job.student) as StudentGrades;
+    mine.notebooks[job.prepared.assignment.name] = grade;
+    writeStudentGrades(course, mine);
+    options.onProgress?.(++done, todo.length, job.file);
+  });
+  const all = [...students.values()];
+  const maxScores = new Map(jobs.map((j) => [j.prepared.assignment.name, j.prepared.maxScore]));
+  writeGradebook(course, gradebookRows(course, all, maxScores));
+  return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all, gradebook: course.gradebook };
+}
+
+/** Already graded: the same file against the same source. */
+function upToDate(grades: StudentGrades, job: Job): boolean {
+  const earlier = grades.notebooks[job.prepared.assignment.name];
+  if (!earlier || earlier.source_sha256 !== job.prepared.sha256) return false;
+  try {
+    return earlier.sha256 === sha256(fs.readFileSync(job.absolute));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `work` over `items`, at most `jobs` at a time. */
+async function runPool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+}
+
+/** One submission, start to end; never throws. */
+async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions): Promise<NotebookGrade> {
+  const p = job.prepared;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(job.absolute);
+  } catch (err) {
+    return zeroGrade(job, "", timestampOf(job), `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const base = { sha: sha256(bytes), timestamp: timestampOf(job) };
+  let student: Notebook;
+  try {
+    student = parseNotebook(bytes.toString("utf8"), job.file);
+  } catch (err) {
+    return zeroGrade(job, base.sha, base.timestamp, `not a notebook: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const { notebook, notes, gradeCells } = assemble(p.source, p.released, student, p.assignment.file);
+    const workDir = path.join(course.autogradedDir, job.student);
+    fs.mkdirSync(workDir, { recursive: true });
+    const { executed, end } = await execute(notebook, workDir, options);
+    writeNotebook(path.join(workDir, path.basename(job.file)), executed);
+    const cells = p.exercises.filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests").map((e) => cellGrade(executed, e, gradeCells, end));
+    return finish(job, base.sha, base.timestamp, cells, notes);
+  } catch (err) {
+    return zeroGrade(job, base.sha, base.timestamp, `grading failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string, number>, end: RunEnd): CellGrade {
+  const max = pointsOf(e.meta);
+  const index = gradeCells.get(e.meta.grade_id);
+  if (e.kind !== "tests" || index === undefined) {
+    return { grade_id: e.meta.grade_id, points: 0, max_points: max, status: "not-graded", message: "graded by hand (vmlab does not autograde this cell)" };
+  }
+  return gradeCell(nb, index, e.meta.grade_id, max, end);
+}
+
+/** Runs the notebook in a fresh kernel, killing it when the total limit passes. */
+async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promise<{ executed: Notebook; end: RunEnd }> {
+  const perCell = options.timeoutSeconds ?? 60;
+  const total = options.totalTimeoutSeconds ?? perCell * 10;
+  const kernel = Kernel.start(cwd);
+  kernel.catch(() => undefined); // reported by executeNotebook
+  let overran = false;
+  const timer = setTimeout(() => {
+    overran = true;
+    void kernel.then((k) => k.kill(), () => undefined);
+  }, total * 1000);
+  try {
+    const run = await executeNotebook(nb, { cwd, timeoutSeconds: perCell, allowErrors: true, maxOutputBytes: options.maxOutputBytes, kernel });
+    return { executed: run.notebook, end: { failures: run.failures, totalTimeoutSeconds: overran ? total : undefined } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function finish(job: Job, sha: string, timestamp: string, cells: CellGrade[], notes: NotebookGrade["notes"]): NotebookGrade {
+  return {
+    assignment: job.prepared.assignment.name,
+    file: job.file,
+    sha256: sha,
+    source_sha256: job.prepared.sha256,
+    timestamp,
+    graded_at: new Date().toISOString(),
+    score: round2(cells.reduce((s, c) => s + c.points, 0)),
+    max_score: job.prepared.maxScore,
+    cells,
+    notes,
+  };
+}
+
+/** Every graded cell at zero, for a submission that could not be run at all. */
+function zeroGrade(job: Job, sha: string, timestamp: string, problem: string): NotebookGrade {
+  const cells = job.prepared.exercises
+    .filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests")
+    .map((e): CellGrade => ({ grade_id: e.meta.grade_id, points: 0, max_points: pointsOf(e.meta), status: "failed", message: problem }));
+  return { ...finish(job, sha, timestamp, cells, []), problem };
+}
+
+/** nbgrader's timestamp.txt if the student's folder has one, else the file's time. */
+function timestampOf(job: Job): string {
+  const stamp = path.join(path.dirname(job.absolute), "timestamp.txt");
+  try {
+    const text = fs.readFileSync(stamp, "utf8").trim();
+    if (text && !Number.isNaN(Date.parse(text))) return new Date(text).toISOString();
+  } catch {
+    // none
+  }
+  try {
+    return fs.statSync(job.absolute).mtime.toISOString();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Cells import "vmlab"; a kernel started in an instructor's folder outside
+ * this package would not find it, so autograded/ gets a node_modules link
+ * to this package (for both Node's and TypeScript's resolution).
+ */
+export function ensureLibraryResolves(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    require.resolve("vmlab", { paths: [dir] });
+    return;
+  } catch {
+    // link it below
+  }
+  const link = path.join(dir, "node_modules", "vmlab");
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
+}
