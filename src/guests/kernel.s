@@ -549,15 +549,19 @@ proc_create_stack:
         pop  ra
         ret
 
-# proc_exit: a0 = process, a1 = exit status. Marks it exited and frees its
-# memory. It still runs on the process's page directory until schedule
-# switches, which is safe: the kernel half lives in shared page tables, and
-# nothing allocates before the switch.
+# proc_exit: a0 = process, a1 = exit status. Marks it exited, moves onto
+# the kernel's own page directory (ASID 0), as xv6's switchkvm() does, since
+# the process's directory is about to be freed (and kfree writes into it),
+# and frees the process's memory.
 proc_exit:
         push ra
         sw   a1, PROC_XSTATUS(a0)
         li   t0, P_EXITED
         sw   t0, PROC_STATE(a0)
+        la   t0, kernel_pgdir
+        lw   t0, 0(t0)
+        csrw PTBR, t0
+        csrw ASID, zero
         lw   a0, PROC_PGDIR(a0)
         call uvm_free
         pop  ra
