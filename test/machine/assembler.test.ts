@@ -86,9 +86,10 @@ describe("labels, entry and symbols", () => {
     expect(assemble("halt", { origin: 0x100 }).entry).toBe(0x100);
   });
 
-  it("keeps .equ names out of symbols but usable in expressions", () => {
-    const p = assemble(".equ SIZE, 16\nli a0, SIZE");
+  it("keeps .equ names out of symbols, in constants, and usable in expressions", () => {
+    const p = assemble(".equ SIZE, 16\n.equ NEG, -SIZE\nli a0, SIZE");
     expect(p.symbols.has("SIZE")).toBe(false);
+    expect([...p.constants]).toEqual([["SIZE", 16], ["NEG", -16]]);
     expect(words(p)).toEqual([0x10100010]);
   });
 });
@@ -112,6 +113,14 @@ describe("directives", () => {
     expect(p.symbols.get("v")).toBe(8);
     expect(p.end).toBe(12);
     expect([...p.image]).toEqual([0x00, 0x00, 0x10, 0x20, 1, 0, 0, 0, 7, 0, 0, 0]);
+  });
+
+  it("switching sections back and forth keeps each section's own counter", () => {
+    const p = assemble(".data\na: .byte 1\n.text\n nop\n.data\nb: .byte 2\n.text\n halt");
+    expect(p.symbols.get("a")).toBe(8);
+    expect(p.symbols.get("b")).toBe(9);
+    expect([...p.image.subarray(8)]).toEqual([1, 2]);
+    expect(words(p).slice(0, 2)).toEqual([0x10000000, 0x53000000]);
   });
 
   it(".word holds lists, labels and expressions, little-endian; negative words wrap", () => {

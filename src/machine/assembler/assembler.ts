@@ -55,6 +55,8 @@ export interface Program {
   readonly entry: number;
   /** Every label's address (`.equ` constants are not included). */
   readonly symbols: Map<string, number>;
+  /** Every `.equ` name's value, e.g. for a loader to check a layout it shares. */
+  readonly constants: Map<string, number>;
   readonly listing: ListingLine[];
   readonly textEnd: number;
   readonly end: number;
@@ -126,6 +128,7 @@ class Assembly {
       origin: this.layout.origin,
       entry: symbols.get("_start") ?? this.layout.origin,
       symbols,
+      constants: this.symbols.constants(),
       listing: this.listing(emitted),
       textEnd: this.layout.textEnd,
       end: this.layout.end,

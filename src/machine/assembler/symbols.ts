@@ -101,6 +101,15 @@ export class SymbolTable {
     }
   }
 
+  /** Every `.equ` name's value (after pass 2, all are settled). */
+  constants(): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [name, def] of this.defs) {
+      if (def.kind === "equ" && def.value !== undefined) result.set(name, Number(def.value));
+    }
+    return result;
+  }
+
   /** Every label's address (not `.equ` constants), for Program.symbols. */
   labels(): Map<string, number> {
     const result = new Map<string, number>();
