@@ -18,7 +18,7 @@
 import { UserError } from "../errors";
 import { errorFromStderr, errorOutput, Failure, FailureReason } from "./failure";
 import { ExecuteReply, Kernel, describeExit } from "./kernel";
-import { CodeCell, joinSource, Notebook } from "./nbformat";
+import { CodeCell, joinSource, Notebook, NotebookMetadata } from "./nbformat";
 import { CellOutputs, DEFAULT_MAX_OUTPUT_BYTES, DisplayRegistry } from "./outputs";
 
 export type { Failure, FailureReason } from "./failure";
@@ -82,6 +82,7 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
   }
   const toRun = cells.filter((c) => joinSource(c.source).trim() !== "");
   const kernel = await (options.kernel ?? Kernel.start(options.cwd));
+  describeKernel(notebook, kernel);
   const failures: Failure[] = [];
   try {
     const displays = new DisplayRegistry();
@@ -151,6 +152,15 @@ function describeRun(run: CellRun, stderr: string, timeout: number, kernel: Kern
 
 function namePair(e: { ename: string; evalue: string }): [string, string] {
   return [e.ename, e.evalue];
+}
+
+/** As JupyterLab and nbclient do: the notebook records the kernel it ran with. */
+function describeKernel(nb: Notebook, kernel: Kernel): void {
+  nb.metadata.kernelspec ??= { display_name: "TypeScript", language: "typescript", name: "tslab" };
+  const info = kernel.info.language_info;
+  if (typeof info === "object" && info !== null && typeof (info as { name?: unknown }).name === "string") {
+    nb.metadata.language_info = info as NotebookMetadata["language_info"];
+  }
 }
 
 function hasTag(cell: CodeCell, tag: string): boolean {

@@ -44,8 +44,13 @@ process.on("exit", () => {
   for (const k of LIVE) k.kill();
 });
 
-/** Resend kernel_info_request this often until the kernel answers (NOTES-tslab.md). */
+/**
+ * Resend kernel_info_request this often until the kernel answers
+ * (NOTES-tslab.md); once it has answered on shell, its iopub messages may
+ * still be lost while our subscription propagates: then ask again sooner.
+ */
 const HANDSHAKE_RETRY_MS = 1000;
+const IOPUB_RETRY_MS = 100;
 /** After execute_reply, how long iopub may stay silent before `idle` is given up on. */
 const IDLE_AFTER_REPLY_MS = 3000;
 const STDERR_TAIL = 16 * 1024;
@@ -60,6 +65,8 @@ export class Kernel {
   private sends: Promise<void> = Promise.resolve();
   private stderrTail = "";
   private exitInfo: KernelExit | undefined;
+  /** The kernel_info_reply content (language_info, implementation, ...). */
+  info: Record<string, unknown> = {};
   /** Resolves when the kernel process has exited, however it ended. */
   readonly exited: Promise<KernelExit>;
 
@@ -156,10 +163,13 @@ export class Kernel {
       while (!(replied && heard)) {
         if (this.exitInfo) throw new Error(`the tslab kernel exited while starting (${describeExit(this.exitInfo)})`);
         if (Date.now() > deadline) throw new Error(`the tslab kernel did not answer within ${timeoutMs / 1000} s`);
-        if (Date.now() - lastAsked >= HANDSHAKE_RETRY_MS) {
+        if (Date.now() - lastAsked >= (replied ? IOPUB_RETRY_MS : HANDSHAKE_RETRY_MS)) {
           const msg = this.session.request("kernel_info_request", {});
           ids.push(msg.header.msg_id);
-          this.replies.set(msg.header.msg_id, () => (replied = true));
+          this.replies.set(msg.header.msg_id, (reply) => {
+            replied = true;
+            this.info = reply.content;
+          });
           this.listeners.set(msg.header.msg_id, () => (heard = true));
           this.send(this.shell, msg);
           lastAsked = Date.now();

@@ -4,7 +4,7 @@
  *
  * Reading is strict about what the runner, the grader and the handout
  * exporter rely on and forgiving about the rest, as nbformat itself is:
- * - bad JSON is reported as `file:line:col: ...`;
+ * - bad JSON is reported as `file:line:col: ...` (json-error.ts finds where);
  * - a notebook that is not nbformat 4 is refused;
  * - 4.0-4.4 notebooks are upgraded to 4.5: cells without an `id` get one
  *   (eight hex digits, as nbformat's `random_cell_id` makes them);
@@ -17,6 +17,7 @@
 import * as fs from "fs";
 import { randomBytes } from "crypto";
 import { located, UserError } from "../errors";
+import { findJsonError } from "./json-error";
 import type { Cell, Notebook, Output } from "./nbformat";
 
 /** nbformat 4.5: `^[a-zA-Z0-9-_]+$`, 1 to 64 characters. */
@@ -47,12 +48,9 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    const message = (err as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : text.length;
-    const { line, column } = lineColumn(text, offset);
-    const what = message.replace(/ in JSON at position \d+.*$/, "").replace(/^Unexpected end of JSON input$/, "unexpected end of file");
-    throw new UserError(located(file, line, column, `not valid JSON: ${what}`));
+    const problem = findJsonError(text) ?? { offset: 0, message: (err as Error).message.split("\n")[0] };
+    const { line, column } = lineColumn(text, problem.offset);
+    throw new UserError(located(file, line, column, `not valid JSON: ${problem.message}`));
   }
 }
 
