@@ -16,7 +16,7 @@ import { DIRECTIVES, unknownDirective } from "./directives";
 import { encode, value } from "./encode";
 import { Layout } from "./layout";
 import { lexLine, type Token } from "./lexer";
-import { operandSyntax, parseOperand, splitOperands, type ParsedOperand } from "./operands";
+import { operandSyntax, parseOperand, splitOperands, type OperandText, type ParsedOperand } from "./operands";
 import { PSEUDO_BY_MNEMONIC, PSEUDO_INSTRUCTIONS, chooseTemplate, expand, expansionSize } from "./pseudo";
 import type { Payload, Statement } from "./statement";
 import { SymbolTable } from "./symbols";
@@ -174,7 +174,7 @@ class Assembly {
     }
   }
 
-  private directive(head: Token, args: ReturnType<typeof splitOperands>, line: number): void {
+  private directive(head: Token, args: readonly OperandText[], line: number): void {
     const directive = DIRECTIVES.get(head.text.toLowerCase());
     if (!directive) throw unknownDirective(head.text, head.column);
     directive.handle({
@@ -185,7 +185,7 @@ class Assembly {
     }, args, head.column);
   }
 
-  private instruction(head: Token, args: ReturnType<typeof splitOperands>, line: number): void {
+  private instruction(head: Token, args: readonly OperandText[], line: number): void {
     const name = head.text.toLowerCase();
     const spec = BY_MNEMONIC.get(name);
     const pseudo = PSEUDO_BY_MNEMONIC.get(name);
@@ -215,7 +215,7 @@ class Assembly {
     this.emit({ kind: "code", instructions }, expansionSize(pseudo, choice), line, head.column);
   }
 
-  private parseOperands(name: string, kinds: readonly Operand[], args: ReturnType<typeof splitOperands>, head: Token): ParsedOperand[] {
+  private parseOperands(name: string, kinds: readonly Operand[], args: readonly OperandText[], head: Token): ParsedOperand[] {
     if (args.length !== kinds.length) {
       const takes = kinds.length === 0 ? "no operands" : kinds.map(operandSyntax).join(", ");
       const column = args[kinds.length]?.column ?? head.column;

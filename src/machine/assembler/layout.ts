@@ -33,7 +33,7 @@ export class Layout {
     return this.section === "text" ? this.text : this.data;
   }
 
-  /** The address of the current location, if known (text) yet. */
+  /** The current location for a message: an address in text, an offset in data. */
   describe(): string {
     return this.section === "text" ? hex(this.text) : `.data+${this.data}`;
   }
