@@ -47,6 +47,8 @@ export interface MachineOptions {
 export interface RunOptions {
   /** Stop after this many more cycles (default 100,000,000). */
   readonly maxCycles?: number;
+  /** Called with every instruction's trace entry (runs on the slow path). */
+  readonly onTrace?: (entry: TraceEntry) => void;
 }
 
 export interface RunResult {
@@ -145,8 +147,15 @@ export class Machine {
     const end = cpu.cycles + maxCycles;
     cpu.stopReason = undefined;
     cpu.stopMessage = undefined;
-    if (this.trace) while (cpu.stopReason === undefined) this.stepUntil(end);
-    else cpu.execute(end, Infinity);
+    const onTrace = options.onTrace;
+    if (this.trace !== undefined || onTrace !== undefined) {
+      while (cpu.stopReason === undefined) {
+        const entry = this.stepUntil(end);
+        onTrace?.(entry);
+      }
+    } else {
+      cpu.execute(end, Infinity);
+    }
     // (execute() sets these; the casts undo TypeScript's narrowing above.)
     const reason = (cpu.stopReason as StopReason | undefined) ?? "stopped";
     const stats = diffStats(this.statistics(), before);

@@ -3,6 +3,7 @@
  * exports one `register(program)`; add it here, one line each.
  */
 import type { Command } from "commander";
+import { register as asm } from "./asm";
 import { register as bench } from "./bench";
 import { register as build } from "./build";
 import { register as exportHandouts } from "./export";
@@ -16,6 +17,7 @@ export type Register = (program: Command) => void;
 
 export const COMMANDS: readonly Register[] = [
   build,
+  asm,
   bench,
   exportHandouts,
   release,
