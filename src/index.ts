@@ -35,3 +35,19 @@ export * from "./plot";
 // Exercises: the test helper of grade cells, seeded problem generators.
 export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";
 export * from "./courseware/problems";
+// CPU virtualization: VMs and VCPUs, trap-and-emulate with shadow page
+// tables, hypercalls, VM exits (src/hypervisor).
+export { Hypervisor, HYPERVISOR_RESERVED, SHADOW_FRAMES } from "./hypervisor/hypervisor";
+export type { HypervisorOptions, RunReport } from "./hypervisor/hypervisor";
+export { Vm, ENDED } from "./hypervisor/vm";
+export type { VmConfig, VmState, VmStats } from "./hypervisor/vm";
+export { Vcpu } from "./hypervisor/vcpu";
+export type { VcpuSnapshot } from "./hypervisor/vcpu";
+export { Tracer, STEP, formatTrace } from "./hypervisor/trace";
+export type { Actor, TraceStep } from "./hypervisor/trace";
+export { HYPERCALLS, HYPERCALL, dispatchHypercall } from "./hypervisor/hypercalls";
+export type { HypercallSpec, HypercallGuest, HypercallResult, HypercallEffect } from "./hypervisor/hypercalls";
+export { EXIT_REASON, exitReasonName, defaultExitControls } from "./hypervisor/exits";
+export type { ExitControls, VmExit, ExitReasonName, ExitCounts } from "./hypervisor/exits";
+export { translateGuest } from "./hypervisor/guest-mmu";
+export { ShadowPageTables } from "./hypervisor/shadow-paging";

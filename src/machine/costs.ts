@@ -36,6 +36,21 @@ export const COSTS = {
   worldSwitch: 2_000,
   /** A hypercall from a paravirtual guest into the hypervisor. */
   hypercall: 300,
+  /**
+   * Trap-and-emulate: decoding and emulating one privileged instruction on
+   * a VCPU in software, after its trap (Adams and Agesen 2006, section 2:
+   * a trap-and-emulate round trip costs hundreds of cycles more than the
+   * native instruction).
+   */
+  emulateInstruction: 150,
+  /** Reflecting a trap to the guest kernel's vector (virtual trap entry). */
+  reflectTrap: 100,
+  /** A hidden page fault: walking the guest's table and filling a shadow entry. */
+  shadowFill: 200,
+  /** Binary translation: translating one guest instruction into the cache. */
+  translateInstruction: 40,
+  /** A translated sensitive instruction's call into the hypervisor (no trap). */
+  translatedCallout: 20,
 } as const;
 
 export type CostName = keyof typeof COSTS;

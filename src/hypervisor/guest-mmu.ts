@@ -1,0 +1,74 @@
+/**
+ * The guest's MMU, in software: translates a guest-virtual address to a
+ * guest-physical one by walking the guest's own two-level page table in
+ * the guest's memory, exactly as ISA.md ("Memory management") says
+ * toy32's walker does, A and D bits included. The hypervisor uses it to
+ * fill shadow page tables, to fetch the instruction it must emulate, and
+ * to run translated code.
+ *
+ *   guest-virtual:  | dir 31..22 | table 21..12 | offset 11..0 |
+ *   PTBR (guest-physical) -> directory[dir] = table frame | V
+ *                            table[table]   = frame | D A X U W V
+ *
+ * Guest-physical addresses are the guest's; the caller maps them to
+ * machine memory (Vm.machineAddress) after checking they are the VM's.
+ */
+import { CAUSE, CSR, PTE } from "../machine/isa";
+import type { PhysicalMemory } from "../machine/memory";
+import type { Vm } from "./vm";
+
+export type Access = "load" | "store" | "fetch";
+
+export const FAULT_CAUSE: Readonly<Record<Access, number>> = {
+  load: CAUSE.PAGE_FAULT_LOAD,
+  store: CAUSE.PAGE_FAULT_STORE,
+  fetch: CAUSE.PAGE_FAULT_FETCH,
+};
+
+/** A successful translation: where, and what the guest's leaf PTE allows. */
+export interface GuestMapping {
+  readonly gpa: number;
+  /** PTE permission bits (V W U X) of the mapping; all of them with paging off. */
+  readonly flags: number;
+  /** Guest-physical address of the leaf PTE (-1 with paging off). */
+  readonly pteAddress: number;
+}
+
+export type GuestTranslation =
+  | { readonly ok: true; readonly mapping: GuestMapping }
+  | { readonly ok: false; readonly cause: number };
+
+const ALL = PTE.V | PTE.W | PTE.U | PTE.X;
+
+/**
+ * Walks the guest's table for `va`, checking `access` at the guest's
+ * virtual privilege. Sets A (and D for a store) in the guest's PTE, as
+ * the real walker would. Table memory outside the VM is a fault.
+ */
+export function translateGuest(mem: PhysicalMemory, vm: Vm, va: number, access: Access, user: boolean): GuestTranslation {
+  const vcpu = vm.vcpu;
+  va >>>= 0;
+  if (!vcpu.pagingEnabled) return { ok: true, mapping: { gpa: va, flags: ALL, pteAddress: -1 } };
+  const fault = { ok: false, cause: FAULT_CAUSE[access] } as const;
+  const dirAddress = (vcpu.csr[CSR.PTBR] & ~0xfff) + 4 * (va >>> 22);
+  if (!vm.contains(dirAddress >>> 0, 4)) return fault;
+  const dirEntry = mem.readWord(vm.machineAddress(dirAddress >>> 0));
+  if ((dirEntry & PTE.V) === 0) return fault;
+  const pteAddress = ((dirEntry & ~0xfff) + 4 * ((va >>> 12) & 0x3ff)) >>> 0;
+  if (!vm.contains(pteAddress, 4)) return fault;
+  const pte = mem.readWord(vm.machineAddress(pteAddress));
+  if (!permits(pte, access, user)) return fault;
+  const updated = pte | PTE.A | (access === "store" ? PTE.D : 0);
+  if (updated !== pte) mem.writeWord(vm.machineAddress(pteAddress), updated >>> 0);
+  const gpa = ((pte & ~0xfff) | (va & 0xfff)) >>> 0;
+  return { ok: true, mapping: { gpa, flags: updated & ALL, pteAddress } };
+}
+
+/** The leaf PTE's verdict (ISA.md: permissions come from the leaf alone). */
+export function permits(pte: number, access: Access, user: boolean): boolean {
+  if ((pte & PTE.V) === 0) return false;
+  if (user && (pte & PTE.U) === 0) return false;
+  if (access === "store") return (pte & PTE.W) !== 0;
+  if (access === "fetch") return (pte & PTE.X) !== 0;
+  return true;
+}

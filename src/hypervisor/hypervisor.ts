@@ -1,0 +1,311 @@
+/**
+ * The hypervisor: one physical toy32 machine shared by several VMs (a type
+ * 1 hypervisor, Silberschatz ch. 16.4.2). Design, and why:
+ *
+ * - Memory: every VM's guest-physical memory is one contiguous region of
+ *   machine memory (allocator.ts). The guest's own page tables hold
+ *   guest-physical addresses, so the real MMU never walks them: the real
+ *   PTBR always points at a shadow page table the hypervisor builds from
+ *   them (shadow-paging.ts), mapping guest-virtual straight to machine
+ *   addresses and never mapping anything outside the VM. That, and real
+ *   paging staying on while any guest runs (with paging off in the guest,
+ *   the shadow maps guest-physical 1:1 onto the region), is the whole
+ *   isolation argument: a guest can name no machine address but its own.
+ *   The alternative, one Machine per VM, would make "a machine switch saves
+ *   one VCPU and restores another" a fiction; this way it is real.
+ * - CPU: one physical CPU, time-sliced round robin. While a VM runs, its
+ *   registers are in the CPU and the CPU is in *user* mode, whatever the
+ *   guest believes (the VCPU's virtual STATUS.KM). A world switch saves the
+ *   registers into the outgoing VCPU, loads the incoming one's, points
+ *   PTBR/ASID at its shadow, and costs COSTS.worldSwitch cycles.
+ * - Traps: the machine's trap interceptor sends every trap of a running
+ *   guest here first; the technique (trap-and-emulate.ts) decides.
+ * - Time: each VCPU has a virtual clock (the cycles its VM ran, overheads
+ *   included) and a virtual timer; a slice ends at the guest's next timer
+ *   deadline, where the hypervisor injects TIMER if the guest's IE allows.
+ *
+ *   one slice of VM k:
+ *   [deliver due virtual interrupts] -> [world switch if k changed] ->
+ *   [cpu.execute until slice end, a halt, a block or a yield; traps go to
+ *    the interceptor] -> [save registers, advance the virtual clock]
+ */
+import { COSTS } from "../machine/costs";
+import { CAUSE, CSR, PAGE_SIZE, STATUS } from "../machine/isa";
+import type { Trap } from "../machine/trap";
+import { UserError } from "../errors";
+import { RegionAllocator, type Region } from "./allocator";
+import { ShadowPageTables, type View } from "./shadow-paging";
+import { Tracer, STEP } from "./trace";
+import { TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
+import { Vm, type VmConfig } from "./vm";
+import { createHost, type Host, type HostOptions } from "./host";
+
+export interface HypervisorOptions extends HostOptions {
+  /** Machine cycles a VM runs before the next one gets the CPU (default 20,000). */
+  readonly sliceCycles?: number;
+  /** Record OSTEP-style flow traces (default off). */
+  readonly trace?: boolean;
+}
+
+/** Machine memory the hypervisor keeps for itself below every VM. */
+export const HYPERVISOR_RESERVED = 64 * 1024;
+/** Frames in each VM's shadow pool: two directories and 30 tables. */
+export const SHADOW_FRAMES = 32;
+
+export interface RunReport {
+  /** Machine cycles the run took, world switches included. */
+  readonly cycles: number;
+  readonly worldSwitches: number;
+  /** True if every VM ended (halted, terminated, out of budget, destroyed). */
+  readonly allEnded: boolean;
+}
+
+export class Hypervisor implements VmmContext {
+  readonly host: Host;
+  readonly vms: Vm[] = [];
+  readonly tracer: Tracer;
+  readonly sliceCycles: number;
+  worldSwitches = 0;
+  private readonly allocator: RegionAllocator;
+  private readonly shadows = new Map<Vm, ShadowPageTables>();
+  private readonly regions = new Map<Vm, Region[]>();
+  private readonly technique: TrapAndEmulate;
+  private current: Vm | undefined;
+  private stopWhy: "ended" | "yield" | "block" | undefined;
+  private sliceStartMachine = 0;
+  private sliceStartInstructions = 0;
+  /** Hypervisor cycles charged since the last syncTime: not the guest's time. */
+  private overhead = 0;
+  private nextId = 0;
+  private nextToRun = 0;
+
+  constructor(options: HypervisorOptions = {}) {
+    this.host = createHost(options);
+    this.sliceCycles = options.sliceCycles ?? 20_000;
+    this.tracer = new Tracer(options.trace ?? false);
+    const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
+    this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
+    this.technique = new TrapAndEmulate(this);
+    this.host.cpu.interceptor = (trap) => this.intercept(trap);
+  }
+
+  get memory() {
+    return this.host.memory;
+  }
+
+  /** Machine memory not yet given to a VM, in bytes. */
+  get allocatorAvailable(): number {
+    return this.allocator.available;
+  }
+
+  /** Creates a VM: allocates its memory and shadow pool, loads its image. */
+  createVm(config: VmConfig): Vm {
+    const size = config.memorySize;
+    if (!Number.isInteger(size) || size <= 0 || size % PAGE_SIZE !== 0) {
+      throw new UserError(`VM ${config.name}: memory size ${size} must be a positive multiple of ${PAGE_SIZE}`);
+    }
+    if (config.image.length > size) throw new UserError(`VM ${config.name}: image of ${config.image.length} bytes does not fit in ${size}`);
+    const pool = this.allocator.allocate(SHADOW_FRAMES * PAGE_SIZE);
+    const ram = pool && this.allocator.allocate(size);
+    if (!pool || !ram) {
+      if (pool) this.allocator.release(pool);
+      throw new UserError(`VM ${config.name}: not enough machine memory for ${size} bytes (${this.allocator.available} free)`);
+    }
+    const vm = new Vm(this.nextId++, config, ram.base, this.memory);
+    this.memory.bytes.fill(0, ram.base, ram.base + ram.size);
+    this.memory.writeBytes(ram.base, config.image);
+    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES));
+    this.regions.set(vm, [pool, ram]);
+    this.vms.push(vm);
+    return vm;
+  }
+
+  start(vm: Vm): void {
+    this.transition(vm, "created", "running");
+  }
+
+  pause(vm: Vm): void {
+    this.transition(vm, "running", "paused");
+  }
+
+  resume(vm: Vm): void {
+    this.transition(vm, "paused", "running");
+  }
+
+  /** Ends the VM if it still runs and returns its memory (scrubbed) to the allocator. */
+  destroy(vm: Vm): void {
+    if (vm.state === "destroyed") return;
+    vm.state = "destroyed";
+    for (const r of this.regions.get(vm) ?? []) {
+      this.memory.bytes.fill(0, r.base, r.base + r.size);
+      this.allocator.release(r);
+    }
+    this.regions.delete(vm);
+    this.shadows.delete(vm);
+    if (this.current === vm) this.current = undefined;
+    this.host.tlb.flush();
+  }
+
+  private transition(vm: Vm, from: Vm["state"], to: Vm["state"]): void {
+    if (vm.state !== from) throw new UserError(`VM ${vm.name} is ${vm.state}, not ${from}: cannot make it ${to}`);
+    vm.state = to;
+  }
+
+  /** Runs the running VMs round robin until all have ended or `maxCycles` machine cycles pass. */
+  run(options: { maxCycles?: number } = {}): RunReport {
+    const cpu = this.host.cpu;
+    const start = cpu.cycles;
+    const end = start + (options.maxCycles ?? Infinity);
+    const switchesBefore = this.worldSwitches;
+    while (cpu.cycles < end) {
+      const vm = this.pickNext();
+      if (!vm) break;
+      this.runSlice(vm, end - cpu.cycles);
+    }
+    return {
+      cycles: cpu.cycles - start,
+      worldSwitches: this.worldSwitches - switchesBefore,
+      allEnded: this.vms.every((v) => v.ended),
+    };
+  }
+
+  /** Next runnable VM after the last one (round robin); blocked VMs with no timer are skipped. */
+  private pickNext(): Vm | undefined {
+    const n = this.vms.length;
+    for (let i = 0; i < n; i++) {
+      const vm = this.vms[(this.nextToRun + i) % n];
+      if (vm.state !== "running") continue;
+      this.nextToRun = (this.nextToRun + i + 1) % n;
+      return vm;
+    }
+    return undefined;
+  }
+
+  private runSlice(vm: Vm, limit: number): void {
+    const cpu = this.host.cpu;
+    const vcpu = vm.vcpu;
+    const machineStart = cpu.cycles;
+    this.deliverInterrupts(vm);
+    if (vm.ended) return;
+    if (this.current !== vm) this.worldSwitch(vm);
+    let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
+    if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
+    this.stopWhy = undefined;
+    this.sliceStartMachine = cpu.cycles;
+    this.sliceStartInstructions = cpu.instructions;
+    this.overhead = 0;
+    this.host.execute(cpu.cycles + budget);
+    this.syncTime(vm);
+    vm.stats.cycles += cpu.cycles - machineStart;
+    if (this.stopWhy === undefined || this.stopWhy === "yield" || this.stopWhy === "block") {
+      vcpu.regs.set(cpu.regs);
+      vcpu.pc = cpu.pc;
+    }
+    if (this.stopWhy === "block") this.idle(vm);
+    if (cpu.stopReason === "triple-fault" && !vm.ended) vm.terminate(`machine stopped: ${cpu.stopMessage ?? "triple fault"}`);
+    if (!vm.ended && vm.config.cycleBudget !== undefined && vm.stats.cycles >= vm.config.cycleBudget) vm.state = "out-of-budget";
+  }
+
+  /** A VCPU that waits with no timer armed can never wake: it is idle for good. */
+  private idle(vm: Vm): void {
+    if (vm.vcpu.timerDeadline === Infinity && vm.vcpu.pendingInterrupt === 0) vm.state = "out-of-budget";
+  }
+
+  /** Save the outgoing VCPU (already in its Vcpu), restore the incoming one. */
+  private worldSwitch(vm: Vm): void {
+    const cpu = this.host.cpu;
+    this.tracer.record(vm.name, "VMM", STEP.worldSwitch, vm.vcpu.pc);
+    cpu.regs.set(vm.vcpu.regs);
+    cpu.pc = vm.vcpu.pc;
+    this.current = vm;
+    this.remap(vm);
+    // Views use ASIDs 0 and 1 within a VM; another VM's entries must go.
+    this.host.tlb.flush();
+    cpu.cycles += COSTS.worldSwitch;
+    this.worldSwitches++;
+    vm.stats.worldSwitches++;
+  }
+
+  /** Before a slice and after each trap: a due timer becomes pending; pending ones go in if IE. */
+  private deliverInterrupts(vm: Vm): void {
+    const vcpu = vm.vcpu;
+    if (vcpu.cycles >= vcpu.timerDeadline) {
+      vcpu.pendingInterrupt = CAUSE.TIMER;
+      const period = vcpu.csr[CSR.TIMER];
+      vcpu.timerDeadline = period === 0 ? Infinity : vcpu.timerDeadline + period * (Math.floor((vcpu.cycles - vcpu.timerDeadline) / period) + 1);
+    }
+    if (vcpu.pendingInterrupt !== 0 && vcpu.interruptsEnabled) {
+      const cause = vcpu.pendingInterrupt;
+      vcpu.pendingInterrupt = 0;
+      this.tracer.record(vm.name, "VMM", STEP.interrupt, vcpu.pc);
+      this.technique.reflect(vm, cause, 0);
+    }
+  }
+
+  /** The machine's trap interceptor: every trap of a running guest comes here. */
+  private intercept(trap: Trap): boolean {
+    const vm = this.current;
+    const cpu = this.host.cpu;
+    if (!vm || vm.ended) {
+      cpu.stop("stopped", "no VM to run");
+      return true;
+    }
+    this.syncTime(vm);
+    vm.vcpu.regs.set(cpu.regs);
+    vm.vcpu.pc = trap.epc;
+    this.technique.handle(vm, trap);
+    if (!vm.ended && this.stopWhy === undefined) this.deliverInterrupts(vm);
+    cpu.regs.set(vm.vcpu.regs);
+    cpu.pc = vm.vcpu.pc;
+    if (this.stopWhy !== undefined) cpu.stop("stopped", this.stopWhy);
+    return true;
+  }
+
+  /**
+   * The VCPU's clock advances by the machine cycles its VM ran, less what the
+   * hypervisor spent for it (emulation, shadow fills, world switches): a
+   * guest's timer measures the guest's own execution, as on bare metal, or
+   * a kernel with a short timer period would see nothing but its own
+   * interrupts. (What the hypervisor took is "stolen time", chapter 06.)
+   */
+  private syncTime(vm: Vm): void {
+    const cpu = this.host.cpu;
+    vm.vcpu.cycles += cpu.cycles - this.sliceStartMachine - this.overhead;
+    this.overhead = 0;
+    vm.vcpu.instructions += cpu.instructions - this.sliceStartInstructions;
+    this.sliceStartMachine = cpu.cycles;
+    this.sliceStartInstructions = cpu.instructions;
+  }
+
+  // VmmContext: what the technique may do to the machine.
+
+  shadow(vm: Vm): ShadowPageTables {
+    const s = this.shadows.get(vm);
+    if (!s) throw new Error(`VM ${vm.name} has no shadow page tables (destroyed?)`);
+    return s;
+  }
+
+  flushRealTlb(va?: number): void {
+    if (va === undefined) this.host.tlb.flush();
+    else this.host.tlb.invalidate(va >>> 12);
+  }
+
+  charge(cycles: number): void {
+    this.host.cpu.cycles += cycles;
+    this.overhead += cycles;
+  }
+
+  deschedule(why: "ended" | "yield" | "block"): void {
+    this.stopWhy = why;
+  }
+
+  /** Real STATUS = user mode + paging; PTBR/ASID = the shadow of the VCPU's current view. */
+  remap(vm: Vm): void {
+    const csr = this.host.cpu.csr;
+    const view: View = vm.vcpu.kernelMode ? "kernel" : "user";
+    csr[CSR.STATUS] = STATUS.PG;
+    csr[CSR.PTBR] = this.shadow(vm).root(view);
+    csr[CSR.ASID] = view === "user" ? 1 : 0;
+    csr[CSR.TIMER] = 0;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * A paravirtual guest as the hypercall handlers see it (hypercalls.ts):
+ * its guest-physical memory, bounds-checked; its console; its trap table
+ * and event mask, kept on the VM and VCPU. Barham et al. 2003, section
+ * 3.3.1: "Xen ... validates ... updates to ensure safety: a guest may only
+ * map pages it owns", which validPte enforces for MMU_UPDATE.
+ */
+import { CSR, STATUS, PTE } from "../machine/isa";
+import type { PhysicalMemory } from "../machine/memory";
+import type { HypercallGuest } from "./hypercalls";
+import type { Vm } from "./vm";
+
+export class ParavirtualGuest implements HypercallGuest {
+  /** Set when MMU_UPDATE wrote a PTE: the hypervisor then drops its shadows. */
+  pageTablesChanged = false;
+
+  constructor(private readonly vm: Vm, private readonly memory: PhysicalMemory) {}
+
+  readWord(gpa: number): number | undefined {
+    gpa >>>= 0;
+    if ((gpa & 3) !== 0 || !this.vm.contains(gpa, 4)) return undefined;
+    return this.memory.readWord(this.vm.machineAddress(gpa));
+  }
+
+  readByte(gpa: number): number | undefined {
+    gpa >>>= 0;
+    if (!this.vm.contains(gpa, 1)) return undefined;
+    return this.memory.readByte(this.vm.machineAddress(gpa));
+  }
+
+  writeWord(gpa: number, value: number): boolean {
+    gpa >>>= 0;
+    if ((gpa & 3) !== 0 || !this.vm.contains(gpa, 4)) return false;
+    this.memory.writeWord(this.vm.machineAddress(gpa), value >>> 0);
+    this.pageTablesChanged = true;
+    return true;
+  }
+
+  consoleWrite(byte: number): void {
+    this.vm.devices.console.write(0, byte & 0xff);
+  }
+
+  validPte(value: number): boolean {
+    if ((value & PTE.V) === 0) return true;
+    return this.vm.contains((value >>> 12) * 4096, 4096);
+  }
+
+  setTrapHandler(cause: number, handler: number): void {
+    this.vm.trapTable.set(cause >>> 0, handler >>> 0);
+  }
+
+  setEventMask(masked: boolean): boolean {
+    const csr = this.vm.vcpu.csr;
+    const wasMasked = (csr[CSR.STATUS] & STATUS.IE) === 0;
+    csr[CSR.STATUS] = masked ? csr[CSR.STATUS] & ~STATUS.IE : csr[CSR.STATUS] | STATUS.IE;
+    return wasMasked;
+  }
+
+  setTimer(period: number): void {
+    this.vm.vcpu.csr[CSR.TIMER] = period >>> 0;
+    this.vm.vcpu.armTimer();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Flow traces: who did what, step by step, in the columns of OSTEP's
+ * figures for the VMM chapter (Arpaci-Dusseau, "Operating Systems: Three
+ * Easy Pieces", appendix B "Virtual Machine Monitors", figure B.3 "System
+ * Call Flow With Virtualization"):
+ *
+ *   Process                 Operating System            VMM
+ *   1. System call:
+ *      Trap to OS
+ *                                                       2. Process trapped:
+ *                                                          Call OS trap handler
+ *                                                          (at reduced privilege)
+ *                           3. OS trap handler:
+ *                              Decode trap and execute
+ *                              appropriate syscall routine;
+ *                              When done: issue
+ *                              return-from-trap
+ *                                                       4. OS tried return
+ *                                                          from trap:
+ *                                                          Do real return from trap
+ *   5. Resume execution
+ *      (@PC after trap)
+ *
+ * The hypervisor records these steps as they happen when tracing is on;
+ * formatTrace prints them as that table.
+ */
+
+export type Actor = "Process" | "Operating System" | "VMM" | "Hardware";
+
+export interface TraceStep {
+  readonly vm: string;
+  readonly actor: Actor;
+  readonly text: string;
+  /** Guest pc the step concerns. */
+  readonly pc: number;
+}
+
+/** The step texts, named once so tests and notebooks compare against them. */
+export const STEP = {
+  syscallTrap: "System call: Trap to OS",
+  reflect: "Process trapped: Call OS trap handler (at reduced privilege)",
+  osHandler: "OS trap handler: Decode trap and execute appropriate syscall routine; When done: issue return-from-trap",
+  realReturn: "OS tried return from trap: Do real return from trap",
+  resume: "Resume execution (@PC after trap)",
+  privileged: "Privileged instruction: Trap to VMM",
+  emulate: "Emulate the instruction on the VCPU; Return to the OS after it",
+  interrupt: "Timer interrupt: VMM takes it; Reflect it to the OS trap handler",
+  illegal: "Guest did something illegal: Terminate the VM",
+  worldSwitch: "Save this VCPU; Restore the next VM's VCPU (world switch)",
+} as const;
+
+export class Tracer {
+  readonly steps: TraceStep[] = [];
+  enabled: boolean;
+
+  constructor(enabled = false, private readonly limit = 100_000) {
+    this.enabled = enabled;
+  }
+
+  record(vm: string, actor: Actor, text: string, pc: number): void {
+    if (!this.enabled || this.steps.length >= this.limit) return;
+    this.steps.push({ vm, actor, text, pc: pc >>> 0 });
+  }
+
+  clear(): void {
+    this.steps.length = 0;
+  }
+}
+
+const COLUMNS: readonly Actor[] = ["Process", "Operating System", "VMM"];
+
+/** The steps as OSTEP's three-column table, numbered, one line per step. */
+export function formatTrace(steps: readonly TraceStep[], width = 34): string {
+  const header = COLUMNS.map((c) => c.padEnd(width)).join("").trimEnd();
+  const lines = steps.map((s, i) => {
+    const column = Math.max(0, COLUMNS.indexOf(s.actor === "Hardware" ? "VMM" : s.actor));
+    return `${" ".repeat(column * width)}${i + 1}. ${s.text}  [${s.vm} pc 0x${s.pc.toString(16)}]`;
+  });
+  return [header, ...lines].join("\n");
+}

@@ -1,0 +1,277 @@
+/**
+ * Trap-and-emulate (Popek and Goldberg 1974; Silberschatz ch. 16.5.1;
+ * OSTEP appendix B). The guest kernel runs deprivileged: the physical CPU
+ * is in user mode whenever a guest runs, so every privileged instruction
+ * the guest kernel executes traps to the hypervisor, which emulates it on
+ * the VCPU. Everything else the guest does runs directly on the hardware.
+ *
+ * What each trap from a running guest becomes:
+ *
+ *   trap                        guest in virtual kernel   guest in virtual user
+ *   --------------------------  ------------------------  ---------------------
+ *   PRIVILEGED_INSTRUCTION      emulate on the VCPU       reflect to guest TVEC
+ *   page fault, shadow empty    fill shadow (hidden)      fill shadow (hidden)
+ *   page fault, guest says no   reflect                   reflect
+ *   page fault on a device page emulate the device access (the guest's MMIO)
+ *   HYPERCALL                   paravirtual: hypercall; otherwise reflect
+ *                               ILLEGAL_INSTRUCTION (what bare hardware does)
+ *   anything else (SYSCALL,     reflect: virtual trap entry on the VCPU,
+ *   BREAKPOINT, MISALIGNED ...) pc = the guest's TVEC (OSTEP fig. B.3 step 2)
+ *   reflect with guest TVEC 0   the guest triple-faulted: terminate this VM
+ *
+ * This file is the policy; it sees the world through VmmContext, which the
+ * hypervisor implements over the physical machine.
+ */
+import { BY_MNEMONIC, CAUSE, CSR, MMIO_BASE, PTE, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
+import type { PhysicalMemory } from "../machine/memory";
+import { COSTS } from "../machine/costs";
+import { emulate, type Monitor } from "./emulate";
+import { FAULT_CAUSE, translateGuest, type Access } from "./guest-mmu";
+import { dispatchHypercall } from "./hypercalls";
+import { STEP, type Tracer } from "./trace";
+import type { ShadowPageTables } from "./shadow-paging";
+import type { Vm } from "./vm";
+import { ParavirtualGuest } from "./paravirtual";
+
+/** A trap as the machine reports it (src/machine/trap.ts). */
+export interface GuestTrap {
+  readonly cause: number;
+  readonly badva: number;
+  readonly epc: number;
+}
+
+/** What the hypervisor gives the trap handler. */
+export interface VmmContext {
+  readonly memory: PhysicalMemory;
+  readonly tracer: Tracer;
+  shadow(vm: Vm): ShadowPageTables;
+  /** The VM's shadows were dropped or changed: drop real TLB entries (va, or all). */
+  flushRealTlb(va?: number): void;
+  /** Cycles the hypervisor spends (charged to the machine and the VM). */
+  charge(cycles: number): void;
+  /** Stop running this VM now (it ended, blocked or yielded). */
+  deschedule(why: "ended" | "yield" | "block"): void;
+  /** The guest changed PTBR, paging or its virtual mode: re-point the real MMU. */
+  remap(vm: Vm): void;
+}
+
+const LOADS = new Map<number, { width: 1 | 4; signed: boolean }>([
+  [op("lw"), { width: 4, signed: true }],
+  [op("lb"), { width: 1, signed: true }],
+  [op("lbu"), { width: 1, signed: false }],
+]);
+const STORES = new Map<number, 1 | 4>([[op("sw"), 4], [op("sb"), 1]]);
+
+function op(mnemonic: string): number {
+  const spec = BY_MNEMONIC.get(mnemonic);
+  if (!spec) throw new Error(`no instruction ${mnemonic}`);
+  return spec.opcode;
+}
+
+const ACCESS_OF = new Map<number, Access>([
+  [CAUSE.PAGE_FAULT_LOAD, "load"],
+  [CAUSE.PAGE_FAULT_STORE, "store"],
+  [CAUSE.PAGE_FAULT_FETCH, "fetch"],
+]);
+
+export class TrapAndEmulate {
+  constructor(private readonly ctx: VmmContext) {}
+
+  /** Handles one trap of `vm`, whose registers are in vm.vcpu (pc = trap.epc). */
+  handle(vm: Vm, trap: GuestTrap): void {
+    vm.stats.traps++;
+    const vcpu = vm.vcpu;
+    const access = ACCESS_OF.get(trap.cause);
+    if (access !== undefined) return this.pageFault(vm, trap, access);
+    switch (trap.cause) {
+      case CAUSE.PRIVILEGED_INSTRUCTION:
+        if (vcpu.kernelMode) return this.emulatePrivileged(vm, trap.badva);
+        return this.reflect(vm, trap.cause, trap.badva);
+      case CAUSE.HYPERCALL:
+        if (vm.config.paravirtual) return this.hypercall(vm);
+        return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, this.fetchWord(vm) ?? 0);
+      case CAUSE.TIMER: case CAUSE.DISK: case CAUSE.NET: case CAUSE.CONSOLE:
+        return; // the host's own interrupts: nothing for the guest
+      default:
+        if (trap.cause === CAUSE.SYSCALL) this.ctx.tracer.record(vm.name, "Process", STEP.syscallTrap, trap.epc);
+        return this.reflect(vm, trap.cause, trap.badva);
+    }
+  }
+
+  /** OSTEP fig. B.3 step 2: call the OS trap handler, at reduced privilege. */
+  reflect(vm: Vm, cause: number, badva: number): void {
+    const vcpu = vm.vcpu;
+    if (vm.config.paravirtual) return this.reflectParavirtual(vm, cause, badva);
+    if (vcpu.deliverTrap(cause, badva, vcpu.pc) === "triple-fault") {
+      return this.terminate(vm, `triple fault: cause ${cause} at pc 0x${vcpu.pc.toString(16)} (TVEC 0x${vcpu.csr[CSR.TVEC].toString(16)})`);
+    }
+    vm.stats.reflected++;
+    this.ctx.charge(COSTS.reflectTrap);
+    this.ctx.tracer.record(vm.name, "VMM", STEP.reflect, vcpu.pc);
+    this.ctx.remap(vm);
+  }
+
+  terminate(vm: Vm, reason: string): void {
+    vm.terminate(reason);
+    this.ctx.tracer.record(vm.name, "VMM", STEP.illegal, vm.vcpu.pc);
+    this.ctx.deschedule("ended");
+  }
+
+  private emulatePrivileged(vm: Vm, word: number): void {
+    const vcpu = vm.vcpu;
+    const pc = vcpu.pc;
+    const wasKernel = vcpu.kernelMode;
+    this.ctx.charge(COSTS.emulateInstruction);
+    const outcome = emulate(vcpu, word, this.monitor(vm));
+    if (outcome === "illegal") return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, word);
+    vm.stats.emulated++;
+    if (opOf(word) === op("rett") && wasKernel && !vcpu.kernelMode) {
+      this.ctx.tracer.record(vm.name, "Operating System", STEP.osHandler, pc);
+      this.ctx.tracer.record(vm.name, "VMM", STEP.realReturn, pc);
+      this.ctx.tracer.record(vm.name, "Process", STEP.resume, vcpu.pc);
+    }
+  }
+
+  /** The Monitor the emulators use, bound to one VM. */
+  private monitor(vm: Vm): Monitor {
+    const ctx = this.ctx;
+    return {
+      csrChanged: (csr, before) => {
+        const now = vm.vcpu.csr[csr];
+        if (csr === CSR.PTBR || (csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0)) {
+          ctx.shadow(vm).clear();
+          ctx.flushRealTlb();
+        }
+        if (csr === CSR.TIMER) vm.vcpu.armTimer();
+        if (csr === CSR.STATUS || csr === CSR.PTBR) ctx.remap(vm);
+      },
+      tlbInvalidate: (va) => { ctx.shadow(vm).invalidate(va); ctx.flushRealTlb(va); },
+      tlbFlush: () => { ctx.shadow(vm).clear(); ctx.flushRealTlb(); },
+      halt: (code) => { vm.halt(code); ctx.deschedule("ended"); },
+      waitForInterrupt: () => {
+        // ISA.md wfi: continue if an interrupt is pending, else skip to the
+        // next timer; with none armed nothing can ever wake it (deadlock).
+        const v = vm.vcpu;
+        if (v.pendingInterrupt !== 0) return;
+        if (v.timerDeadline === Infinity) return this.terminate(vm, `deadlock: wfi at pc 0x${(v.pc - 4 >>> 0).toString(16)} with no timer armed`);
+        if (v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
+      },
+      tlbWrite: () => { /* hardware-walked MMU: tlbw has nothing to do here */ },
+    };
+  }
+
+  /**
+   * A real page fault: the shadow lacked the entry, the guest's own table
+   * forbids the access, or the page is a device's.
+   */
+  private pageFault(vm: Vm, trap: GuestTrap, access: Access): void {
+    const vcpu = vm.vcpu;
+    const user = !vcpu.kernelMode;
+    const t = translateGuest(this.ctx.memory, vm, trap.badva, access, user);
+    if (!t.ok) return this.reflect(vm, t.cause, trap.badva);
+    const { gpa } = t.mapping;
+    if (gpa >= MMIO_BASE && access !== "fetch") return this.deviceAccess(vm, gpa);
+    if (!vm.contains(gpa)) return this.reflect(vm, FAULT_CAUSE[access], trap.badva);
+    this.fillShadow(vm, trap.badva, access, user);
+  }
+
+  /** A hidden fault: install the guest's mapping, machine-addressed, in the shadow. */
+  private fillShadow(vm: Vm, va: number, access: Access, user: boolean): void {
+    const t = translateGuest(this.ctx.memory, vm, va, access, user);
+    if (!t.ok) return;
+    const { gpa, flags } = t.mapping;
+    const dirty = vm.vcpu.pagingEnabled ? this.guestPteDirty(vm, t.mapping.pteAddress) : true;
+    const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (flags & PTE.W && (dirty || access === "store") ? PTE.W : 0);
+    const machine = vm.machineAddress(gpa & ~0xfff);
+    const shadow = this.ctx.shadow(vm);
+    const view = user ? "user" : "kernel";
+    if (!shadow.install(view, va, machine, shadowFlags)) {
+      this.ctx.flushRealTlb();
+      shadow.install(view, va, machine, shadowFlags);
+    }
+    this.ctx.flushRealTlb(va);
+    vm.stats.hiddenFaults++;
+    this.ctx.charge(COSTS.shadowFill);
+  }
+
+  private guestPteDirty(vm: Vm, pteAddress: number): boolean {
+    return (this.ctx.memory.readWord(vm.machineAddress(pteAddress)) & PTE.D) !== 0;
+  }
+
+  /** The guest touched a device page: decode the load or store and do it on the VM's device. */
+  private deviceAccess(vm: Vm, gpa: number): void {
+    const vcpu = vm.vcpu;
+    const word = this.fetchWord(vm);
+    if (word === undefined) return this.reflect(vm, CAUSE.PAGE_FAULT_FETCH, vcpu.pc);
+    const load = LOADS.get(opOf(word));
+    const storeWidth = STORES.get(opOf(word));
+    const device = vm.devices.deviceAt(gpa);
+    if (!device || (!load && !storeWidth)) return this.reflect(vm, load ? CAUSE.PAGE_FAULT_LOAD : CAUSE.PAGE_FAULT_STORE, gpa);
+    const offset = (gpa - device.base) >>> 0;
+    if (load) {
+      let value = device.read(offset, load.width);
+      if (load.width === 1 && load.signed) value = (value << 24) >> 24;
+      const rd = rdOf(word);
+      if (rd !== 0) vcpu.regs[rd] = value | 0;
+    } else if (storeWidth) {
+      device.write(offset, vcpu.regs[sbRs2Of(word)] >>> 0, storeWidth);
+    }
+    vcpu.pc = (vcpu.pc + 4) >>> 0;
+    vm.stats.deviceAccesses++;
+    this.ctx.charge(COSTS.deviceAccess + COSTS.emulateInstruction);
+  }
+
+  /** The instruction word at the guest's pc, through the guest's own mapping. */
+  fetchWord(vm: Vm): number | undefined {
+    const vcpu = vm.vcpu;
+    const t = translateGuest(this.ctx.memory, vm, vcpu.pc, "fetch", !vcpu.kernelMode);
+    if (!t.ok || !vm.contains(t.mapping.gpa, 4) || (t.mapping.gpa & 3) !== 0) return undefined;
+    return this.ctx.memory.readWord(vm.machineAddress(t.mapping.gpa));
+  }
+
+  /** Barham et al. 2003 section 2.1: a synchronous trap into the hypervisor. */
+  private hypercall(vm: Vm): void {
+    const v = vm.vcpu;
+    vm.stats.hypercalls++;
+    this.ctx.charge(COSTS.hypercall);
+    v.pc = (v.pc + 4) >>> 0;
+    const guest = new ParavirtualGuest(vm, this.ctx.memory);
+    const r = dispatchHypercall(guest, v.regs[1], v.regs[2], v.regs[3], v.regs[4]);
+    if (guest.pageTablesChanged) {
+      this.ctx.shadow(vm).clear();
+      this.ctx.flushRealTlb();
+    }
+    if (r.effect === "iret") return this.paravirtualReturn(vm);
+    v.regs[1] = r.result | 0;
+    if (r.effect === "shutdown") { vm.halt(r.result); this.ctx.deschedule("ended"); }
+    else if (r.effect === "yield") this.ctx.deschedule("yield");
+    else if (r.effect === "block") {
+      if (v.timerDeadline !== Infinity && v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
+      else if (v.timerDeadline === Infinity) this.ctx.deschedule("block");
+    }
+  }
+
+  /**
+   * Paravirtual trap delivery (Xen's trap table, Barham et al. 2003
+   * section 3.1): to the handler the guest registered for this cause, in
+   * virtual kernel mode; the guest returns with the IRET hypercall.
+   */
+  private reflectParavirtual(vm: Vm, cause: number, badva: number): void {
+    const vcpu = vm.vcpu;
+    const handler = vm.trapTable.get(cause) ?? vm.trapTable.get(0);
+    if (handler === undefined || vcpu.kernelMode && cause < 16) {
+      return this.terminate(vm, `paravirtual guest: no handler for cause ${cause} at pc 0x${vcpu.pc.toString(16)}`);
+    }
+    vcpu.csr[CSR.TVEC] = handler;
+    vcpu.deliverTrap(cause, badva, vcpu.pc);
+    vm.stats.reflected++;
+    this.ctx.charge(COSTS.reflectTrap);
+    this.ctx.remap(vm);
+  }
+
+  private paravirtualReturn(vm: Vm): void {
+    const before = vm.vcpu.csr[CSR.STATUS];
+    vm.vcpu.returnFromTrap();
+    if (before !== vm.vcpu.csr[CSR.STATUS]) this.ctx.remap(vm);
+  }
+}

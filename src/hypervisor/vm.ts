@@ -1,0 +1,139 @@
+/**
+ * A virtual machine: its resources and its lifecycle (Silberschatz
+ * ch. 16.4: "the VMM creates the virtual machine, ... allocates memory,
+ * virtual CPUs, devices; the guest can be paused, resumed, destroyed").
+ *
+ *            create            start
+ *   (none) --------> created --------> running <------+
+ *                                     |   ^  |        | resume
+ *                              pause  |   |  +--> paused
+ *                                     v   |
+ *                   halted / terminated / out-of-budget   (guest ended)
+ *                                     |
+ *                           destroy   v   (from any state)
+ *                                 destroyed: memory returned, VCPU dropped
+ *
+ * A VM's memory is one contiguous region of machine memory, given to it by
+ * the hypervisor's allocator: guest-physical address g lives at machine
+ * address `base + g`. Its devices are a console (the bytes the guest
+ * stored to CONSOLE_TX, collected per VM) and its virtual timer.
+ */
+import type { PhysicalMemory } from "../machine/memory";
+import { Vcpu } from "./vcpu";
+import type { ExitCounts } from "./exits";
+import { VirtualDevices } from "./virtual-devices";
+
+export type VmState =
+  | "created"
+  | "running"
+  | "paused"
+  | "halted"
+  | "terminated"
+  | "out-of-budget"
+  | "destroyed";
+
+/** The states in which a VM has ended and will never run again. */
+export const ENDED: ReadonlySet<VmState> = new Set<VmState>(["halted", "terminated", "out-of-budget", "destroyed"]);
+
+export interface VmStats {
+  /** Machine cycles this VM consumed, virtualization overheads included. */
+  cycles: number;
+  /** Traps the hypervisor took on this VM's behalf. */
+  traps: number;
+  /** Privileged instructions emulated on the VCPU. */
+  emulated: number;
+  /** Traps and interrupts reflected to the guest kernel's TVEC. */
+  reflected: number;
+  /** Page faults the guest never saw: shadow page-table fills. */
+  hiddenFaults: number;
+  /** Device registers accessed through emulation. */
+  deviceAccesses: number;
+  /** Hypercalls (paravirtual guests). */
+  hypercalls: number;
+  /** VM exits by reason (hardware assist). */
+  exits: ExitCounts;
+  /** World switches onto this VM. */
+  worldSwitches: number;
+}
+
+export function emptyStats(): VmStats {
+  return {
+    cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0,
+    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0,
+  };
+}
+
+export interface VmConfig {
+  /** Shown in traces and reports. */
+  readonly name: string;
+  /** Guest-physical memory size in bytes (a multiple of 4096). */
+  readonly memorySize: number;
+  /** The guest's image, loaded at guest-physical 0. */
+  readonly image: Uint8Array;
+  /** Stop the VM after this many cycles of its own (default: no limit). */
+  readonly cycleBudget?: number;
+  /** A paravirtual guest: its `hcall`s are hypercalls. */
+  readonly paravirtual?: boolean;
+}
+
+export class Vm {
+  state: VmState = "created";
+  readonly vcpu: Vcpu;
+  readonly stats: VmStats = emptyStats();
+  readonly devices: VirtualDevices;
+  /** Exit code from `halt` (a0), or undefined. */
+  exitCode: number | undefined;
+  /** Why the VM was terminated, if it was. */
+  reason = "";
+  /** Paravirtual trap handlers by CAUSE (0 = the default handler). */
+  readonly trapTable = new Map<number, number>();
+
+  constructor(
+    readonly id: number,
+    readonly config: VmConfig,
+    /** Machine address of guest-physical 0. */
+    readonly base: number,
+    memory: PhysicalMemory,
+  ) {
+    const vcpu = new Vcpu(id);
+    this.vcpu = vcpu;
+    this.devices = new VirtualDevices(memory, () => vcpu.cycles, (cause) => { vcpu.pendingInterrupt = cause; });
+  }
+
+  /** Everything the guest printed on its console. */
+  get console(): string {
+    return this.devices.console.output;
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get memorySize(): number {
+    return this.config.memorySize;
+  }
+
+  get ended(): boolean {
+    return ENDED.has(this.state);
+  }
+
+  /** True if [gpa, gpa+length) lies inside this VM's guest-physical memory. */
+  contains(gpa: number, length = 1): boolean {
+    return gpa >= 0 && gpa + length <= this.config.memorySize;
+  }
+
+  /** Machine address of a guest-physical one (callers check `contains`). */
+  machineAddress(gpa: number): number {
+    return this.base + gpa;
+  }
+
+  halt(code: number): void {
+    this.state = "halted";
+    this.exitCode = code;
+  }
+
+  terminate(reason: string): void {
+    this.state = "terminated";
+    this.reason = reason;
+  }
+}
