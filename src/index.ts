@@ -31,6 +31,8 @@ export type { DeviceBus } from "./machine/events";
 export { Console, CONSOLE_REG } from "./machine/devices/console";
 export { Disk, DISK_BASE, DISK_REG, DISK_COMMAND, DISK_STATUS, SECTOR_SIZE } from "./machine/devices/disk";
 export { Nic, NIC_BASE, NIC_REG, NIC_STATUS } from "./machine/devices/nic";
+// Guest software: the toy32 kernel, its user programs and the loader (src/guests).
+export * from "./guests";
 export * from "./plot";
 // Exercises: the test helper of grade cells, seeded problem generators.
 export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";

@@ -139,7 +139,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   }
   const assembled = options.programs.map(assembleUserProgram);
   const programs: LoadedProgram[] = [];
-  let next = BOOT_LAYOUT.FIRST_IMAGE;
+  let next: number = BOOT_LAYOUT.FIRST_IMAGE;
   for (const [i, { name, program }] of assembled.entries()) {
     const length = roundUp(program.image.length, 4);
     programs.push({ name, pid: i + 1, physical: next, length, entry: program.entry, symbols: program.symbols });

@@ -1,5 +1,7 @@
 # pingpong: prints "pid P round R", then gives the processor away with
-# yield; two of them alternate strictly, without waiting for the timer.
+# yield. Two of them alternate strictly when the timer is off; with it on,
+# a tick that fell due during a system call can preempt one of them as
+# soon as it is back in user mode, and break the pattern.
         .equ ROUNDS, 3
 
         .text

@@ -1,0 +1,18 @@
+/** Software that runs on toy32: the kernel, its user programs, their loader. */
+export {
+  BOOT_LAYOUT,
+  DEFAULT_KERNEL_MEMORY,
+  DEFAULT_TIMER_INTERVAL,
+  GUESTS_DIR,
+  assembleUserProgram,
+  buildKernelImage,
+  computeBenchmarkSource,
+  fibMod32,
+  kernelSource,
+  userLibrarySource,
+  userProgramNames,
+  userProgramSource,
+} from "./loader";
+export type { GuestProgram, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
+export { bootKernel, loadKernelImage, processTable } from "./boot";
+export type { BootOptions, ProcessInfo, ProcessState } from "./boot";
