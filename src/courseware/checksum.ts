@@ -19,16 +19,18 @@ import { isLocked } from "./metadata";
 const pyBool = (b: boolean): string => (b ? "True" : "False");
 
 /**
- * Python's `str(float(x))` for the points values a notebook can hold:
- * integers print with ".0", others as the shortest round-trip decimal
- * (which both languages use), exponents written Python's way.
+ * Python's `str(float(x))` (its repr): the shortest digits that round-trip
+ * (as JavaScript's), written in fixed notation when the decimal exponent is
+ * from -4 to 15 (always with a fractional part: "3.0") and as
+ * `d.ddde+XX` otherwise ("1e-05", "2.5e+20").
  */
 export function pyFloat(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
-  const s = String(x);
-  const m = /^(-?[\d.]+)e([+-])(\d+)$/.exec(s);
-  if (!m) return s;
-  return `${m[1]}e${m[2]}${m[3].padStart(2, "0")}`;
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  const [mantissa, expText] = x.toExponential().split("e");
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  const fixed = x.toFixed(Math.max(0, mantissa.replace(/^-?\d\.?/, "").length - exp));
+  return fixed.includes(".") ? fixed : `${fixed}.0`;
 }
 
 /** nbgrader's checksum of a cell with the given (validated) metadata. */

@@ -129,7 +129,7 @@ function messageOf(checks: readonly CheckScore[]): string {
 }
 
 function firstLines(text: string): string {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   const head = lines.slice(0, 3).join(" / ");
   return head.length > 300 ? head.slice(0, 297) + "..." : head || "(no message)";
 }
