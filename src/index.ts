@@ -53,3 +53,5 @@ export { EXIT_REASON, exitReasonName, defaultExitControls } from "./hypervisor/e
 export type { ExitControls, VmExit, ExitReasonName, ExitCounts } from "./hypervisor/exits";
 export { translateGuest } from "./hypervisor/guest-mmu";
 export { ShadowPageTables } from "./hypervisor/shadow-paging";
+export { runSensitiveDemo, SENSITIVE_DEMO_SOURCE } from "./hypervisor/sensitive-demo";
+export type { SensitiveDemoResult } from "./hypervisor/sensitive-demo";

@@ -188,6 +188,9 @@ export class Hypervisor implements VmmContext {
     this.deliverInterrupts(vm);
     if (vm.ended) return;
     if (this.current !== vm) this.worldSwitch(vm);
+    cpu.regs.set(vcpu.regs);
+    cpu.pc = vcpu.pc;
+    this.remap(vm);
     let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
     if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
     this.stopWhy = undefined;
@@ -211,14 +214,15 @@ export class Hypervisor implements VmmContext {
     if (vm.vcpu.timerDeadline === Infinity && vm.vcpu.pendingInterrupt === 0) vm.state = "out-of-budget";
   }
 
-  /** Save the outgoing VCPU (already in its Vcpu), restore the incoming one. */
+  /**
+   * The outgoing VCPU was saved at the end of its slice; the incoming one's
+   * registers are loaded by runSlice. What a switch adds: the other VM's
+   * TLB entries go, and the cost.
+   */
   private worldSwitch(vm: Vm): void {
     const cpu = this.host.cpu;
     this.tracer.record(vm.name, "VMM", STEP.worldSwitch, vm.vcpu.pc);
-    cpu.regs.set(vm.vcpu.regs);
-    cpu.pc = vm.vcpu.pc;
     this.current = vm;
-    this.remap(vm);
     // Views use ASIDs 0 and 1 within a VM; another VM's entries must go.
     this.host.tlb.flush();
     cpu.cycles += COSTS.worldSwitch;
