@@ -379,32 +379,49 @@ uvm_create_out:
         pop  ra
         ret
 
-# uvm_free: a0 = a process's page directory; frees every user page, the
-# user page tables and the directory (xv6 freevm). The kernel's page
+# uvm_free: a0 = a process. Frees its user pages (image and heap, which
+# fill [USER_BASE, brk) rounded up to a page, and the stack page), then its
+# user page tables and its page directory (xv6 freevm). The kernel's page
 # tables are shared and stay. Flushes the TLB: the frames will be reused.
 uvm_free:
         push ra
         push s0
         push s1
         push s2
-        mv   s0, a0                 # s0 = directory
+        mv   s0, a0                 # s0 = process
+        lw   s2, PROC_BRK(s0)
+        addi s2, s2, PAGE_SIZE - 1
+        shri s2, s2, 12
+        shli s2, s2, 12             # s2 = end of the image and heap
+        li   s1, USER_BASE          # s1 = page to free
+uvm_free_pages:
+        bgeu s1, s2, uvm_free_stack
+        mv   a0, s1
+        call free_user_page
+        addi s1, s1, PAGE_SIZE
+        j    uvm_free_pages
+uvm_free_stack:
+        li   a0, USER_STACK_PAGE
+        call free_user_page
+        lw   s1, PROC_PGDIR(s0)
         li   t0, USER_BASE >> 20    # directory index of USER_BASE, times 4
-        add  s1, s0, t0             # s1 = &directory[USER_BASE >> 22]
+        add  s1, s1, t0             # s1 = &directory[USER_BASE >> 22]
+        lw   s2, PROC_PGDIR(s0)
         li   t0, USER_STACK_TOP >> 20
-        add  s2, s0, t0             # s2 = end of the user directory entries
-uvm_free_dir:
+        add  s2, s2, t0             # s2 = end of the user directory entries
+uvm_free_tables:
         bgeu s1, s2, uvm_free_done
         lw   a0, 0(s1)
         andi t0, a0, PTE_V
         beqz t0, uvm_free_next
         shri a0, a0, 12
         shli a0, a0, 12
-        call free_table
+        call kfree                  # a user page table
 uvm_free_next:
         addi s1, s1, 4
-        j    uvm_free_dir
+        j    uvm_free_tables
 uvm_free_done:
-        mv   a0, s0
+        lw   a0, PROC_PGDIR(s0)
         call kfree
         tlbflush
         pop  s2
@@ -413,29 +430,22 @@ uvm_free_done:
         pop  ra
         ret
 
-# free_table: a0 = a user page table; frees every page it maps, then itself.
-free_table:
+# free_user_page: a0 = a virtual page of the process s0 of uvm_free; frees
+# the physical page mapped there, if any.
+free_user_page:
         push ra
-        push s0
-        push s1
-        mv   s0, a0                 # s0 = the table
-        li   s1, 0                  # s1 = offset of the entry
-free_table_loop:
-        add  t0, s0, s1
-        lw   a0, 0(t0)
+        mv   a1, a0
+        lw   a0, PROC_PGDIR(s0)
+        li   a2, 0
+        call walk
+        beqz a0, free_user_page_out
+        lw   a0, 0(a0)
         andi t0, a0, PTE_V
-        beqz t0, free_table_next
+        beqz t0, free_user_page_out
         shri a0, a0, 12
         shli a0, a0, 12
         call kfree
-free_table_next:
-        addi s1, s1, 4
-        li   t0, PAGE_SIZE
-        bne  s1, t0, free_table_loop
-        mv   a0, s0
-        call kfree
-        pop  s1
-        pop  s0
+free_user_page_out:
         pop  ra
         ret
 
@@ -562,7 +572,6 @@ proc_exit:
         lw   t0, 0(t0)
         csrw PTBR, t0
         csrw ASID, zero
-        lw   a0, PROC_PGDIR(a0)
         call uvm_free
         pop  ra
         ret
