@@ -4,13 +4,18 @@
  * offline, the contents links land on headings, printing hides the
  * navigation, and nothing logs an error. A screenshot of each page is saved
  * in test-artifacts/handouts/ for a person to look at.
+ *
+ * Pages: the fixtures (every output type) as a small course, one of them
+ * standalone, and the real course as `vmlab build` makes it (every chapter
+ * notebook that exists, executed by the runner).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCourse } from "../../src/courseware/course";
+import { loadCourse, parseCourse } from "../../src/courseware/course";
+import { buildHandouts } from "../../src/courseware/handout/build";
 import { writeCourseSite, writePages } from "../../src/courseware/handout/site";
 import { readNotebook } from "../../src/notebook/read";
 
@@ -25,7 +30,9 @@ const CHROMIUM_ARGS = [
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-browser-"));
 const site = path.join(tmp, "site");
 const standalone = path.join(tmp, "standalone");
+const built = path.join(tmp, "handouts");
 let browser: Browser;
+let builtPages: string[] = [];
 
 /** The fixtures as a two-chapter course: chapter pages, index and assets. */
 function exportFixtures(): void {
@@ -77,39 +84,60 @@ async function visit(file: string): Promise<Visit> {
 
 beforeAll(async () => {
   exportFixtures();
+  const result = await buildHandouts(loadCourse(path.join(ROOT, "course")), { outDir: built, jobs: 2 });
+  builtPages = ["index", ...result.built.map((ch) => ch.name)];
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-});
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-describe.each(PAGES)("$name in Chromium, offline", (spec) => {
-  it("draws its figures and math, resolves its links, prints without navigation, logs no error", async () => {
-    const { page, problems } = await visit(spec.file());
-    try {
-      const figures = page.locator(".plotly-figure");
-      expect(await figures.count()).toBe(spec.figures);
-      if (spec.figures > 0) {
-        await page.waitForFunction(
-          (n) => document.querySelectorAll(".plotly-figure svg.main-svg").length >= n,
-          spec.figures,
-          { timeout: 30_000 },
-        );
-        for (let i = 0; i < spec.figures; i++) expect(await figures.nth(i).locator("svg.main-svg").count()).toBeGreaterThan(0);
-      }
-      if (spec.math) await expectKatex(page);
-      await expectTocResolves(page);
-      await expectLinkedFilesExist(page, spec.file());
-      await page.screenshot({ path: path.join(ARTIFACTS, `${spec.name}.png`), fullPage: true });
-      await expectPrintHidesNavigation(page);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
+interface Expect {
+  /** Figures the page must draw; undefined: however many it has. */
+  figures?: number;
+  /** Whether the page must have math; undefined: check it if it has any. */
+  math?: boolean;
+}
+
+async function checkPage(file: string, name: string, want: Expect): Promise<void> {
+  const { page, problems } = await visit(file);
+  try {
+    const figures = page.locator(".plotly-figure");
+    const count = await figures.count();
+    if (want.figures !== undefined) expect(count).toBe(want.figures);
+    if (count > 0) {
+      await page.waitForFunction(
+        (n) => document.querySelectorAll(".plotly-figure svg.main-svg").length >= n,
+        count,
+        { timeout: 30_000 },
+      );
+      for (let i = 0; i < count; i++) expect(await figures.nth(i).locator("svg.main-svg").count()).toBeGreaterThan(0);
     }
+    if (want.math ?? (await page.locator(".katex").count()) > 0) await expectKatex(page);
+    await expectTocResolves(page);
+    await expectLinkedFilesExist(page, file);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    await expectPrintHidesNavigation(page);
+    expect(problems).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}
+
+describe.each(PAGES)("fixture page $name in Chromium, offline", (spec) => {
+  it("draws its figures and math, resolves its links, prints without navigation, logs no error", async () => {
+    await checkPage(spec.file(), spec.name, { figures: spec.figures, math: spec.math });
   });
+});
+
+describe("the course's handouts in Chromium, offline", () => {
+  it("every page vmlab build wrote draws its figures and math, resolves its links, prints without navigation, logs no error", async () => {
+    expect(builtPages[0]).toBe("index");
+    for (const name of builtPages) await checkPage(path.join(built, `${name}.html`), `course-${name}`, {});
+  }, 300_000);
 });
 
 /** KaTeX's HTML is there, styled by its CSS, in its own fonts (loaded offline). */

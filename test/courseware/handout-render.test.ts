@@ -40,6 +40,7 @@ describe("outputs", () => {
     expect(page.match(/class="plotly-figure"/g)).toHaveLength(2);
     expect(page).toContain('"text":"Cycles per trap"');
     expect(page).not.toContain("FALLBACK_HTML_NOT_USED");
+    expect(page).not.toContain("LOADER_SHOULD_NOT_RUN"); // the page brings its own plotly.js
     expect(page).toContain('<script src="assets/plotly.min.js" defer></script>');
   });
 
@@ -88,13 +89,19 @@ describe("solutions and hidden tests", () => {
     expect(withSolutions).not.toContain("Outputs withheld");
   });
 
+  it("prose that mentions the markers is left alone", () => {
+    const prose = "Write your answer between `// BEGIN SOLUTION` and `// END SOLUTION`.";
+    const html = renderNotebookPage(notebookOf([{ cell_type: "markdown", id: "m", metadata: {}, source: prose }])).html;
+    expect(html).toContain("<code>// BEGIN SOLUTION</code> and <code>// END SOLUTION</code>");
+  });
+
   it("a BEGIN SOLUTION without its END is a UserError naming the cell and line", () => {
     const bad = notebookOf([
       { cell_type: "code", id: "ok", metadata: {}, source: "1", execution_count: null, outputs: [] },
       { cell_type: "code", id: "broken", metadata: {}, source: "let a = 1;\n// BEGIN SOLUTION\na = 2;", execution_count: null, outputs: [] },
     ]);
     expect(() => renderNotebookPage(bad, { file: "ex.ipynb" })).toThrow(UserError);
-    expect(() => renderNotebookPage(bad, { file: "ex.ipynb" })).toThrow("ex.ipynb: cell 2 (broken): line 2: BEGIN SOLUTION has no END SOLUTION");
+    expect(() => renderNotebookPage(bad, { file: "ex.ipynb" })).toThrow("ex.ipynb: cell 2 (broken): line 2: BEGIN SOLUTION is never closed");
   });
 });
 

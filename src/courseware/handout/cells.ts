@@ -61,9 +61,10 @@ function renderCodeCell(cell: CodeCell, id: string, tags: ReadonlySet<string>, c
   if (!tags.has("remove-output")) {
     if (ctx.withheld.has(cell.id)) {
       parts.push(`<div class="cell-output withheld">Outputs withheld: they would give the answer away.</div>`);
-    } else if (cell.outputs.length > 0) {
-      const outputs = `<div class="cell-output">${renderOutputs(cell.outputs, ctx.outputs)}</div>`;
-      parts.push(tags.has("hide-output") ? collapsible("hide-output", "Show output", outputs) : outputs);
+    } else {
+      const rendered = renderOutputs(cell.outputs, ctx.outputs);
+      const outputs = `<div class="cell-output">${rendered}</div>`;
+      if (rendered !== "") parts.push(tags.has("hide-output") ? collapsible("hide-output", "Show output", outputs) : outputs);
     }
   }
   if (parts.length === 0) return "";

@@ -12,7 +12,11 @@
  *   text/plain                      preformatted, ANSI colours kept
  *
  * A bundle with none of these shows its text/plain (or its JSON, or a note
- * naming its types): an output is never silently dropped. Streams keep
+ * naming its types): an output is never silently dropped. The one
+ * exception is vmlab's own plotly loader (metadata `vmlab.role:
+ * "plotly-loader"`, src/plot/html.ts): an invisible output carrying
+ * plotly.js for notebook frontends, which a page replaces with its own
+ * copy (assets/plotly.min.js), so it is not written a second time. Streams keep
  * their ANSI colours; errors show their traceback, styled as errors.
  */
 import type { MimeBundle, Output } from "../../notebook/nbformat";
@@ -55,11 +59,17 @@ export function renderOutputs(outputs: readonly Output[], ctx: OutputContext): s
       parts.push(`<pre class="output output-stream output-${out.name}">${ansiToHtml(carriageReturns(text))}</pre>`);
     } else if (out.output_type === "error") {
       parts.push(renderError(out.ename, out.evalue, out.traceback));
-    } else {
+    } else if (!isPlotlyLoader(out.metadata)) {
       parts.push(renderBundle(out.data, out.metadata, ctx));
     }
   }
   return parts.join("\n");
+}
+
+/** vmlab's plotly.js loader output (src/plot/html.ts LOADER_METADATA). */
+export function isPlotlyLoader(metadata: Record<string, unknown> | undefined): boolean {
+  const vmlab = metadata?.vmlab;
+  return typeof vmlab === "object" && vmlab !== null && (vmlab as { role?: unknown }).role === "plotly-loader";
 }
 
 /** A terminal's `\r`: what follows it overwrites the line (progress bars). */

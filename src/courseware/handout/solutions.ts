@@ -20,9 +20,9 @@
  * cell whose source lost a solution or hidden tests also loses its outputs,
  * and the page says they were withheld.
  */
-import { UserError } from "../../errors";
 import type { Cell, Notebook } from "../../notebook/nbformat";
 import { joinSource } from "../../notebook/nbformat";
+import { findRegions, removeHiddenTests, replaceRegions } from "../markers";
 
 export const CODE_STUB = "// YOUR CODE HERE";
 export const MARKDOWN_STUB = "YOUR ANSWER HERE";
@@ -32,14 +32,6 @@ export interface StrippedNotebook {
   /** Ids of the cells whose outputs were withheld. */
   readonly withheld: ReadonlySet<string>;
 }
-
-interface Region {
-  readonly begin: RegExp;
-  readonly end: RegExp;
-  readonly name: string;
-}
-const SOLUTION: Region = { begin: /BEGIN SOLUTION/, end: /END SOLUTION/, name: "SOLUTION" };
-const HIDDEN: Region = { begin: /BEGIN HIDDEN TESTS/, end: /END HIDDEN TESTS/, name: "HIDDEN TESTS" };
 
 /** A copy of `nb` without solutions and hidden tests; `file` names it in errors. */
 export function stripSolutions(nb: Notebook, file: string): StrippedNotebook {
@@ -60,34 +52,11 @@ export function stripSolutions(nb: Notebook, file: string): StrippedNotebook {
   return { notebook: { ...nb, cells }, withheld };
 }
 
+/** Markers are parsed by ../markers.ts, the same rules `vmlab release` follows. */
 function stripCellSource(cell: Cell, source: string, where: string): string {
   const stub = cell.cell_type === "code" ? CODE_STUB : MARKDOWN_STUB;
-  let text = replaceRegions(source, SOLUTION, where, (indent) => [indent + stub]);
-  text = replaceRegions(text, HIDDEN, where, () => []);
+  const regions = findRegions(source, where);
   const isSolution = cell.metadata.nbgrader?.solution === true;
-  if (isSolution && text === source && !SOLUTION.begin.test(source)) return stub;
-  return text;
-}
-
-/** Replaces each BEGIN...END region (marker lines included) with `stub(indent)`. */
-function replaceRegions(source: string, region: Region, where: string, stub: (indent: string) => string[]): string {
-  const lines = source.split("\n");
-  const out: string[] = [];
-  let openedAt = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (openedAt < 0 && region.begin.test(line)) {
-      openedAt = i;
-      out.push(...stub(line.match(/^\s*/)?.[0] ?? ""));
-    } else if (openedAt >= 0 && region.begin.test(line)) {
-      throw new UserError(`${where}: line ${i + 1}: BEGIN ${region.name} inside the region opened at line ${openedAt + 1}`);
-    } else if (region.end.test(line)) {
-      if (openedAt < 0) throw new UserError(`${where}: line ${i + 1}: END ${region.name} without BEGIN ${region.name}`);
-      openedAt = -1;
-    } else if (openedAt < 0) {
-      out.push(line);
-    }
-  }
-  if (openedAt >= 0) throw new UserError(`${where}: line ${openedAt + 1}: BEGIN ${region.name} has no END ${region.name}`);
-  return out.join("\n");
+  if (isSolution && !regions.some((r) => r.kind === "solution")) return stub;
+  return removeHiddenTests(replaceRegions(source, "solution", [stub], where), where);
 }
