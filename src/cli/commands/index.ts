@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { register as asm } from "./asm";
+import { register as boot } from "./boot";
 import { register as bench } from "./bench";
 import { register as build } from "./build";
 import { register as exportHandouts } from "./export";
@@ -18,6 +19,7 @@ export type Register = (program: Command) => void;
 export const COMMANDS: readonly Register[] = [
   build,
   asm,
+  boot,
   bench,
   exportHandouts,
   release,
