@@ -4,6 +4,7 @@ export {
   DEFAULT_KERNEL_MEMORY,
   DEFAULT_TIMER_INTERVAL,
   GUESTS_DIR,
+  assembleKernel,
   assembleUserProgram,
   buildKernelImage,
   computeBenchmarkSource,

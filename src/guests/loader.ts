@@ -128,12 +128,21 @@ export function assembleUserProgram(program: ProgramSpec): { name: string; progr
   return { name: spec.name, program: assemble(source, { file, origin: BOOT_LAYOUT.USER_BASE }) };
 }
 
+let kernelCache: { source: string; program: Program } | undefined;
+
+/** kernel.s assembled at 0; kept while the file is unchanged (boots are frequent). */
+export function assembleKernel(): Program {
+  const source = kernelSource();
+  if (kernelCache?.source !== source) kernelCache = { source, program: assemble(source, { file: "kernel.s", origin: 0 }) };
+  return kernelCache.program;
+}
+
 /** Builds the bootable image: kernel, boot table, programs (diagram above). */
 export function buildKernelImage(options: KernelImageOptions): KernelImage {
   const timerInterval = options.timerInterval ?? DEFAULT_TIMER_INTERVAL;
   const memoryBytes = options.memoryBytes ?? DEFAULT_KERNEL_MEMORY;
   checkOptions(options, timerInterval, memoryBytes);
-  const kernel = assemble(kernelSource(), { file: "kernel.s", origin: 0 });
+  const kernel = assembleKernel();
   if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
     throw new Error(`kernel.s ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
   }
