@@ -118,7 +118,9 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   const ignored: string[] = [];
   const jobs = findJobs(course, submissionsDir, ignored);
   const students = new Map<string, StudentGrades>();
-  for (const job of jobs) if (!students.has(job.student)) students.set(job.student, readStudentGrades(course, job.student));
+  for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]) {
+    if (!students.has(id)) students.set(id, readStudentGrades(course, id));
+  }
   ensureLibraryResolves(course.autogradedDir);
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
