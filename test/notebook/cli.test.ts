@@ -1,0 +1,87 @@
+/**
+ * `vmlab run` and `vmlab kernel install` as a user types them (the built
+ * bin/vmlab.js): exit statuses, the summary, where copies are written, one
+ * line per problem and never a stack trace; the kernelspec as Jupyter sees it.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = path.join(__dirname, "..", "..");
+const VMLAB = path.join(ROOT, "bin", "vmlab.js");
+const FIXTURES = path.join(__dirname, "fixtures");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function vmlab(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [VMLAB, ...args], { encoding: "utf8", env, timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("vmlab run", () => {
+  it("runs notebooks in parallel, writes copies to --out, and reports each failure in one line", () => {
+    const out = path.join(tmp, "out");
+    const sources = ["print.ipynb", "hostile/throws.ipynb", "hostile/malformed.ipynb", "hostile/python.ipynb", "hostile/loop.ipynb"].map((f) => path.join(FIXTURES, f));
+    const before = sources.map((f) => fs.readFileSync(f, "utf8"));
+    const r = vmlab(["run", ...sources, "--out", out, "--jobs", "2", "--timeout", "3"]);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toContain(`FAILED ${sources[1]}: cell 2: TypeError: Cannot read properties of undefined (reading 'field')`);
+    expect(lines.some((l) => l.startsWith(`FAILED ${sources[2]}:6:`) && l.includes("not valid JSON"))).toBe(true);
+    expect(lines).toContain(`FAILED ${sources[3]}: the notebook's kernel is "python3" (python); vmlab runs TypeScript notebooks with tslab only`);
+    expect(lines).toContain(`FAILED ${sources[4]}: cell 1: TimeoutError: the cell timed out after 3 s; it was interrupted`);
+    expect(lines.at(-1)).toBe("1 passed, 4 failed (of 5 notebooks)");
+    expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m); // no stack traces of vmlab's own
+    expect(r.stderr).toContain(`pass  ${sources[0]}`); // the progress lines
+    expect(fs.readdirSync(out).sort()).toEqual(["loop.ipynb", "print.ipynb", "throws.ipynb"]);
+    expect(sources.map((f) => fs.readFileSync(f, "utf8"))).toEqual(before);
+  });
+
+  it("exits 0 when every notebook passes", () => {
+    const r = vmlab(["run", path.join(FIXTURES, "tags.ipynb")]);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("1 passed, 0 failed (of 1 notebook)");
+    expect(r.status).toBe(0);
+  });
+
+  it("refuses to overwrite a source without --inplace, and bad flags, in one line", () => {
+    const r = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--out", FIXTURES]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmlab: ${path.join(FIXTURES, "print.ipynb")}: --out ${FIXTURES} would overwrite the notebook itself; use --inplace for that\n`);
+    const t = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--timeout", "soon"]);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toBe('vmlab: --timeout wants a positive number, not "soon"\n');
+  });
+
+  it("--inplace writes the executed notebook over its source", () => {
+    const copy = path.join(tmp, "inplace.ipynb");
+    fs.copyFileSync(path.join(FIXTURES, "tags.ipynb"), copy);
+    expect(vmlab(["run", copy, "--inplace"]).status).toBe(0);
+    const nb = JSON.parse(fs.readFileSync(copy, "utf8")) as { cells: { outputs?: unknown[] }[] };
+    expect(nb.cells[0].outputs).toEqual([{ name: "stdout", output_type: "stream", text: ["before\n"] }]);
+  });
+});
+
+describe("vmlab kernel install", () => {
+  it("writes a kernelspec Jupyter lists, pointing at this install's tslab", () => {
+    const prefix = path.join(tmp, "prefix");
+    const r = vmlab(["kernel", "install", "--prefix", prefix]);
+    expect(r.status).toBe(0);
+    const dir = path.join(prefix, "share", "jupyter", "kernels", "tslab");
+    expect(r.stdout).toBe(`installed kernelspec "tslab" (TypeScript) in ${dir}\n`);
+    const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; language: string };
+    expect(spec.argv.slice(2)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(fs.realpathSync(spec.argv[1])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
+    expect([spec.display_name, spec.language]).toEqual(["TypeScript", "typescript"]);
+    expect(fs.readFileSync(path.join(dir, "logo-64x64.png")).subarray(1, 4).toString()).toBe("PNG");
+    const list = spawnSync("jupyter", ["kernelspec", "list", "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter") },
+    });
+    if (list.error) throw new Error("jupyter is not installed: apt-get install jupyter-client (.ci/run does)");
+    const specs = JSON.parse(list.stdout) as { kernelspecs: Record<string, { resource_dir: string; spec: { display_name: string } }> };
+    expect(specs.kernelspecs.tslab.resource_dir).toBe(dir);
+    expect(specs.kernelspecs.tslab.spec.display_name).toBe("TypeScript");
+  });
+});
