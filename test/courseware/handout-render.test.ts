@@ -176,3 +176,31 @@ describe("the page", () => {
     expect(p.html).toContain("<main class=\"chapter\">");
   });
 });
+
+describe("hostile but valid notebooks", () => {
+  it("render without crashing, showing what they can", () => {
+    const weird = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { language_info: { name: 42 }, kernelspec: { name: "x", display_name: "y", language: ["no"] } },
+      cells: [
+        { cell_type: "markdown", id: "m", metadata: { nbgrader: "nonsense" }, source: "# Odd & \\$ title\n![x](attachment:nope.png)", attachments: "not a map" },
+        { cell_type: "code", id: "c", metadata: { nbgrader: { points: "lots", solution: "yes" } }, source: ["1"], execution_count: null, outputs: [
+          { output_type: "display_data", metadata: { "image/png": 7 }, data: { "image/png": 12345, "text/plain": { obj: true } } },
+          { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": { data: "not a list" }, "text/plain": "PLOT_TEXT" } },
+          { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": { data: [{ name: "</script><b>x</b>" }] } } },
+          { output_type: "error", ename: "E", evalue: "v", traceback: [1, null] },
+          { output_type: "display_data", metadata: {}, data: {} },
+        ] },
+      ],
+    } as unknown as Notebook;
+    const html = renderNotebookPage(weird, { file: "weird.ipynb" }).html;
+    expect(html).toContain("<title>Odd &amp; $ title</title>");
+    expect(html).toContain('<img src="attachment:nope.png" alt="x">');
+    expect(html).toContain("PLOT_TEXT");
+    expect(html).toContain("[an output this page cannot show: no data]");
+    expect(html).toContain("\\u003c/script\\u003e\\u003cb\\u003ex");
+    expect(html.match(/<\/script>/g)?.length).toBe((html.match(/<script/g) ?? []).length);
+  });
+});
+

@@ -66,7 +66,8 @@ export function renderNotebookPage(nb: Notebook, options: PageOptions = {}): Ren
   const stripped = options.withSolutions ? { notebook: nb, withheld: new Set<string>() } : stripSolutions(nb, file);
   const markdown = new MarkdownPage();
   const outputs = new OutputContext();
-  const language = nb.metadata.language_info?.name ?? nb.metadata.kernelspec?.language ?? "typescript";
+  const named = [nb.metadata.language_info?.name, nb.metadata.kernelspec?.language];
+  const language = named.find((n): n is string => typeof n === "string") ?? "typescript";
   const ctx = { markdown, outputs, language, withheld: stripped.withheld };
   const body = stripped.notebook.cells.map((cell, i) => renderCell(cell, i, ctx)).filter((s) => s !== "");
   const firstHeading = markdown.headings.find((h) => h.level === 1) ?? markdown.headings[0];
