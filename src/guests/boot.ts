@@ -36,8 +36,8 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited";
-const STATES: readonly ProcessState[] = ["unused", "runnable", "exited"];
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping";
+const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {

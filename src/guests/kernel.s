@@ -49,10 +49,11 @@
 #
 # Process table entry (PROC_SIZE = 128 bytes; NPROC entries in proc_table):
 #
-#   +0  STATE   0 unused, 1 runnable, 2 exited   +76  XSTATUS  exit code (-1: killed)
-#   +4  PID     1, 2, ... in boot-table order    +80  HEAP     first heap address
-#   +8  PGDIR   physical address of its page     +84  CYCLES   cycles it has run
-#               directory                        +88  RUNS     times it was dispatched
+#   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
+#               3 sleeping                       +80  HEAP     first heap address
+#   +4  PID     1, 2, ... in boot-table order    +84  CYCLES   cycles it has run
+#   +8  PGDIR   physical address of its page     +88  RUNS     times it was dispatched
+#               directory                        +92  WAKE     CYCLE to wake at (sleeping)
 #   +12 BRK     end of its heap (sbrk)
 #   +16 EPC     where it resumes
 #   +20 registers r1 (a0) .. r14 (ra), 4 bytes each, saved on every trap
@@ -62,9 +63,9 @@
 # (ISA.md: trap handlers may clobber it).
 #
 #   1 exit(code)          4 yield() -> 0             7 uptime() -> CYCLE
-#   2 write(fd, buf, n)   5 sbrk(n) -> old break
-#       -> n (fd 1 or 2)  6 putc(c) -> 0
-#   3 getpid() -> pid
+#   2 write(fd, buf, n)   5 sbrk(n) -> old break     8 sleep(cycles) -> 0
+#       -> n (fd 1 or 2)  6 putc(c) -> 0               (idles the machine with
+#   3 getpid() -> pid                                   wfi if no one can run)
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -118,6 +119,7 @@
         .equ P_UNUSED,        0
         .equ P_RUNNABLE,      1
         .equ P_EXITED,        2
+        .equ P_SLEEPING,      3
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -141,8 +143,9 @@
         .equ PROC_HEAP,       80
         .equ PROC_CYCLES,     84
         .equ PROC_RUNS,       88
+        .equ PROC_WAKE,       92
 
-        .equ NSYSCALLS,       8
+        .equ NSYSCALLS,       9
 
         .text
 # Reset vector: the machine starts here, in kernel mode, paging off.
@@ -577,10 +580,11 @@ proc_exit:
         ret
 
 # schedule: charges the cycles since the last switch to the current
-# process, picks the next runnable process after it in the table (round
-# robin; the current one again if it is the only one), switches address
-# space (PTBR and ASID: the TLB is tagged, so no flush) and resumes it.
-# Halts when no process is runnable. Never returns.
+# process, wakes the sleepers whose time has come, picks the next runnable
+# process after the current one in the table (round robin; the current one
+# again if it is the only one), switches address space (PTBR and ASID: the
+# TLB is tagged, so no flush) and resumes it. With nothing runnable it idles
+# until the next interrupt if a process sleeps, else halts. Never returns.
 schedule:
         pushf s2                    # interrupts off while the table is scanned
         popf zero
@@ -591,15 +595,35 @@ schedule:
         lw   a1, 0(t2)              # a1 = the last switch
         sw   t1, 0(t2)
         la   t2, proc_table
-        addi t3, t2, NPROC * PROC_SIZE   # t3 = end of the table
-        addi t0, t3, -PROC_SIZE     # no process yet: start after the last slot
-        beqz s0, schedule_scan
+        addi s1, t2, NPROC * PROC_SIZE - PROC_SIZE   # no process yet: start after the last slot
+        beqz s0, schedule_rescan
         sub  t1, t1, a1
         lw   t4, PROC_CYCLES(s0)
         add  t4, t4, t1             # its cycles, measured switch to switch
         sw   t4, PROC_CYCLES(s0)
-        mv   t0, s0
-schedule_scan:
+        mv   s1, s0                 # s1 = where the round-robin scan starts
+schedule_rescan:
+        csrr t1, CYCLE              # t1 = now
+        la   t2, proc_table         # t2 = the table
+        addi t3, t2, NPROC * PROC_SIZE   # t3 = its end
+        li   a1, 0                  # a1 = sleepers still asleep
+        mv   t0, t2
+schedule_wake:
+        lw   t4, PROC_STATE(t0)
+        li   a0, P_SLEEPING
+        bne  t4, a0, schedule_wake_next
+        lw   t4, PROC_WAKE(t0)
+        sub  t4, t1, t4             # now - wake time, wrap-around safe
+        blt  t4, zero, schedule_asleep
+        li   a0, P_RUNNABLE
+        sw   a0, PROC_STATE(t0)
+        j    schedule_wake_next
+schedule_asleep:
+        addi a1, a1, 1
+schedule_wake_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t3, schedule_wake
+        mv   t0, s1
         li   t4, NPROC              # candidates left
 schedule_next:
         beqz t4, schedule_idle
@@ -626,9 +650,23 @@ schedule_same:
         mv   a0, t0
         j    resume
 schedule_idle:
+        bnez a1, schedule_wait
         la   t0, killed
         lw   a0, 0(t0)              # exit code: how many were killed
         halt
+# Nothing to run until a sleeper's time comes: the x86 idle loop, sti; hlt.
+# The timer interrupt is taken in kernel mode (trap_vector returns from it
+# at once) and the scan runs again. An interrupt that lands between the
+# popf and the wfi only makes the wfi wait for the next one.
+schedule_wait:
+        li   t0, STATUS_IE
+        popf t0                     # interrupts on (sti) ...
+        wfi                         # ... and wait for one (hlt)
+        popf zero                   # interrupts off again (cli)
+        csrr t0, CYCLE
+        la   t1, last_switch
+        sw   t0, 0(t1)              # idle time is nobody's
+        j    schedule_rescan
 
 # resume: a0 = process. Restores its registers and returns to user mode at
 # its EPC with interrupts on (rett: KM = PKM = 0, IE = PIE = 1). k0 is the
@@ -668,7 +706,7 @@ resume:
 trap_vector:
         csrr k0, STATUS
         andi k0, k0, STATUS_PKM
-        bnez k0, kernel_trap
+        bnez k0, trap_from_kernel
         la   k0, current
         lw   k0, 0(k0)
         sw   a0, PROC_A0(k0)
@@ -756,6 +794,15 @@ trap_kill:
         call proc_exit
         j    schedule
 
+# trap_from_kernel: the kernel takes interrupts only in its idle loop
+# (schedule_wait), where an interrupt's only job is to end the wfi: return
+# at once. Any other trap in kernel mode is a kernel bug.
+trap_from_kernel:
+        csrr k0, CAUSE
+        shri k0, k0, 4              # interrupts are CAUSE 16..19
+        beqz k0, kernel_trap
+        rett
+
 # kernel_trap: a trap taken in kernel mode means the kernel is broken:
 # report the cause, address and pc, and halt with 255.
 kernel_trap:
@@ -802,6 +849,7 @@ syscalls:
         .word sys_sbrk              # 5
         .word sys_putc              # 6
         .word sys_uptime            # 7
+        .word sys_sleep             # 8
 
 # sys_none: an unknown system call number returns -1.
 sys_none:
@@ -916,6 +964,24 @@ sys_putc:
 # sys_uptime(): the cycle counter (CYCLE), the machine's clock.
 sys_uptime:
         csrr a0, CYCLE
+        ret
+
+# sys_sleep(n): sleeps at least n >= 0 cycles (until the first timer tick
+# after they have passed); returns 0. Returns -1 for n < 0 or when the
+# timer is off, since nothing would wake the process.
+sys_sleep:
+        csrr t0, TIMER
+        beqz t0, sys_sleep_bad
+        blt  a0, zero, sys_sleep_bad
+        csrr t0, CYCLE
+        add  t0, t0, a0
+        sw   t0, PROC_WAKE(s0)
+        li   t0, P_SLEEPING
+        sw   t0, PROC_STATE(s0)
+        sw   zero, PROC_A0(s0)
+        j    schedule
+sys_sleep_bad:
+        li   a0, -1
         ret
 
 # user_range_ok: a0 = virtual address, a1 = length. Returns a0 = 1 if every

@@ -39,8 +39,8 @@ describe("the kernel runs hello, compute and fault", () => {
       [
         "hello, world",
         "fault: storing to address 0",
-        "[kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000",
         "compute: fib(30000) mod 2^32 ...",
+        "[kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000",
         `compute: fib(30000) mod 2^32 = 0x${fib}`,
         "",
       ].join("\n"),
@@ -71,7 +71,7 @@ describe("the kernel runs hello, compute and fault", () => {
 
 describe("timer preemption", () => {
   it("interleaves two busy processes tick by tick", () => {
-    const { output, result } = run({ programs: ["ticker", "ticker"], timerInterval: 2000 });
+    const { output, result } = run({ programs: ["ticker", "ticker"], timerInterval: 3000 });
     const lines = [0, 1, 2, 3].flatMap((i) => [`pid 1 tick ${i}`, `pid 2 tick ${i}`]);
     expect(output).toBe(lines.map((l) => `${l}\n`).join(""));
     expect(result.exitCode).toBe(0);
@@ -84,8 +84,9 @@ describe("timer preemption", () => {
   });
 
   it("a longer time slice lets each process print more before the switch", () => {
-    const { output } = run({ programs: ["ticker", "ticker"], timerInterval: 7000 });
-    expect(output.split("\n").slice(0, 2)).toEqual(["pid 1 tick 0", "pid 1 tick 1"]);
+    const { output } = run({ programs: ["ticker", "ticker"], timerInterval: 5000 });
+    const order = [[1, 0], [1, 1], [2, 0], [2, 1], [1, 2], [2, 2], [1, 3], [2, 3]];
+    expect(output).toBe(order.map(([pid, i]) => `pid ${pid} tick ${i}\n`).join(""));
   });
 });
 
@@ -125,6 +126,30 @@ describe("system calls", () => {
   it("sbrk beyond the machine's memory returns -1", () => {
     const big = program("big", "        push ra\n        li a0, 0x200000\n        call sbrk\n        call print_dec\n        li a0, 0\n        pop ra\n        ret");
     const { output, result } = run({ programs: [big] });
+    expect(output).toBe("-1");
+    expect(result.reason).toBe("halted");
+  });
+
+  it("sleep lets the others run, and wakes the sleeper on a later tick", () => {
+    const { output, table } = run({ programs: ["sleeper", "compute"] });
+    expect(output.split("\n").slice(0, 3)).toEqual([
+      "sleeper: sleeping 20000 cycles",
+      "compute: fib(30000) mod 2^32 ...",
+      "sleeper: awake, and at least 20000 cycles have passed",
+    ]);
+    expect(table.map((p) => p.state)).toEqual(["exited", "exited"]);
+  });
+
+  it("with every process asleep the kernel idles the machine with wfi", () => {
+    const { output, result } = run({ programs: ["sleeper"] });
+    expect(output).toBe("sleeper: sleeping 20000 cycles\nsleeper: awake, and at least 20000 cycles have passed\n");
+    expect(result.reason).toBe("halted");
+    expect(result.stats.idleCycles).toBeGreaterThan(15000);
+  });
+
+  it("sleep fails with the timer off (nothing would wake the process)", () => {
+    const nap = program("nap", "        push ra\n        li a0, 100\n        call sleep\n        call print_dec\n        li a0, 0\n        pop ra\n        ret");
+    const { output, result } = run({ programs: [nap], timerInterval: 0 });
     expect(output).toBe("-1");
     expect(result.reason).toBe("halted");
   });
@@ -190,7 +215,7 @@ describe("the boot image", () => {
   });
 
   it("names its programs and rejects unknown ones and bad sources clearly", () => {
-    expect(userProgramNames()).toEqual(expect.arrayContaining(["hello", "compute", "fault", "ticker", "pingpong", "heap", "syscalls"]));
+    expect(userProgramNames()).toEqual(expect.arrayContaining(["hello", "compute", "fault", "ticker", "pingpong", "heap", "syscalls", "sleeper"]));
     expect(() => buildKernelImage({ programs: ["nope"] })).toThrow(UserError);
     expect(() => buildKernelImage({ programs: [program("broken", "        frob t0")] })).toThrow(/broken\.s:3:\d+/);
     expect(() => buildKernelImage({ programs: Array(9).fill("hello") })).toThrow(/1 to 8 programs/);

@@ -14,6 +14,7 @@
         .equ SYS_SBRK,   5
         .equ SYS_PUTC,   6
         .equ SYS_UPTIME, 7
+        .equ SYS_SLEEP,  8
 
         .text
 # _start: the entry point: runs main, then exits with what it returned.
@@ -65,6 +66,13 @@ putc:
 # uptime() -> the machine's cycle counter.
 uptime:
         li   a0, SYS_UPTIME
+        sys
+        ret
+
+# sleep(n) -> 0: sleeps at least n cycles (-1 if the timer is off).
+sleep:
+        mv   a1, a0
+        li   a0, SYS_SLEEP
         sys
         ret
 
