@@ -58,6 +58,7 @@ export function createHost(options: HostOptions = {}): Host {
     execute(budgetEnd: number): void {
       cpu.stopReason = undefined;
       cpu.stopMessage = undefined;
+      cpu.stopRequest = undefined;
       cpu.execute(budgetEnd, Infinity);
     },
     statistics: () => stats.snapshot(),

@@ -39,8 +39,18 @@ import { Tracer, STEP } from "./trace";
 import { TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import { Vm, type VmConfig } from "./vm";
 import { createHost, type Host, type HostOptions } from "./host";
+import { BinaryTranslator } from "./binary-translation";
+
+/**
+ * How guest kernels are virtualized: trapping and emulating their
+ * privileged instructions, or translating their code (user code runs
+ * natively under both).
+ */
+export type Technique = "trap-and-emulate" | "binary-translation";
 
 export interface HypervisorOptions extends HostOptions {
+  /** Default "trap-and-emulate". */
+  readonly technique?: Technique;
   /** Machine cycles a VM runs before the next one gets the CPU (default 20,000). */
   readonly sliceCycles?: number;
   /** Record OSTEP-style flow traces (default off). */
@@ -65,11 +75,15 @@ export class Hypervisor implements VmmContext {
   readonly vms: Vm[] = [];
   readonly tracer: Tracer;
   readonly sliceCycles: number;
+  readonly techniqueName: Technique;
   worldSwitches = 0;
   private readonly allocator: RegionAllocator;
   private readonly shadows = new Map<Vm, ShadowPageTables>();
   private readonly regions = new Map<Vm, Region[]>();
   private readonly technique: TrapAndEmulate;
+  /** Present when the technique is binary translation. */
+  readonly translator: BinaryTranslator | undefined;
+  private enterTranslated = false;
   private current: Vm | undefined;
   private stopWhy: "ended" | "yield" | "block" | undefined;
   private sliceStartMachine = 0;
@@ -86,6 +100,10 @@ export class Hypervisor implements VmmContext {
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
     this.technique = new TrapAndEmulate(this);
+    this.techniqueName = options.technique ?? "trap-and-emulate";
+    this.translator = this.techniqueName === "binary-translation"
+      ? new BinaryTranslator(this.host.memory, this.host.cpu, this.technique, this, (vm) => this.deliverInterrupts(vm))
+      : undefined;
     this.host.cpu.interceptor = (trap) => this.intercept(trap);
   }
 
@@ -142,6 +160,7 @@ export class Hypervisor implements VmmContext {
     }
     this.regions.delete(vm);
     this.shadows.delete(vm);
+    this.translator?.forget(vm);
     if (this.current === vm) this.current = undefined;
     this.host.tlb.flush();
   }
@@ -188,25 +207,42 @@ export class Hypervisor implements VmmContext {
     this.deliverInterrupts(vm);
     if (vm.ended) return;
     if (this.current !== vm) this.worldSwitch(vm);
+    let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
+    if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
+    const end = cpu.cycles + budget;
+    this.stopWhy = undefined;
+    while (cpu.cycles < end && !vm.ended && this.stopWhy === undefined) {
+      if (this.translator && vcpu.kernelMode) this.translator.run(vm, end, () => this.stopWhy !== undefined);
+      else if (!this.runNative(vm, end)) break;
+    }
+    vm.stats.cycles += cpu.cycles - machineStart;
+    if (this.stopWhy === "block") this.idle(vm);
+    if (!vm.ended && vm.config.cycleBudget !== undefined && vm.stats.cycles >= vm.config.cycleBudget) vm.state = "out-of-budget";
+  }
+
+  /**
+   * Runs the VCPU on the physical CPU (real user mode) until `end`; false
+   * when the run is over for this slice, true when binary translation must
+   * take over the guest kernel (a trap entered virtual kernel mode).
+   */
+  private runNative(vm: Vm, end: number): boolean {
+    const cpu = this.host.cpu;
+    const vcpu = vm.vcpu;
     cpu.regs.set(vcpu.regs);
     cpu.pc = vcpu.pc;
     this.remap(vm);
-    let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
-    if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
-    this.stopWhy = undefined;
     this.sliceStartMachine = cpu.cycles;
     this.sliceStartInstructions = cpu.instructions;
     this.overhead = 0;
-    this.host.execute(cpu.cycles + budget);
+    this.enterTranslated = false;
+    this.host.execute(end);
     this.syncTime(vm);
-    vm.stats.cycles += cpu.cycles - machineStart;
-    if (this.stopWhy === undefined || this.stopWhy === "yield" || this.stopWhy === "block") {
+    if (!vm.ended && this.stopWhy !== "ended") {
       vcpu.regs.set(cpu.regs);
       vcpu.pc = cpu.pc;
     }
-    if (this.stopWhy === "block") this.idle(vm);
     if (cpu.stopReason === "triple-fault" && !vm.ended) vm.terminate(`machine stopped: ${cpu.stopMessage ?? "triple fault"}`);
-    if (!vm.ended && vm.config.cycleBudget !== undefined && vm.stats.cycles >= vm.config.cycleBudget) vm.state = "out-of-budget";
+    return this.enterTranslated;
   }
 
   /** A VCPU that waits with no timer armed can never wake: it is idle for good. */
@@ -250,8 +286,10 @@ export class Hypervisor implements VmmContext {
   private intercept(trap: Trap): boolean {
     const vm = this.current;
     const cpu = this.host.cpu;
+    // Stops are requested, not taken here: the CPU honours a request
+    // before its next instruction, with the pc and cycles set below.
     if (!vm || vm.ended) {
-      cpu.stop("stopped", "no VM to run");
+      cpu.stopRequest = "no VM to run";
       return true;
     }
     this.syncTime(vm);
@@ -261,7 +299,12 @@ export class Hypervisor implements VmmContext {
     if (!vm.ended && this.stopWhy === undefined) this.deliverInterrupts(vm);
     cpu.regs.set(vm.vcpu.regs);
     cpu.pc = vm.vcpu.pc;
-    if (this.stopWhy !== undefined) cpu.stop("stopped", this.stopWhy);
+    if (this.stopWhy !== undefined) cpu.stopRequest = this.stopWhy;
+    else if (this.translator && vm.vcpu.kernelMode) {
+      // Binary translation: the guest kernel never runs on the CPU.
+      this.enterTranslated = true;
+      cpu.stopRequest = "enter translated code";
+    } else this.remap(vm);
     return true;
   }
 
@@ -292,6 +335,14 @@ export class Hypervisor implements VmmContext {
   flushRealTlb(va?: number): void {
     if (va === undefined) this.host.tlb.flush();
     else this.host.tlb.invalidate(va >>> 12);
+  }
+
+  writeProtected(machinePage: number): boolean {
+    return this.translator !== undefined && this.current !== undefined && this.translator.isCode(this.current, machinePage);
+  }
+
+  codeWritten(machinePage: number): void {
+    if (this.translator && this.current) this.translator.codeWritten(this.current, machinePage);
   }
 
   charge(cycles: number): void {

@@ -66,6 +66,12 @@ export class ShadowPageTables {
     this.nextFree = 2;
   }
 
+  /** Drops one view's entries (its tables stay allocated until the next clear). */
+  clearView(view: View): void {
+    const root = this.root(view);
+    this.mem.bytes.fill(0, root, root + PAGE_SIZE);
+  }
+
   /** Drops the shadow entries of one guest-virtual page in both views (tlbinv). */
   invalidate(va: number): void {
     for (const view of ["kernel", "user"] as const) {

@@ -53,7 +53,18 @@ export interface VmmContext {
   deschedule(why: "ended" | "yield" | "block"): void;
   /** The guest changed PTBR, paging or its virtual mode: re-point the real MMU. */
   remap(vm: Vm): void;
+  /** Binary translation: the machine page holds translated code (map it read-only). */
+  writeProtected?(machinePage: number): boolean;
+  /** Binary translation: the guest is about to write this machine page. */
+  codeWritten?(machinePage: number): void;
 }
+
+export type Resolution =
+  | { readonly kind: "ram" }
+  | { readonly kind: "device"; readonly gpa: number }
+  | { readonly kind: "fault"; readonly cause: number };
+
+const RAM: Resolution = { kind: "ram" };
 
 const LOADS = new Map<number, { width: 1 | 4; signed: boolean }>([
   [op("lw"), { width: 4, signed: true }],
@@ -133,7 +144,7 @@ export class TrapAndEmulate {
   }
 
   /** The Monitor the emulators use, bound to one VM. */
-  private monitor(vm: Vm): Monitor {
+  monitor(vm: Vm): Monitor {
     const ctx = this.ctx;
     return {
       csrChanged: (csr, before) => {
@@ -165,24 +176,38 @@ export class TrapAndEmulate {
    * forbids the access, or the page is a device's.
    */
   private pageFault(vm: Vm, trap: GuestTrap, access: Access): void {
-    const vcpu = vm.vcpu;
-    const user = !vcpu.kernelMode;
-    const t = translateGuest(this.ctx.memory, vm, trap.badva, access, user);
-    if (!t.ok) return this.reflect(vm, t.cause, trap.badva);
-    const { gpa } = t.mapping;
-    if (gpa >= MMIO_BASE && access !== "fetch") return this.deviceAccess(vm, gpa);
-    if (!vm.contains(gpa)) return this.reflect(vm, FAULT_CAUSE[access], trap.badva);
-    this.fillShadow(vm, trap.badva, access, user);
+    const r = this.resolve(vm, trap.badva, access, !vm.vcpu.kernelMode);
+    if (r.kind === "fault") return this.reflect(vm, r.cause, trap.badva);
+    if (r.kind === "device") return this.deviceAccess(vm, r.gpa, trap.badva);
   }
 
-  /** A hidden fault: install the guest's mapping, machine-addressed, in the shadow. */
-  private fillShadow(vm: Vm, va: number, access: Access, user: boolean): void {
+  /**
+   * Where a guest-virtual access goes, at the guest's privilege `user`:
+   * RAM (the shadow entry is now filled), a device page, or a fault the
+   * guest must see. Shared by trap-and-emulate and translated code.
+   */
+  resolve(vm: Vm, va: number, access: Access, user: boolean): Resolution {
     const t = translateGuest(this.ctx.memory, vm, va, access, user);
-    if (!t.ok) return;
-    const { gpa, flags } = t.mapping;
-    const dirty = vm.vcpu.pagingEnabled ? this.guestPteDirty(vm, t.mapping.pteAddress) : true;
-    const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (flags & PTE.W && (dirty || access === "store") ? PTE.W : 0);
+    if (!t.ok) return { kind: "fault", cause: t.cause };
+    const { gpa } = t.mapping;
+    if (gpa >= MMIO_BASE && access !== "fetch") return { kind: "device", gpa };
+    if (!vm.contains(gpa)) return { kind: "fault", cause: FAULT_CAUSE[access] };
+    this.fillShadow(vm, va, access, user, t.mapping.flags, t.mapping.pteAddress, gpa);
+    return RAM;
+  }
+
+  /**
+   * A hidden fault: install the guest's mapping, machine-addressed, in the
+   * shadow. Writable only once the guest's D bit is set, and never while
+   * the page holds translated code (binary translation's write protection).
+   */
+  private fillShadow(vm: Vm, va: number, access: Access, user: boolean, flags: number, pteAddress: number, gpa: number): void {
     const machine = vm.machineAddress(gpa & ~0xfff);
+    if (access === "store") this.ctx.codeWritten?.(machine);
+    const dirty = pteAddress < 0 || this.guestPteDirty(vm, pteAddress);
+    const protect = access !== "store" && (this.ctx.writeProtected?.(machine) ?? false);
+    const writable = (flags & PTE.W) !== 0 && (dirty || access === "store") && !protect;
+    const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (writable ? PTE.W : 0);
     const shadow = this.ctx.shadow(vm);
     const view = user ? "user" : "kernel";
     if (!shadow.install(view, va, machine, shadowFlags)) {
@@ -199,14 +224,14 @@ export class TrapAndEmulate {
   }
 
   /** The guest touched a device page: decode the load or store and do it on the VM's device. */
-  private deviceAccess(vm: Vm, gpa: number): void {
+  private deviceAccess(vm: Vm, gpa: number, va: number): void {
     const vcpu = vm.vcpu;
     const word = this.fetchWord(vm);
     if (word === undefined) return this.reflect(vm, CAUSE.PAGE_FAULT_FETCH, vcpu.pc);
     const load = LOADS.get(opOf(word));
     const storeWidth = STORES.get(opOf(word));
     const device = vm.devices.deviceAt(gpa);
-    if (!device || (!load && !storeWidth)) return this.reflect(vm, load ? CAUSE.PAGE_FAULT_LOAD : CAUSE.PAGE_FAULT_STORE, gpa);
+    if (!device || (!load && !storeWidth)) return this.reflect(vm, load ? CAUSE.PAGE_FAULT_LOAD : CAUSE.PAGE_FAULT_STORE, va);
     const offset = (gpa - device.base) >>> 0;
     if (load) {
       let value = device.read(offset, load.width);
