@@ -71,6 +71,14 @@ describe("cell tags", () => {
   });
 });
 
+describe("hide-cell", () => {
+  it("folds code and outputs together", () => {
+    const nbHide = notebookOf([{ cell_type: "code", id: "h", metadata: { tags: ["hide-cell"] }, source: "CELL_CODE", execution_count: 1,
+      outputs: [{ output_type: "stream", name: "stdout", text: "CELL_OUT" }] }]);
+    expect(renderNotebookPage(nbHide).html).toMatch(/<details class="hide-cell"><summary>Show code cell<\/summary>[^]*CELL_CODE[^]*CELL_OUT[^]*<\/details>/);
+  });
+});
+
 describe("solutions and hidden tests", () => {
   it("are replaced, removed, and their outputs withheld by default", () => {
     for (const secret of ["SOLUTION_SOURCE", "SOLUTION_OUTPUT_55", "HIDDEN_TEST_SOURCE", "HIDDEN_TEST_OUTPUT", "WRITTEN_ANSWER_TEXT"]) {
@@ -174,6 +182,21 @@ describe("the page", () => {
     const p = renderNotebookPage(notebookOf([]), { file: "empty.ipynb" });
     expect(p.title).toBe("empty");
     expect(p.html).toContain("<main class=\"chapter\">");
+  });
+});
+
+describe("images in markdown", () => {
+  it("come inline from attachments and from files below the notebook's folder, never from outside it", () => {
+    const file = path.join(__dirname, "fixtures", "second-chapter.ipynb");
+    const html = renderNotebookPage(readNotebook(file), { file }).html;
+    expect(html).toMatch(/<img src="data:image\/png;base64,iVBOR[^"]*" alt="dot">/);
+    expect(html).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+" alt="ring">/);
+    // The same relative path, "../images/ring.svg", from two folders: the file exists either way.
+    const outside = notebookOf([{ cell_type: "markdown", id: "m", metadata: {}, source: "![up](../images/ring.svg)" }]);
+    const fromInside = path.join(__dirname, "fixtures", "images", "x.ipynb");
+    const fromSibling = path.join(__dirname, "fixtures", "other", "x.ipynb");
+    expect(renderNotebookPage(outside, { file: fromInside }).html).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+" alt="up">/);
+    expect(renderNotebookPage(outside, { file: fromSibling }).html).toContain('<img src="../images/ring.svg" alt="up">');
   });
 });
 

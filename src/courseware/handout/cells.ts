@@ -6,6 +6,7 @@
  *   remove-input    only the outputs          remove-output  only the code
  *   hide-input      code in a closed <details>, outputs shown
  *   hide-output     outputs in a closed <details>, code shown
+ *   hide-cell       code and outputs together in a closed <details>
  *
  * Raw cells are written only when their `raw_mimetype` is text/html or
  * text/markdown (like nbconvert's HTML exporter, which skips raw cells meant
@@ -68,7 +69,8 @@ function renderCodeCell(cell: CodeCell, id: string, tags: ReadonlySet<string>, c
     }
   }
   if (parts.length === 0) return "";
-  return `<div class="cell code-cell" id="${id}">\n${parts.join("\n")}\n</div>`;
+  const body = tags.has("hide-cell") ? collapsible("hide-cell", "Show code cell", parts.join("\n")) : parts.join("\n");
+  return `<div class="cell code-cell" id="${id}">\n${body}\n</div>`;
 }
 
 function collapsible(cls: string, summary: string, body: string): string {

@@ -9,6 +9,8 @@
  * the page and every heading lands in its table of contents. Footnote ids
  * carry the cell's number so two cells' `[^1]` do not collide.
  */
+import * as fs from "fs";
+import * as path from "path";
 import MarkdownIt from "markdown-it";
 import anchor from "markdown-it-anchor";
 import footnote from "markdown-it-footnote";
@@ -33,6 +35,8 @@ export interface Heading {
 export class MarkdownPage {
   readonly headings: Heading[] = [];
   readonly slugs: Record<string, boolean> = {};
+  /** `baseDir`: the notebook's folder, for relative image paths. */
+  constructor(readonly baseDir?: string) {}
 }
 
 /** A heading's id: lower case words joined by dashes, like GitHub's. */
@@ -60,6 +64,7 @@ function createRenderer(): MarkdownIt.MarkdownIt {
     const src = String(tokens[i].attrGet("src") ?? "");
     const attachments = (env as Partial<RenderEnv>).attachments;
     if (src.startsWith("attachment:")) tokens[i].attrSet("src", attachmentUrl(src.slice(11), attachments));
+    else tokens[i].attrSet("src", localImageUrl(src, (env as Partial<RenderEnv>).baseDir) ?? src);
     return image ? image(tokens, i, options, env, self) : self.renderToken(tokens, i, options);
   };
   return md;
@@ -69,6 +74,40 @@ interface RenderEnv extends MarkdownIt.Env {
   docId: string;
   markdownItAnchor: { slugs: Record<string, boolean> };
   attachments?: Record<string, MimeBundle>;
+  /** The notebook's folder, against which relative image paths resolve. */
+  baseDir?: string;
+}
+
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+  ".svg": "image/svg+xml", ".webp": "image/webp",
+};
+const MAX_INLINE_IMAGE = 8 << 20;
+
+/**
+ * A relative image path below the notebook's folder (`![](figures/ring.svg)`) as a
+ * data: URL, so the page works wherever it is written; null if it is not a
+ * readable local image (the link is then kept as written).
+ */
+function localImageUrl(src: string, baseDir: string | undefined): string | null {
+  if (!baseDir || src === "" || /^[a-z][a-z0-9+.-]*:|^\/|^#/i.test(src)) return null;
+  let file: string;
+  try {
+    file = path.resolve(baseDir, decodeURI(src.split(/[?#]/)[0]));
+  } catch {
+    return null;
+  }
+  // Only inside the notebook's folder: a submitted notebook rendered as a
+  // feedback page must not pull in the grader's other files.
+  const rel = path.relative(baseDir, file);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) return null;
+  const mime = IMAGE_TYPES[path.extname(file).toLowerCase()];
+  try {
+    if (!mime || !fs.statSync(file).isFile() || fs.statSync(file).size > MAX_INLINE_IMAGE) return null;
+    return `data:${mime};base64,${fs.readFileSync(file).toString("base64")}`;
+  } catch {
+    return null;
+  }
 }
 
 function attachmentUrl(name: string, attachments: Record<string, MimeBundle> | undefined): string {
@@ -92,7 +131,7 @@ export function renderMarkdown(
   cellId: string,
   attachments?: Record<string, MimeBundle>,
 ): string {
-  const env: RenderEnv = { docId: cellId, markdownItAnchor: { slugs: page.slugs }, attachments };
+  const env: RenderEnv = { docId: cellId, markdownItAnchor: { slugs: page.slugs }, attachments, baseDir: page.baseDir };
   const tokens = md.parse(joinSource(source), env);
   collectHeadings(tokens, page.headings);
   return md.renderer.render(tokens, md.options, env);

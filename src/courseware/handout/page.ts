@@ -64,7 +64,7 @@ export function pageTitle(nb: Notebook, file: string): string {
 export function renderNotebookPage(nb: Notebook, options: PageOptions = {}): RenderedPage {
   const file = options.file ?? "notebook";
   const stripped = options.withSolutions ? { notebook: nb, withheld: new Set<string>() } : stripSolutions(nb, file);
-  const markdown = new MarkdownPage();
+  const markdown = new MarkdownPage(options.file ? path.dirname(path.resolve(options.file)) : undefined);
   const outputs = new OutputContext();
   const named = [nb.metadata.language_info?.name, nb.metadata.kernelspec?.language];
   const language = named.find((n): n is string => typeof n === "string") ?? "typescript";
