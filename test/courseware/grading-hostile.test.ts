@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Cell, Notebook } from "../../src/notebook/nbformat";
 import { readNotebook, serializeNotebook } from "../../src/notebook/read";
 import { loadExerciseCourse, type ExerciseCourse } from "../../src/courseware/assignments";
+import { writeFeedback } from "../../src/courseware/feedback";
 import { gradeSubmissions, type GradeSummary } from "../../src/courseware/grade";
 import type { NotebookGrade } from "../../src/courseware/gradebook";
 import { releaseNotebook } from "../../src/courseware/release";
@@ -73,6 +74,7 @@ function makeSubmissions(): void {
   moved.cells.splice(si, 1,
     { ...structuredClone(split), source: "function add(a: number, b: number): number { return a + b; }" },
     { ...structuredClone(split), id: "split-2", source: "function sum(xs: number[]): number { return xs.reduce(add, 0); }" });
+  moved.cells.push({ cell_type: "markdown", id: "my-notes", metadata: {}, source: "My notes <script>alert(1)</script>" });
   submit("moved", moved);
   submit("malformed", serializeNotebook(solved()).slice(0, 300));
   submit("notnb", '{"hello": "world"}\n');
@@ -185,6 +187,30 @@ describe("grading hostile submissions", () => {
   it("writes a JSON per student with each cell's points and message", () => {
     const json = JSON.parse(fs.readFileSync(path.join(course.autogradedDir, "partial", "grades.json"), "utf8"));
     expect(json.notebooks["01-sums"].cells[1]).toEqual({ grade_id: "mean-tests", points: 1, max_points: 3, status: "partial", message: "mean([1, 2]): expected 1.5, got 2" });
+  });
+
+  it("writes a feedback page per student with scores and messages, never a hidden test", () => {
+    const { pages } = writeFeedback(course);
+    expect(pages.map((p) => path.relative(course.feedbackDir, p)).sort()).toEqual(
+      summary.students.filter((s) => s.student_id !== "alice").map((s) => path.join(s.student_id, "01-sums.html")).sort(),
+    );
+    const page = (student: string): string => fs.readFileSync(path.join(course.feedbackDir, student, "01-sums.html"), "utf8");
+    const hiddenCode = ["sum([])", "largest([-5, -2]) !==", "mean([1, 2]), 1.5", "HIDDEN TESTS"];
+    const escaped = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    for (const p of pages) {
+      const html = fs.readFileSync(p, "utf8");
+      for (const code of hiddenCode) {
+        expect(html).not.toContain(code);
+        expect(html).not.toContain(escaped(code));
+      }
+    }
+    expect(page("partial")).toContain("<strong>1 / 3</strong> partly right: mean([1, 2]): expected 1.5, got 2");
+    expect(page("partial")).toContain("Feedback for partial: 3 / 6 points");
+    expect(page("tampered")).toContain("the test cell sum-tests was changed; the change was ignored and the original was run");
+    expect(page("malformed")).toContain("Your notebook could not be graded: not a notebook: malformed/01-sums.ipynb:");
+    expect(page("moved")).not.toContain("<script>alert(1)");
+    expect(page("moved")).toContain("&lt;script&gt;alert(1)");
+    expect(fs.existsSync(path.join(course.feedbackDir, "assets", "handout.css"))).toBe(true);
   });
 
   it("skips what is graded unless forced, and regrades a changed submission", async () => {

@@ -11,6 +11,7 @@ import { register as exportHandouts } from "./export";
 import { register as problem } from "./problem";
 import { register as release } from "./release";
 import { register as grade } from "./grade";
+import { register as feedback } from "./feedback";
 import { register as run } from "./run";
 import { register as kernel } from "./kernel";
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Register[] = [
   exportHandouts,
   release,
   grade,
+  feedback,
   problem,
   run,
   kernel,
