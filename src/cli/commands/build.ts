@@ -9,7 +9,6 @@ import * as os from "os";
 import type { Command } from "commander";
 import { UserError } from "../../errors";
 import { loadCourse, projectCourseDir } from "../../courseware/course";
-import { buildHandouts } from "../../courseware/handout/build";
 import { displayPath } from "./export";
 
 interface BuildFlags {
@@ -36,6 +35,8 @@ export function register(program: Command): void {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       const course = loadCourse(flags.course);
+      // Loaded here, not at the top: other commands need not load KaTeX and markdown-it.
+      const { buildHandouts } = await import("../../courseware/handout/build");
       const result = await buildHandouts(course, {
         outDir: flags.out,
         jobs,

@@ -5,8 +5,6 @@
  */
 import * as path from "path";
 import type { Command } from "commander";
-import { writePages } from "../../courseware/handout/site";
-import { readNotebook } from "../../notebook/read";
 
 interface ExportOptions {
   out: string;
@@ -22,7 +20,10 @@ export function register(program: Command): void {
     .option("--out <dir>", "where to write the pages", "handouts")
     .option("--standalone", "inline every asset: one self-contained file per notebook")
     .option("--with-solutions", "keep solutions, hidden tests and their outputs")
-    .action((files: string[], opts: ExportOptions) => {
+    .action(async (files: string[], opts: ExportOptions) => {
+      // Loaded here, not at the top: other commands need not load KaTeX and markdown-it.
+      const { writePages } = await import("../../courseware/handout/site");
+      const { readNotebook } = await import("../../notebook/read");
       const sources = files.map((file) => ({ notebook: readNotebook(file), file }));
       const pages = writePages(sources, {
         outDir: opts.out,
