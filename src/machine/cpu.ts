@@ -21,7 +21,7 @@ import type { EventQueue } from "./events";
 import { KERNEL, USER, type Statistics } from "./stats";
 import { takeTrap, type Trap, type TrapInterceptor, type TrapTarget } from "./trap";
 import { executeSystem } from "./system";
-import * as O from "./opcodes";
+import { KIND, Kind } from "./opcodes";
 
 export type StopReason = "halted" | "max-cycles" | "triple-fault" | "deadlock" | "stopped";
 
@@ -130,39 +130,40 @@ export class Cpu implements TrapTarget {
         }
         w = mem[(pc + fetchDelta) >> 2];
         const op = w >>> 24;
+        const kind = KIND[op];
         mix[op]++;
         icount++;
         cycles += COSTS.instruction;
-        switch (op) {
-          case O.ADD: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.SUB: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] - r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.MUL: r[(w >>> 20) & 15] = Math.imul(r[(w >>> 16) & 15], r[(w >>> 12) & 15]); cycles += MUL_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
-          case O.DIV: case O.REM: {
+        switch (kind) {
+          case Kind.ADD: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.SUB: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] - r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.MUL: r[(w >>> 20) & 15] = Math.imul(r[(w >>> 16) & 15], r[(w >>> 12) & 15]); cycles += MUL_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
+          case Kind.DIV: case Kind.REM: {
             const d = r[(w >>> 12) & 15], n = r[(w >>> 16) & 15];
             if (d === 0) { tc = CAUSE.DIVIDE_BY_ZERO; tb = 0; break trap; }
-            r[(w >>> 20) & 15] = op === O.DIV ? (n / d) | 0 : (n % d) | 0;
+            r[(w >>> 20) & 15] = kind === Kind.DIV ? (n / d) | 0 : (n % d) | 0;
             cycles += DIV_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
           }
-          case O.AND: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.OR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.XOR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.SHL: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.SHR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.SRA: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case O.SLT: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < r[(w >>> 12) & 15] ? 1 : 0; pc = (pc + 4) | 0; continue run;
-          case O.SLTU: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> 0 < r[(w >>> 12) & 15] >>> 0 ? 1 : 0; pc = (pc + 4) | 0; continue run;
-          case O.ADDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + ((w << 16) >> 16); pc = (pc + 4) | 0; continue run;
-          case O.ANDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & (w & 0xffff); pc = (pc + 4) | 0; continue run;
-          case O.ORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | (w & 0xffff); pc = (pc + 4) | 0; continue run;
-          case O.XORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ (w & 0xffff); pc = (pc + 4) | 0; continue run;
-          case O.SHLI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << w; pc = (pc + 4) | 0; continue run;
-          case O.SHRI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> w; pc = (pc + 4) | 0; continue run;
-          case O.SRAI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> w; pc = (pc + 4) | 0; continue run;
-          case O.SLTI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < (w << 16) >> 16 ? 1 : 0; pc = (pc + 4) | 0; continue run;
-          case O.LUI: r[(w >>> 20) & 15] = w << 16; pc = (pc + 4) | 0; continue run;
-          case O.LW: case O.LB: case O.LBU: {
+          case Kind.AND: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.OR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.XOR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.SHL: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.SHR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.SRA: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
+          case Kind.SLT: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < r[(w >>> 12) & 15] ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case Kind.SLTU: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> 0 < r[(w >>> 12) & 15] >>> 0 ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case Kind.ADDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + ((w << 16) >> 16); pc = (pc + 4) | 0; continue run;
+          case Kind.ANDI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case Kind.ORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case Kind.XORI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] ^ (w & 0xffff); pc = (pc + 4) | 0; continue run;
+          case Kind.SHLI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] << w; pc = (pc + 4) | 0; continue run;
+          case Kind.SHRI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >>> w; pc = (pc + 4) | 0; continue run;
+          case Kind.SRAI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] >> w; pc = (pc + 4) | 0; continue run;
+          case Kind.SLTI: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] < (w << 16) >> 16 ? 1 : 0; pc = (pc + 4) | 0; continue run;
+          case Kind.LUI: r[(w >>> 20) & 15] = w << 16; pc = (pc + 4) | 0; continue run;
+          case Kind.LW: case Kind.LB: case Kind.LBU: {
             const va = (r[(w >>> 16) & 15] + ((w << 16) >> 16)) | 0;
-            if (op === O.LW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
+            if (kind === Kind.LW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
             let pa = va >>> 0;
             if (paged) {
               if ((va & -4096) === loadBase) { pa = va + loadDelta; latchHits++; }
@@ -175,18 +176,18 @@ export class Cpu implements TrapTarget {
             }
             const rd = (w >>> 20) & 15;
             if (pa < ram) {
-              if (op === O.LW) r[rd] = mem[pa >> 2];
-              else r[rd] = op === O.LB ? (memory.bytes[pa] << 24) >> 24 : memory.bytes[pa];
+              if (kind === Kind.LW) r[rd] = mem[pa >> 2];
+              else r[rd] = kind === Kind.LB ? (memory.bytes[pa] << 24) >> 24 : memory.bytes[pa];
             } else {
-              this.cycles = cycles; const v = this.mmioRead(pa, op === O.LW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
+              this.cycles = cycles; const v = this.mmioRead(pa, kind === Kind.LW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
               if (v < 0) { tc = CAUSE.PAGE_FAULT_LOAD; tb = va; break trap; }
-              r[rd] = op === O.LW ? v : op === O.LB ? (v << 24) >> 24 : v & 0xff;
+              r[rd] = kind === Kind.LW ? v : kind === Kind.LB ? (v << 24) >> 24 : v & 0xff;
             }
             pc = (pc + 4) | 0; continue run;
           }
-          case O.SW: case O.SB: {
+          case Kind.SW: case Kind.SB: {
             const va = (r[(w >>> 20) & 15] + ((w << 16) >> 16)) | 0;
-            if (op === O.SW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
+            if (kind === Kind.SW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
             let pa = va >>> 0;
             if (paged) {
               if ((va & -4096) === storeBase) { pa = va + storeDelta; latchHits++; }
@@ -199,29 +200,28 @@ export class Cpu implements TrapTarget {
             }
             const v = r[(w >>> 16) & 15];
             if (pa < ram) {
-              if (op === O.SW) mem[pa >> 2] = v;
+              if (kind === Kind.SW) mem[pa >> 2] = v;
               else memory.bytes[pa] = v;
             } else {
-              this.cycles = cycles; const ok = this.mmioWrite(pa, v, op === O.SW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
+              this.cycles = cycles; const ok = this.mmioWrite(pa, v, kind === Kind.SW ? 4 : 1); cycles = this.cycles; nextEvent = 0;
               if (!ok) { tc = CAUSE.PAGE_FAULT_STORE; tb = va; break trap; }
             }
             pc = (pc + 4) | 0; continue run;
           }
-          case O.BEQ: pc = r[(w >>> 20) & 15] === r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.BNE: pc = r[(w >>> 20) & 15] !== r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.BLT: pc = r[(w >>> 20) & 15] < r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.BGE: pc = r[(w >>> 20) & 15] >= r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.BLTU: pc = r[(w >>> 20) & 15] >>> 0 < r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.BGEU: pc = r[(w >>> 20) & 15] >>> 0 >= r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
-          case O.JAL: r[(w >>> 20) & 15] = pc + 4; pc = (pc + (((w << 12) >> 12) << 2)) | 0; continue run;
-          case O.JALR: {
+          case Kind.BEQ: pc = r[(w >>> 20) & 15] === r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.BNE: pc = r[(w >>> 20) & 15] !== r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.BLT: pc = r[(w >>> 20) & 15] < r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.BGE: pc = r[(w >>> 20) & 15] >= r[(w >>> 16) & 15] ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.BLTU: pc = r[(w >>> 20) & 15] >>> 0 < r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.BGEU: pc = r[(w >>> 20) & 15] >>> 0 >= r[(w >>> 16) & 15] >>> 0 ? (pc + (((w << 16) >> 16) << 2)) | 0 : (pc + 4) | 0; continue run;
+          case Kind.JAL: r[(w >>> 20) & 15] = pc + 4; pc = (pc + (((w << 12) >> 12) << 2)) | 0; continue run;
+          case Kind.JALR: {
             const target = (r[(w >>> 16) & 15] + ((w << 16) >> 16)) & ~3;
             r[(w >>> 20) & 15] = pc + 4;
             pc = target;
             continue run;
           }
-          case O.SYS: case O.BRK: case O.HCALL: case O.CSRR: case O.CSRW: case O.RETT: case O.HALT: case O.WFI:
-          case O.TLBW: case O.TLBINV: case O.TLBFLUSH: case O.PUSHF: case O.POPF: case O.SPTB: {
+          case Kind.SYSTEM: {
             this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
             tc = executeSystem(this, w);
             if (this.stopReason !== undefined) break run;
@@ -229,9 +229,11 @@ export class Cpu implements TrapTarget {
             pc = this.pc | 0; cycles = this.cycles; nextEvent = 0;
             continue run;
           }
-          default:
+          case Kind.ILLEGAL:
             tc = CAUSE.ILLEGAL_INSTRUCTION; tb = w;
             break trap;
+          default:
+            throw new Error(`the run loop has no case for kind ${kind}`);
         }
       }
       // Only a trap reaches here: tc, tb and pc (the trapping instruction's).

@@ -12,10 +12,23 @@ function op(mnemonic: string): number {
   if (!spec) throw new Error(`no instruction ${mnemonic}`);
   return spec.opcode;
 }
-// Constants, so the switch below compiles to a jump table.
 const ADD = op("add"), SUB = op("sub"), MUL = op("mul"), XOR = op("xor"), AND = op("and");
 const ADDI = op("addi"), ANDI = op("andi"), LUI = op("lui"), ORI = op("ori"), SHLI = op("shli");
 const BEQ = op("beq"), BNE = op("bne"), BLT = op("blt"), BGE = op("bge"), JAL = op("jal"), HALT = op("halt");
+
+/**
+ * Dense case numbers (not opcodes): predecoding maps each opcode to one of
+ * these, and a `const enum` gives the switch literal cases, so it compiles
+ * to a jump table rather than a chain of compares.
+ */
+const enum K {
+  OTHER, ADD, SUB, MUL, XOR, AND, ADDI, ANDI, ORI, SHLI, LUI, BEQ, BNE, BLT, BGE, JAL, HALT,
+}
+const KIND = new Map<number, K>([
+  [ADD, K.ADD], [SUB, K.SUB], [MUL, K.MUL], [XOR, K.XOR], [AND, K.AND], [ADDI, K.ADDI], [ANDI, K.ANDI],
+  [ORI, K.ORI], [SHLI, K.SHLI], [LUI, K.LUI], [BEQ, K.BEQ], [BNE, K.BNE], [BLT, K.BLT], [BGE, K.BGE],
+  [JAL, K.JAL], [HALT, K.HALT],
+]);
 
 export interface ReferenceResult {
   instructions: number;
@@ -30,7 +43,7 @@ export function runReference(words: Uint32Array, maxInstructions: number): Refer
   for (let i = 0; i < n; i++) {
     const w = words[i];
     const o = opOf(w);
-    ops[i] = o;
+    ops[i] = KIND.get(o) ?? K.OTHER;
     const sb = o === BEQ || o === BNE || o === BLT || o === BGE;
     a[i] = sb ? sbRs1Of(w) : rdOf(w);
     b[i] = sb ? sbRs2Of(w) : rs1Of(w);
@@ -45,23 +58,23 @@ export function runReference(words: Uint32Array, maxInstructions: number): Refer
     const i = pc;
     pc++;
     switch (ops[i]) {
-      case ADD: r[a[i]] = r[b[i]] + r[c[i]]; break;
-      case SUB: r[a[i]] = r[b[i]] - r[c[i]]; break;
-      case MUL: r[a[i]] = Math.imul(r[b[i]], r[c[i]]); break;
-      case XOR: r[a[i]] = r[b[i]] ^ r[c[i]]; break;
-      case AND: r[a[i]] = r[b[i]] & r[c[i]]; break;
-      case ADDI: r[a[i]] = r[b[i]] + imm[i]; break;
-      case ANDI: r[a[i]] = r[b[i]] & imm[i]; break;
-      case ORI: r[a[i]] = r[b[i]] | imm[i]; break;
-      case SHLI: r[a[i]] = r[b[i]] << (imm[i] & 31); break;
-      case LUI: r[a[i]] = imm[i] << 16; break;
-      case BEQ: if (r[a[i]] === r[b[i]]) pc = i + imm[i]; break;
-      case BNE: if (r[a[i]] !== r[b[i]]) pc = i + imm[i]; break;
-      case BLT: if (r[a[i]] < r[b[i]]) pc = i + imm[i]; break;
-      case BGE: if (r[a[i]] >= r[b[i]]) pc = i + imm[i]; break;
-      case JAL: r[a[i]] = (i + 1) * 4; pc = i + imm[i]; break;
-      case HALT: return { instructions: count, a0: r[1] };
-      default: throw new Error(`reference interpreter: opcode ${ops[i]} at ${i * 4} is outside the compute loop`);
+      case K.ADD: r[a[i]] = r[b[i]] + r[c[i]]; break;
+      case K.SUB: r[a[i]] = r[b[i]] - r[c[i]]; break;
+      case K.MUL: r[a[i]] = Math.imul(r[b[i]], r[c[i]]); break;
+      case K.XOR: r[a[i]] = r[b[i]] ^ r[c[i]]; break;
+      case K.AND: r[a[i]] = r[b[i]] & r[c[i]]; break;
+      case K.ADDI: r[a[i]] = r[b[i]] + imm[i]; break;
+      case K.ANDI: r[a[i]] = r[b[i]] & imm[i]; break;
+      case K.ORI: r[a[i]] = r[b[i]] | imm[i]; break;
+      case K.SHLI: r[a[i]] = r[b[i]] << (imm[i] & 31); break;
+      case K.LUI: r[a[i]] = imm[i] << 16; break;
+      case K.BEQ: if (r[a[i]] === r[b[i]]) pc = i + imm[i]; break;
+      case K.BNE: if (r[a[i]] !== r[b[i]]) pc = i + imm[i]; break;
+      case K.BLT: if (r[a[i]] < r[b[i]]) pc = i + imm[i]; break;
+      case K.BGE: if (r[a[i]] >= r[b[i]]) pc = i + imm[i]; break;
+      case K.JAL: r[a[i]] = (i + 1) * 4; pc = i + imm[i]; break;
+      case K.HALT: return { instructions: count, a0: r[1] };
+      default: throw new Error(`reference interpreter: opcode 0x${opOf(words[i]).toString(16)} at ${i * 4} is outside the compute loop`);
     }
     r[0] = 0;
   }
