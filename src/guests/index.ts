@@ -4,16 +4,20 @@ export {
   DEFAULT_KERNEL_MEMORY,
   DEFAULT_TIMER_INTERVAL,
   GUESTS_DIR,
+  KERNEL_FILES,
   assembleKernel,
   assembleUserProgram,
   buildKernelImage,
   computeBenchmarkSource,
   fibMod32,
   kernelSource,
+  kernelSources,
   userLibrarySource,
   userProgramNames,
   userProgramSource,
 } from "./loader";
 export type { GuestProgram, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
 export { bootKernel, loadKernelImage, processTable } from "./boot";
+export { assembleFiles } from "./sources";
+export type { SourceFile } from "./sources";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";

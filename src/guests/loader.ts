@@ -1,7 +1,7 @@
 /**
- * The loader: assembles the kernel (src/guests/kernel.s) at physical 0 and
- * the user programs (src/guests/programs/*.s, each with ulib.s appended) at
- * USER_BASE, and lays them out in one bootable image with the boot table
+ * The loader: assembles the kernel (src/guests/kernel.s and kernel/*.s) at
+ * physical 0 and the user programs (src/guests/programs/*.s, each with
+ * ulib.s appended) at USER_BASE, and lays them out in one bootable image with the boot table
  * the kernel reads, the way a boot loader hands a kernel its modules
  * (Multiboot's module list):
  *
@@ -19,9 +19,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { assemble, type Program } from "../machine/assembler";
+import type { Program } from "../machine/assembler";
 import { PAGE_SIZE } from "../machine/isa";
 import { UserError } from "../errors";
+import { assembleFiles, type SourceFile } from "./sources";
 
 /** The guests' sources: found from src/ (vitest) and from dist/ alike. */
 export const GUESTS_DIR = path.join(__dirname, "..", "..", "src", "guests");
@@ -90,9 +91,27 @@ export interface KernelImage {
   readonly freeStart: number;
 }
 
-/** The kernel's source text. */
+/** The kernel's files, in the order they are assembled (kernel.s first: reset lands on its _start). */
+export const KERNEL_FILES: readonly string[] = [
+  "kernel.s",
+  "kernel/trap.s",
+  "kernel/syscall.s",
+  "kernel/proc.s",
+  "kernel/vm.s",
+  "kernel/kalloc.s",
+  "kernel/console.s",
+];
+
+/** The kernel's source files, named as in KERNEL_FILES. */
+export function kernelSources(): SourceFile[] {
+  return KERNEL_FILES.map((file) => ({ file, source: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+}
+
+/** The whole kernel as one text, the files joined in order. */
 export function kernelSource(): string {
-  return fs.readFileSync(path.join(GUESTS_DIR, "kernel.s"), "utf8");
+  return kernelSources()
+    .map((f) => f.source)
+    .join("\n");
 }
 
 /** Names of the user programs in src/guests/programs. */
@@ -123,17 +142,18 @@ export function userLibrarySource(): string {
  */
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
-  const source = `${spec.source}\n${userLibrarySource()}`;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
-  return { name: spec.name, program: assemble(source, { file, origin: BOOT_LAYOUT.USER_BASE }) };
+  const files = [{ file, source: spec.source }, { file: ULIB, source: userLibrarySource() }];
+  return { name: spec.name, program: assembleFiles(files, BOOT_LAYOUT.USER_BASE) };
 }
 
 let kernelCache: { source: string; program: Program } | undefined;
 
-/** kernel.s assembled at 0; kept while the file is unchanged (boots are frequent). */
+/** The kernel assembled at 0; kept while its files are unchanged (boots are frequent). */
 export function assembleKernel(): Program {
-  const source = kernelSource();
-  if (kernelCache?.source !== source) kernelCache = { source, program: assemble(source, { file: "kernel.s", origin: 0 }) };
+  const files = kernelSources();
+  const source = files.map((f) => f.source).join("\n");
+  if (kernelCache?.source !== source) kernelCache = { source, program: assembleFiles(files, 0) };
   return kernelCache.program;
 }
 
@@ -144,7 +164,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   checkOptions(options, timerInterval, memoryBytes);
   const kernel = assembleKernel();
   if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
-    throw new Error(`kernel.s ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
+    throw new Error(`the kernel ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
   }
   const assembled = options.programs.map(assembleUserProgram);
   const programs: LoadedProgram[] = [];

@@ -11,6 +11,7 @@ import { Machine } from "../../src/machine/machine";
 import { UserError } from "../../src/errors";
 import { bootKernel, processTable } from "../../src/guests/boot";
 import {
+  assembleFiles,
   buildKernelImage,
   computeBenchmarkSource,
   fibMod32,
@@ -219,6 +220,25 @@ describe("the boot image", () => {
     expect(() => buildKernelImage({ programs: ["nope"] })).toThrow(UserError);
     expect(() => buildKernelImage({ programs: [program("broken", "        frob t0")] })).toThrow(/broken\.s:3:\d+/);
     expect(() => buildKernelImage({ programs: Array(9).fill("hello") })).toThrow(/1 to 8 programs/);
+  });
+});
+
+describe("the kernel behaves like one a hypervisor must virtualize", () => {
+  it("uses CSRs, rett, TLB maintenance, pushf/popf and wfi as a real kernel does", () => {
+    const mixes = [["heap"], ["sleeper", "fault"]].map((programs) => run({ programs }).result.stats.mix);
+    for (const op of ["csrr", "csrw", "rett", "tlbflush", "tlbinv", "pushf", "popf", "wfi", "halt"]) {
+      expect(mixes.reduce((n, mix) => n + (mix[op] ?? 0), 0), op).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("assembling several files as one program", () => {
+  it("names the file and line of an error in any of them", () => {
+    const files = [
+      { file: "first.s", source: "        nop\n        nop\n" },
+      { file: "second.s", source: "        nop\n        bogus t0\n" },
+    ];
+    expect(() => assembleFiles(files, 0)).toThrow(/^second\.s:2:9: error/);
   });
 });
 

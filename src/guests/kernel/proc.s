@@ -1,0 +1,251 @@
+# proc.s: processes: creating them from the boot table (what exec does),
+# their exit, the round-robin scheduler with its idle loop, and the return
+# to user mode.
+
+        .text
+
+# proc_init: creates one process for each boot-table entry, in order, so the
+# first program is pid 1.
+proc_init:
+        push ra
+        push s0
+        push s1
+        li   t0, BOOT_TABLE
+        lw   s1, BT_COUNT(t0)       # s1 = programs left
+        li   s0, BOOT_TABLE + BT_ENTRIES
+proc_init_loop:
+        beqz s1, proc_init_done
+        mv   a0, s0
+        call proc_create
+        addi s0, s0, BTE_SIZE
+        addi s1, s1, -1
+        j    proc_init_loop
+proc_init_done:
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+
+# proc_alloc: returns a0 = an unused process-table entry, or 0.
+proc_alloc:
+        la   a0, proc_table
+        addi t1, a0, NPROC * PROC_SIZE
+proc_alloc_loop:
+        lw   t0, PROC_STATE(a0)
+        beqz t0, proc_alloc_out
+        addi a0, a0, PROC_SIZE
+        bne  a0, t1, proc_alloc_loop
+        li   a0, 0
+proc_alloc_out:
+        ret
+
+# proc_create: a0 = a boot-table entry. Makes a process of it (what exec does):
+# a page directory, the image copied into fresh pages at USER_BASE, an empty
+# heap after it, one stack page below USER_STACK_TOP; it starts at the
+# entry point with every register zero but sp.
+proc_create:
+        push ra
+        push s0
+        push s1
+        push s2
+        mv   s1, a0                 # s1 = boot-table entry
+        call proc_alloc
+        beqz a0, too_many_programs
+        mv   s0, a0                 # s0 = process
+        call uvm_create
+        beqz a0, out_of_memory
+        sw   a0, PROC_PGDIR(s0)
+        li   s2, 0                  # s2 = offset into the image
+proc_create_copy:
+        lw   t0, BTE_LENGTH(s1)
+        bgeu s2, t0, proc_create_stack
+        call kalloc
+        beqz a0, out_of_memory
+        push a0                     # the new page
+        lw   a1, BTE_PHYS(s1)
+        add  a1, a1, s2             # copy from the image ...
+        lw   a2, BTE_LENGTH(s1)
+        sub  a2, a2, s2             # ... what is left of it,
+        li   t0, PAGE_SIZE
+        bltu a2, t0, proc_create_part
+        mv   a2, t0                 # at most a page
+proc_create_part:
+        call memcpy
+        pop  a2
+        lw   a0, PROC_PGDIR(s0)
+        li   a1, USER_BASE
+        add  a1, a1, s2
+        li   a3, PTE_V | PTE_W | PTE_X | PTE_U
+        call map_page
+        bnez a0, out_of_memory
+        addi s2, s2, PAGE_SIZE
+        j    proc_create_copy
+proc_create_stack:
+        li   t0, USER_BASE
+        add  t0, t0, s2             # the page after the image
+        sw   t0, PROC_BRK(s0)
+        sw   t0, PROC_HEAP(s0)
+        call kalloc
+        beqz a0, out_of_memory
+        mv   a2, a0
+        lw   a0, PROC_PGDIR(s0)
+        li   a1, USER_STACK_PAGE
+        li   a3, PTE_V | PTE_W | PTE_U
+        call map_page
+        bnez a0, out_of_memory
+        li   t0, USER_STACK_TOP
+        sw   t0, PROC_SP(s0)
+        lw   t0, BTE_ENTRY(s1)
+        sw   t0, PROC_EPC(s0)
+        la   t0, next_pid
+        lw   t1, 0(t0)
+        sw   t1, PROC_PID(s0)
+        addi t1, t1, 1
+        sw   t1, 0(t0)
+        li   t0, P_RUNNABLE
+        sw   t0, PROC_STATE(s0)
+        pop  s2
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+
+# proc_exit: a0 = process, a1 = exit status. Marks it exited, moves onto
+# the kernel's own page directory (ASID 0), as xv6's switchkvm() does, since
+# the process's directory is about to be freed (and kfree writes into it),
+# and frees the process's memory.
+proc_exit:
+        push ra
+        sw   a1, PROC_XSTATUS(a0)
+        li   t0, P_EXITED
+        sw   t0, PROC_STATE(a0)
+        la   t0, kernel_pgdir
+        lw   t0, 0(t0)
+        csrw PTBR, t0
+        csrw ASID, zero
+        call uvm_free
+        pop  ra
+        ret
+
+# schedule: charges the cycles since the last switch to the current
+# process, wakes the sleepers whose time has come, picks the next runnable
+# process after the current one in the table (round robin; the current one
+# again if it is the only one), switches address space (PTBR and ASID: the
+# TLB is tagged, so no flush) and resumes it. With nothing runnable it idles
+# until the next interrupt if a process sleeps, else halts. Never returns.
+schedule:
+        pushf s2                    # interrupts off while the table is scanned
+        popf zero
+        la   t0, current
+        lw   s0, 0(t0)              # s0 = the process that ran last (or 0)
+        csrr t1, CYCLE              # t1 = now
+        la   t2, last_switch
+        lw   a1, 0(t2)              # a1 = the last switch
+        sw   t1, 0(t2)
+        la   t2, proc_table
+        addi s1, t2, NPROC * PROC_SIZE - PROC_SIZE   # no process yet: start after the last slot
+        beqz s0, schedule_rescan
+        sub  t1, t1, a1
+        lw   t4, PROC_CYCLES(s0)
+        add  t4, t4, t1             # its cycles, measured switch to switch
+        sw   t4, PROC_CYCLES(s0)
+        mv   s1, s0                 # s1 = where the round-robin scan starts
+schedule_rescan:
+        csrr t1, CYCLE              # t1 = now
+        la   t2, proc_table         # t2 = the table
+        addi t3, t2, NPROC * PROC_SIZE   # t3 = its end
+        li   a1, 0                  # a1 = sleepers still asleep
+        mv   t0, t2
+schedule_wake:
+        lw   t4, PROC_STATE(t0)
+        li   a0, P_SLEEPING
+        bne  t4, a0, schedule_wake_next
+        lw   t4, PROC_WAKE(t0)
+        sub  t4, t1, t4             # now - wake time, wrap-around safe
+        blt  t4, zero, schedule_asleep
+        li   a0, P_RUNNABLE
+        sw   a0, PROC_STATE(t0)
+        j    schedule_wake_next
+schedule_asleep:
+        addi a1, a1, 1
+schedule_wake_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t3, schedule_wake
+        mv   t0, s1
+        li   t4, NPROC              # candidates left
+schedule_next:
+        beqz t4, schedule_idle
+        addi t4, t4, -1
+        addi t0, t0, PROC_SIZE
+        bltu t0, t3, schedule_check
+        mv   t0, t2                 # wrap around
+schedule_check:
+        lw   t1, PROC_STATE(t0)
+        li   a0, P_RUNNABLE
+        bne  t1, a0, schedule_next
+        la   t1, current
+        sw   t0, 0(t1)
+        lw   t1, PROC_RUNS(t0)
+        addi t1, t1, 1
+        sw   t1, PROC_RUNS(t0)
+        beq  t0, s0, schedule_same
+        lw   t1, PROC_PGDIR(t0)
+        csrw PTBR, t1
+        lw   t1, PROC_PID(t0)
+        csrw ASID, t1
+schedule_same:
+        popf s2                     # restore the interrupt state
+        mv   a0, t0
+        j    resume
+schedule_idle:
+        bnez a1, schedule_wait
+        la   t0, killed
+        lw   a0, 0(t0)              # exit code: how many were killed
+        halt
+# Nothing to run until a sleeper's time comes: the x86 idle loop, sti; hlt.
+# The timer interrupt is taken in kernel mode (trap_vector returns from it
+# at once) and the scan runs again. An interrupt that lands between the
+# popf and the wfi only makes the wfi wait for the next one.
+schedule_wait:
+        li   t0, STATUS_IE
+        popf t0                     # interrupts on (sti) ...
+        wfi                         # ... and wait for one (hlt)
+        popf zero                   # interrupts off again (cli)
+        csrr t0, CYCLE
+        la   t1, last_switch
+        sw   t0, 0(t1)              # idle time is nobody's
+        j    schedule_rescan
+
+# resume: a0 = process. Restores its registers and returns to user mode at
+# its EPC with interrupts on (rett: KM = PKM = 0, IE = PIE = 1). k0 is the
+# one register a user program may not keep across a trap.
+resume:
+        lw   t0, PROC_EPC(a0)
+        csrw EPC, t0
+        li   t0, STATUS_PG | STATUS_KM | STATUS_PIE
+        csrw STATUS, t0
+        mv   k0, a0
+        lw   a0, PROC_A0(k0)
+        lw   a1, PROC_A1(k0)
+        lw   a2, PROC_A2(k0)
+        lw   a3, PROC_A3(k0)
+        lw   t0, PROC_T0(k0)
+        lw   t1, PROC_T1(k0)
+        lw   t2, PROC_T2(k0)
+        lw   t3, PROC_T3(k0)
+        lw   t4, PROC_T4(k0)
+        lw   s0, PROC_S0(k0)
+        lw   s1, PROC_S1(k0)
+        lw   s2, PROC_S2(k0)
+        lw   sp, PROC_SP(k0)
+        lw   ra, PROC_RA(k0)
+        rett
+
+        .data
+        .align 4
+current:        .word 0             # the running process's table entry (0: none yet)
+killed:         .word 0             # processes killed for a fault
+next_pid:       .word 1
+last_switch:    .word 0             # CYCLE at the last schedule()
+proc_table:
+        .space NPROC * PROC_SIZE

@@ -1,0 +1,132 @@
+# trap.s: the trap vector and what it dispatches to: system calls, the
+# timer, faults (the process is killed), and traps from kernel mode.
+
+# On a trap the machine sets EPC, CAUSE and BADVA, PIE = IE, PKM = KM,
+# IE = 0, KM = 1 and jumps to TVEC (ISA.md, "Traps and interrupts").
+
+        .text
+# trap_vector: every trap and interrupt lands here. From user mode it saves
+# the process's registers in its table entry (k0 is the only free register
+# until then), switches to the kernel stack and dispatches on CAUSE, with
+# s0 = the current process. A trap from kernel mode is a kernel bug: panic.
+        .align 4
+trap_vector:
+        csrr k0, STATUS
+        andi k0, k0, STATUS_PKM
+        bnez k0, trap_from_kernel
+        la   k0, current
+        lw   k0, 0(k0)
+        sw   a0, PROC_A0(k0)
+        sw   a1, PROC_A1(k0)
+        sw   a2, PROC_A2(k0)
+        sw   a3, PROC_A3(k0)
+        sw   t0, PROC_T0(k0)
+        sw   t1, PROC_T1(k0)
+        sw   t2, PROC_T2(k0)
+        sw   t3, PROC_T3(k0)
+        sw   t4, PROC_T4(k0)
+        sw   s0, PROC_S0(k0)
+        sw   s1, PROC_S1(k0)
+        sw   s2, PROC_S2(k0)
+        sw   sp, PROC_SP(k0)
+        sw   ra, PROC_RA(k0)
+        csrr t0, EPC
+        sw   t0, PROC_EPC(k0)
+        mv   s0, k0
+        la   sp, kstack_top
+        csrr t0, CAUSE
+        li   t1, CAUSE_SYSCALL
+        beq  t0, t1, trap_syscall
+        li   t1, CAUSE_TIMER
+        beq  t0, t1, trap_timer
+        bltu t0, t1, trap_kill      # an exception: the process's fault
+        mv   a0, s0                 # another interrupt: nothing to do here
+        j    resume
+
+# trap_timer: the process's time slice is over: run the next one.
+trap_timer:
+        j    schedule
+
+# trap_syscall: dispatches through syscalls[a0] (xv6 syscall()): the handler
+# gets a1..a3 as a0..a2 and s0 = the process; its a0 is the result.
+trap_syscall:
+        pushf s1                    # save the interrupt state and mask
+        popf zero
+        lw   t0, PROC_EPC(s0)
+        addi t0, t0, 4              # return after the `sys`
+        sw   t0, PROC_EPC(s0)
+        li   t0, NSYSCALLS
+        bgeu a0, t0, trap_syscall_bad
+        shli t0, a0, 2
+        la   t1, syscalls
+        add  t1, t1, t0
+        lw   t1, 0(t1)
+        mv   a0, a1
+        mv   a1, a2
+        mv   a2, a3
+        jalr ra, t1, 0
+trap_syscall_return:
+        sw   a0, PROC_A0(s0)
+        popf s1                     # restore the interrupt state
+        mv   a0, s0
+        j    resume
+trap_syscall_bad:
+        li   a0, -1
+        j    trap_syscall_return
+
+# trap_kill: the process faulted: report it, kill it, run another.
+trap_kill:
+        csrr s1, CAUSE
+        csrr s2, BADVA
+        la   a0, msg_pid
+        call kputs
+        lw   a0, PROC_PID(s0)
+        call kputdec
+        la   a0, msg_killed
+        call kputs
+        mv   a0, s1
+        call kputcause
+        la   a0, msg_at
+        call kputs
+        mv   a0, s2
+        call kputhex
+        li   a0, 10
+        call kputc
+        la   t0, killed
+        lw   t1, 0(t0)
+        addi t1, t1, 1
+        sw   t1, 0(t0)
+        mv   a0, s0
+        li   a1, -1
+        call proc_exit
+        j    schedule
+
+# trap_from_kernel: the kernel takes interrupts only in its idle loop
+# (schedule_wait), where an interrupt's only job is to end the wfi: return
+# at once. Any other trap in kernel mode is a kernel bug.
+trap_from_kernel:
+        csrr k0, CAUSE
+        shri k0, k0, 4              # interrupts are CAUSE 16..19
+        beqz k0, kernel_trap
+        rett
+
+# kernel_trap: a trap taken in kernel mode means the kernel is broken:
+# report the cause, address and pc, and halt with 255.
+kernel_trap:
+        la   sp, kstack_top
+        la   a0, msg_panic
+        call kputs
+        csrr a0, CAUSE
+        call kputcause
+        la   a0, msg_at
+        call kputs
+        csrr a0, BADVA
+        call kputhex
+        la   a0, msg_pc
+        call kputs
+        csrr a0, EPC
+        call kputhex
+        li   a0, 10
+        call kputc
+        li   a0, 255
+        halt

@@ -1,0 +1,243 @@
+# vm.s: page tables (xv6 vm.c): the walk, mapping a page, the kernel's
+# directory, each process's directory and its freeing, and the check that
+# a user buffer lies in pages the process may touch.
+
+#
+#   virtual address  | dir index 31..22 | table index 21..12 | offset 11..0 |
+#   directory entry  | page table's frame number 31..12 |           ... V |
+#   page-table entry | frame number 31..12    | D A . X U W V             |
+
+        .text
+
+# walk: finds the page-table entry of a virtual address, like xv6's walk().
+#   a0 = page directory, a1 = virtual address, a2 = 1 to create a missing
+#   page table. Returns a0 = the PTE's physical address, or 0 (no table and
+#   a2 = 0, or no memory for one). Preserves a1.
+walk:
+        push ra
+        push s1
+        push s2
+        mv   s2, a1
+        shri t0, a1, 22
+        shli t0, t0, 2
+        add  s1, a0, t0             # s1 = &directory[va >> 22]
+        lw   t0, 0(s1)
+        andi t1, t0, PTE_V
+        bnez t1, walk_table
+        beqz a2, walk_none
+        call kalloc                 # a new page table, all entries invalid
+        beqz a0, walk_none
+        ori  t0, a0, PTE_V
+        sw   t0, 0(s1)
+walk_table:
+        shri t0, t0, 12
+        shli t0, t0, 12             # the page table's physical address
+        shri t1, s2, 12
+        andi t1, t1, 0x3FF
+        shli t1, t1, 2
+        add  a0, t0, t1             # &table[(va >> 12) & 1023]
+        j    walk_out
+walk_none:
+        li   a0, 0
+walk_out:
+        mv   a1, s2
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+
+# map_page: a0 = page directory, a1 = virtual page, a2 = physical page,
+# a3 = PTE flags. Returns a0 = 0, or -1 when no page table could be had.
+# The caller invalidates the TLB entry if the page may have been cached.
+map_page:
+        push ra
+        push s1
+        push s2
+        mv   s1, a2
+        mv   s2, a3
+        li   a2, 1
+        call walk
+        beqz a0, map_page_fail
+        or   t0, s1, s2
+        sw   t0, 0(a0)
+        li   a0, 0
+        j    map_page_out
+map_page_fail:
+        li   a0, -1
+map_page_out:
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+
+# kvm_init: builds the kernel's page directory: physical memory [0, mem_top)
+# at the same virtual addresses and the device pages, all with U=0.
+kvm_init:
+        push ra
+        push s0
+        push s1
+        call kalloc
+        beqz a0, out_of_memory
+        la   t0, kernel_pgdir
+        sw   a0, 0(t0)
+        mv   s0, a0                 # s0 = the directory
+        li   s1, 0                  # s1 = the next page to map
+kvm_memory:
+        la   t0, mem_top
+        lw   t0, 0(t0)
+        bgeu s1, t0, kvm_devices_start
+        mv   a0, s0
+        mv   a1, s1
+        mv   a2, s1
+        li   a3, PTE_V | PTE_W | PTE_X
+        call map_page
+        bnez a0, out_of_memory
+        addi s1, s1, PAGE_SIZE
+        j    kvm_memory
+kvm_devices_start:
+        li   s1, MMIO_BASE
+kvm_devices:
+        beqz s1, kvm_done           # wrapped past 0xFFFFF000: all mapped
+        mv   a0, s0
+        mv   a1, s1
+        mv   a2, s1
+        li   a3, PTE_V | PTE_W
+        call map_page
+        bnez a0, out_of_memory
+        addi s1, s1, PAGE_SIZE
+        j    kvm_devices
+kvm_done:
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+
+# uvm_create: returns a0 = a new page directory holding the kernel's
+# mappings (the same page tables, so later kernel mappings show in every
+# process), or 0 when out of memory.
+uvm_create:
+        push ra
+        call kalloc
+        beqz a0, uvm_create_out
+        push a0
+        la   a1, kernel_pgdir
+        lw   a1, 0(a1)
+        li   a2, PAGE_SIZE
+        call memcpy
+        pop  a0
+uvm_create_out:
+        pop  ra
+        ret
+
+# uvm_free: a0 = a process. Frees its user pages (image and heap, which
+# fill [USER_BASE, brk) rounded up to a page, and the stack page), then its
+# user page tables and its page directory (xv6 freevm). The kernel's page
+# tables are shared and stay. Flushes the TLB: the frames will be reused.
+uvm_free:
+        push ra
+        push s0
+        push s1
+        push s2
+        mv   s0, a0                 # s0 = process
+        lw   s2, PROC_BRK(s0)
+        addi s2, s2, PAGE_SIZE - 1
+        shri s2, s2, 12
+        shli s2, s2, 12             # s2 = end of the image and heap
+        li   s1, USER_BASE          # s1 = page to free
+uvm_free_pages:
+        bgeu s1, s2, uvm_free_stack
+        mv   a0, s1
+        call free_user_page
+        addi s1, s1, PAGE_SIZE
+        j    uvm_free_pages
+uvm_free_stack:
+        li   a0, USER_STACK_PAGE
+        call free_user_page
+        lw   s1, PROC_PGDIR(s0)
+        li   t0, USER_BASE >> 20    # directory index of USER_BASE, times 4
+        add  s1, s1, t0             # s1 = &directory[USER_BASE >> 22]
+        lw   s2, PROC_PGDIR(s0)
+        li   t0, USER_STACK_TOP >> 20
+        add  s2, s2, t0             # s2 = end of the user directory entries
+uvm_free_tables:
+        bgeu s1, s2, uvm_free_done
+        lw   a0, 0(s1)
+        andi t0, a0, PTE_V
+        beqz t0, uvm_free_next
+        shri a0, a0, 12
+        shli a0, a0, 12
+        call kfree                  # a user page table
+uvm_free_next:
+        addi s1, s1, 4
+        j    uvm_free_tables
+uvm_free_done:
+        lw   a0, PROC_PGDIR(s0)
+        call kfree
+        tlbflush
+        pop  s2
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+
+# free_user_page: a0 = a virtual page of the process s0 of uvm_free; frees
+# the physical page mapped there, if any.
+free_user_page:
+        push ra
+        mv   a1, a0
+        lw   a0, PROC_PGDIR(s0)
+        li   a2, 0
+        call walk
+        beqz a0, free_user_page_out
+        lw   a0, 0(a0)
+        andi t0, a0, PTE_V
+        beqz t0, free_user_page_out
+        shri a0, a0, 12
+        shli a0, a0, 12
+        call kfree
+free_user_page_out:
+        pop  ra
+        ret
+
+
+# user_range_ok: a0 = virtual address, a1 = length. Returns a0 = 1 if every
+# byte lies in user space on a page the current process (s0) may read.
+user_range_ok:
+        push ra
+        push s1
+        push s2
+        li   t0, USER_BASE
+        bltu a0, t0, user_range_bad
+        add  s2, a0, a1             # s2 = end
+        bltu s2, a0, user_range_bad
+        li   t0, USER_STACK_TOP
+        bltu t0, s2, user_range_bad
+        shri s1, a0, 12
+        shli s1, s1, 12             # s1 = first page
+user_range_loop:
+        bgeu s1, s2, user_range_good
+        lw   a0, PROC_PGDIR(s0)
+        mv   a1, s1
+        li   a2, 0
+        call walk
+        beqz a0, user_range_bad
+        lw   t0, 0(a0)
+        andi t0, t0, PTE_V | PTE_U
+        li   t1, PTE_V | PTE_U
+        bne  t0, t1, user_range_bad
+        addi s1, s1, PAGE_SIZE
+        j    user_range_loop
+user_range_good:
+        li   a0, 1
+        j    user_range_out
+user_range_bad:
+        li   a0, 0
+user_range_out:
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+
+        .data
+        .align 4
+kernel_pgdir:   .word 0             # physical address of the kernel's directory
