@@ -14,14 +14,13 @@
  * path, which first writes the locals back to the object.
  */
 import { COSTS } from "./costs";
-import { CAUSE, CSR, STATUS } from "./isa";
+import { CAUSE, CSR, INSTRUCTIONS, STATUS } from "./isa";
 import { ACCESS, type Access, type Mmu } from "./mmu";
 import type { PhysicalMemory } from "./memory";
 import type { EventQueue } from "./events";
 import { KERNEL, USER, type Statistics } from "./stats";
 import { takeTrap, type Trap, type TrapInterceptor, type TrapTarget } from "./trap";
 import { executeSystem } from "./system";
-import { KIND, Kind } from "./opcodes";
 
 export type StopReason = "halted" | "max-cycles" | "triple-fault" | "deadlock" | "stopped";
 
@@ -35,6 +34,43 @@ export interface CpuConfig {
   /** A hypervisor is present: `hcall` traps HYPERCALL, not ILLEGAL_INSTRUCTION. */
   readonly hypercalls: boolean;
 }
+
+/**
+ * The run loop's case numbers: the CPU's own dense numbering of what it
+ * does (not opcodes, which stay in the table). A `const enum`, so the
+ * compiler writes literal cases and the switch becomes a jump table.
+ * (It lives in this file so every compiler, esbuild too, inlines it.)
+ */
+const enum Kind {
+  ILLEGAL = 0,
+  ADD, SUB, MUL, DIV, REM, AND, OR, XOR, SHL, SHR, SRA, SLT, SLTU,
+  ADDI, ANDI, ORI, XORI, SHLI, SHRI, SRAI, SLTI, LUI,
+  LW, LB, LBU, SW, SB,
+  BEQ, BNE, BLT, BGE, BLTU, BGEU, JAL, JALR,
+  SYSTEM,
+}
+
+const KIND_OF: Readonly<Record<string, Kind>> = {
+  add: Kind.ADD, sub: Kind.SUB, mul: Kind.MUL, div: Kind.DIV, rem: Kind.REM, and: Kind.AND, or: Kind.OR,
+  xor: Kind.XOR, shl: Kind.SHL, shr: Kind.SHR, sra: Kind.SRA, slt: Kind.SLT, sltu: Kind.SLTU,
+  addi: Kind.ADDI, andi: Kind.ANDI, ori: Kind.ORI, xori: Kind.XORI, shli: Kind.SHLI, shri: Kind.SHRI,
+  srai: Kind.SRAI, slti: Kind.SLTI, lui: Kind.LUI,
+  lw: Kind.LW, lb: Kind.LB, lbu: Kind.LBU, sw: Kind.SW, sb: Kind.SB,
+  beq: Kind.BEQ, bne: Kind.BNE, blt: Kind.BLT, bge: Kind.BGE, bltu: Kind.BLTU, bgeu: Kind.BGEU,
+  jal: Kind.JAL, jalr: Kind.JALR,
+};
+
+/** Opcode -> Kind, from the instruction table; 0 (ILLEGAL) where nothing is assigned. */
+const KIND: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  for (const spec of INSTRUCTIONS) {
+    table[spec.opcode] = spec.category === "system" ? Kind.SYSTEM : KIND_OF[spec.mnemonic];
+    if (table[spec.opcode] === undefined || table[spec.opcode] === Kind.ILLEGAL) {
+      throw new Error(`the CPU has no case for ${spec.mnemonic}`);
+    }
+  }
+  return table;
+})();
 
 const NO_PAGE = 1; // never equal to a page base (low 12 bits are zero there)
 const MUL_COST = COSTS.instruction + COSTS.multiply;

@@ -75,7 +75,7 @@ ${TICKS}`);
 user:   j    user
 ${TICKS}`);
     m.interrupt(CAUSE.NET);
-    const r = m.run();
+    const r = m.run({ maxCycles: 10_000 });
     expect(r.reason).toBe("max-cycles");
     expect(m.regs[4]).toBe(CAUSE.NET);
     expect(r.stats.traps).toEqual({ NET: 1 });
