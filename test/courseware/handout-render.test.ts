@@ -143,6 +143,17 @@ describe("markdown, math and code", () => {
   });
 });
 
+describe("assembly inside TypeScript", () => {
+  it("a template literal holding a toy32 program is highlighted as toy32; other template literals stay strings", () => {
+    const source = 'const p = assemble(`\n# sum\n        .equ N, 10\n_start: li a0, 0\n        halt\n`);\nconsole.log(`console: ${p}`);';
+    const html = renderNotebookPage(notebookOf([{ cell_type: "code", id: "a", metadata: {}, source, execution_count: null, outputs: [] }])).html;
+    expect(html).toContain('<span class="hljs-string">`</span><span class="language-toy32">');
+    expect(html).toContain('<span class="hljs-title">_start</span>: <span class="hljs-keyword">li</span> <span class="hljs-variable">a0</span>');
+    expect(html).toContain('<span class="hljs-meta">.equ</span> N, <span class="hljs-number">10</span>');
+    expect(html).toContain('<span class="hljs-string">`console: <span class="hljs-subst">');
+  });
+});
+
 describe("the page", () => {
   it("has a table of contents whose links are the headings' ids, unique across cells", () => {
     const toc = page.slice(page.indexOf('<nav class="toc"'), page.indexOf("</nav>"));

@@ -1,8 +1,9 @@
 /**
  * Syntax highlighting with highlight.js at export time, so pages need no
  * script for it. One private highlight.js instance carries the languages
- * handouts meet: the notebooks' TypeScript, toy32 assembly, and the few
- * that show up in markdown fences.
+ * handouts meet: the notebooks' TypeScript (with the toy32 programs in its
+ * template literals highlighted as assembly), toy32 assembly itself, and
+ * the few that show up in markdown fences.
  */
 import hljsCore from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -11,10 +12,14 @@ import json from "highlight.js/lib/languages/json";
 import python from "highlight.js/lib/languages/python";
 import typescript from "highlight.js/lib/languages/typescript";
 import { escapeHtml } from "./html";
-import { toy32Language } from "./toy32-language";
+import { toy32Language, toy32TemplateMode } from "./toy32-language";
 
 const hljs = hljsCore.newInstance();
-hljs.registerLanguage("typescript", typescript);
+hljs.registerLanguage("typescript", (api) => {
+  const lang = typescript(api);
+  lang.contains = [toy32TemplateMode(), ...(lang.contains ?? [])];
+  return lang;
+});
 hljs.registerLanguage("javascript", javascript);
 hljs.registerLanguage("json", json);
 hljs.registerLanguage("bash", bash);

@@ -12,7 +12,7 @@
  * registers, `built_in` CSRs, `meta` directives, `title` label
  * definitions, `number`, `string`, `comment`.
  */
-import type { HLJSApi, Language } from "highlight.js";
+import type { HLJSApi, Language, Mode } from "highlight.js";
 import { CSR_NAMES, INSTRUCTIONS, REGISTER_NAMES } from "../../machine/isa";
 
 /** Pseudo-instructions the assembler expands (ISA.md, "Instructions"). */
@@ -48,3 +48,24 @@ export function toy32Language(hljs: HLJSApi): Language {
     ],
   };
 }
+
+/**
+ * Assembly inside TypeScript: a template literal whose first statement
+ * (after blank and comment lines) is a toy32 instruction or directive,
+ * optionally labelled, is highlighted as toy32 -- how chapters write
+ * programs: assemble(`_start: li a0, 1 ...`). Other template literals
+ * (`console: ${x}`) stay strings.
+ */
+export function toy32TemplateMode(): Mode {
+  const words = [...INSTRUCTIONS.map((i) => i.mnemonic), ...TOY32_PSEUDO].sort((a, b) => b.length - a.length);
+  const directives = TOY32_DIRECTIVES.map((d) => d.slice(1));
+  const statement = `(?:[A-Za-z_$][\\w$]*:\\s*)?(?:(?:${words.join("|")})|\\.(?:${directives.join("|")}))(?=[ \\t\\n])`;
+  return {
+    begin: new RegExp("`(?=(?:\\s*[#;][^\\n]*)*\\s*" + statement + ")"),
+    beginScope: "string",
+    end: /`/,
+    endScope: "string",
+    subLanguage: "toy32",
+  };
+}
+
