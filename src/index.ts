@@ -61,3 +61,4 @@ export type { TranslationStats } from "./hypervisor/translation-cache";
 export { translateBlock, MAX_BLOCK } from "./hypervisor/translator";
 export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/translator";
 export type { Technique } from "./hypervisor/hypervisor";
+export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";

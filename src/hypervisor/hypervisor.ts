@@ -36,17 +36,19 @@ import { UserError } from "../errors";
 import { RegionAllocator, type Region } from "./allocator";
 import { ShadowPageTables, type View } from "./shadow-paging";
 import { Tracer, STEP } from "./trace";
-import { TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
+import { TRAP_AND_EMULATE_COSTS, TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
+import { HARDWARE_ASSIST_COSTS, HardwareAssist } from "./hardware-assist";
 import { Vm, type VmConfig } from "./vm";
 import { createHost, type Host, type HostOptions } from "./host";
 import { BinaryTranslator } from "./binary-translation";
 
 /**
  * How guest kernels are virtualized: trapping and emulating their
- * privileged instructions, or translating their code (user code runs
- * natively under both).
+ * privileged instructions, translating their code, or running them in a
+ * VT-x-like guest mode that exits only on selected events (user code runs
+ * natively under all three).
  */
-export type Technique = "trap-and-emulate" | "binary-translation";
+export type Technique = "trap-and-emulate" | "binary-translation" | "hardware-assist";
 
 export interface HypervisorOptions extends HostOptions {
   /** Default "trap-and-emulate". */
@@ -84,6 +86,8 @@ export class Hypervisor implements VmmContext {
   /** Present when the technique is binary translation. */
   readonly translator: BinaryTranslator | undefined;
   private enterTranslated = false;
+  /** Present when the technique is hardware assist. */
+  readonly hardware: HardwareAssist | undefined;
   private current: Vm | undefined;
   private stopWhy: "ended" | "yield" | "block" | undefined;
   private sliceStartMachine = 0;
@@ -99,8 +103,10 @@ export class Hypervisor implements VmmContext {
     this.tracer = new Tracer(options.trace ?? false);
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
-    this.technique = new TrapAndEmulate(this);
     this.techniqueName = options.technique ?? "trap-and-emulate";
+    const hw = this.techniqueName === "hardware-assist";
+    this.technique = new TrapAndEmulate(this, hw ? HARDWARE_ASSIST_COSTS : TRAP_AND_EMULATE_COSTS);
+    this.hardware = hw ? new HardwareAssist(this.technique, this, this.host.memory, this.host.cpu) : undefined;
     this.translator = this.techniqueName === "binary-translation"
       ? new BinaryTranslator(this.host.memory, this.host.cpu, this.technique, this, (vm) => this.deliverInterrupts(vm))
       : undefined;
@@ -161,6 +167,7 @@ export class Hypervisor implements VmmContext {
     this.regions.delete(vm);
     this.shadows.delete(vm);
     this.translator?.forget(vm);
+    this.hardware?.forget(vm);
     if (this.current === vm) this.current = undefined;
     this.host.tlb.flush();
   }
@@ -215,6 +222,7 @@ export class Hypervisor implements VmmContext {
       if (this.translator && vcpu.kernelMode) this.translator.run(vm, end, () => this.stopWhy !== undefined);
       else if (!this.runNative(vm, end)) break;
     }
+    if (this.hardware && cpu.cycles >= end && this.stopWhy === undefined) this.hardware.sliceEnded(vm);
     vm.stats.cycles += cpu.cycles - machineStart;
     if (this.stopWhy === "block") this.idle(vm);
     if (!vm.ended && vm.config.cycleBudget !== undefined && vm.stats.cycles >= vm.config.cycleBudget) vm.state = "out-of-budget";
@@ -295,7 +303,8 @@ export class Hypervisor implements VmmContext {
     this.syncTime(vm);
     vm.vcpu.regs.set(cpu.regs);
     vm.vcpu.pc = trap.epc;
-    this.technique.handle(vm, trap);
+    if (this.hardware) this.hardware.handle(vm, trap);
+    else this.technique.handle(vm, trap);
     if (!vm.ended && this.stopWhy === undefined) this.deliverInterrupts(vm);
     cpu.regs.set(vm.vcpu.regs);
     cpu.pc = vm.vcpu.pc;

@@ -66,6 +66,19 @@ export type Resolution =
 
 const RAM: Resolution = { kind: "ram" };
 
+/** The hypervisor's software steps and their cycle costs. */
+export interface SoftwareCosts {
+  readonly emulateInstruction: number;
+  readonly reflectTrap: number;
+  readonly shadowFill: number;
+}
+
+export const TRAP_AND_EMULATE_COSTS: SoftwareCosts = {
+  emulateInstruction: COSTS.emulateInstruction,
+  reflectTrap: COSTS.reflectTrap,
+  shadowFill: COSTS.shadowFill,
+};
+
 const LOADS = new Map<number, { width: 1 | 4; signed: boolean }>([
   [op("lw"), { width: 4, signed: true }],
   [op("lb"), { width: 1, signed: true }],
@@ -86,7 +99,11 @@ const ACCESS_OF = new Map<number, Access>([
 ]);
 
 export class TrapAndEmulate {
-  constructor(private readonly ctx: VmmContext) {}
+  constructor(
+    private readonly ctx: VmmContext,
+    /** What each software step costs; hardware assist does them "in silicon" for nothing. */
+    readonly costs: SoftwareCosts = TRAP_AND_EMULATE_COSTS,
+  ) {}
 
   /** Handles one trap of `vm`, whose registers are in vm.vcpu (pc = trap.epc). */
   handle(vm: Vm, trap: GuestTrap): void {
@@ -117,7 +134,7 @@ export class TrapAndEmulate {
       return this.terminate(vm, `triple fault: cause ${cause} at pc 0x${vcpu.pc.toString(16)} (TVEC 0x${vcpu.csr[CSR.TVEC].toString(16)})`);
     }
     vm.stats.reflected++;
-    this.ctx.charge(COSTS.reflectTrap);
+    this.ctx.charge(this.costs.reflectTrap);
     this.ctx.tracer.record(vm.name, "VMM", STEP.reflect, vcpu.pc);
     this.ctx.remap(vm);
   }
@@ -132,7 +149,7 @@ export class TrapAndEmulate {
     const vcpu = vm.vcpu;
     const pc = vcpu.pc;
     const wasKernel = vcpu.kernelMode;
-    this.ctx.charge(COSTS.emulateInstruction);
+    this.ctx.charge(this.costs.emulateInstruction);
     const outcome = emulate(vcpu, word, this.monitor(vm));
     if (outcome === "illegal") return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, word);
     vm.stats.emulated++;
@@ -216,7 +233,7 @@ export class TrapAndEmulate {
     }
     this.ctx.flushRealTlb(va);
     vm.stats.hiddenFaults++;
-    this.ctx.charge(COSTS.shadowFill);
+    this.ctx.charge(this.costs.shadowFill);
   }
 
   private guestPteDirty(vm: Vm, pteAddress: number): boolean {
@@ -243,7 +260,7 @@ export class TrapAndEmulate {
     }
     vcpu.pc = (vcpu.pc + 4) >>> 0;
     vm.stats.deviceAccesses++;
-    this.ctx.charge(COSTS.deviceAccess + COSTS.emulateInstruction);
+    this.ctx.charge(COSTS.deviceAccess + this.costs.emulateInstruction);
   }
 
   /** The instruction word at the guest's pc, through the guest's own mapping. */
@@ -290,7 +307,7 @@ export class TrapAndEmulate {
     vcpu.csr[CSR.TVEC] = handler;
     vcpu.deliverTrap(cause, badva, vcpu.pc);
     vm.stats.reflected++;
-    this.ctx.charge(COSTS.reflectTrap);
+    this.ctx.charge(this.costs.reflectTrap);
     this.ctx.remap(vm);
   }
 
