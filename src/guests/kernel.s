@@ -84,6 +84,7 @@
 #
 #   [kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000
 #
+# (a memory fault names the address touched, any other fault the pc).
 # When no process is left the kernel halts; the exit code (a0) is the number
 # of processes it killed, so 0 means every process exited by itself.
 
@@ -104,6 +105,7 @@
         .equ PTE_X,           8
 
         .equ CAUSE_SYSCALL,   1
+        .equ CAUSE_PAGE_FAULT_LOAD, 5
         .equ CAUSE_TIMER,     16
         .equ NCAUSES,         20
 

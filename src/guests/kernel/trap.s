@@ -74,7 +74,12 @@ trap_syscall_bad:
         li   a0, -1
         j    trap_syscall_return
 
-# trap_kill: the process faulted: report it, kill it, run another.
+# trap_kill: the process faulted: report it, kill it, run another. A
+# memory fault (CAUSE 5..8) names the address it touched (BADVA), any
+# other the instruction's address:
+#
+#   [kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000
+#   [kernel] pid 1 killed: PRIVILEGED_INSTRUCTION at pc 0x40000000
 trap_kill:
         csrr s1, CAUSE
         csrr s2, BADVA
@@ -87,6 +92,12 @@ trap_kill:
         mv   a0, s1
         call kputcause
         la   a0, msg_at
+        addi t0, s1, -CAUSE_PAGE_FAULT_LOAD
+        li   t1, 4
+        bltu t0, t1, trap_kill_where    # CAUSE 5..8: a memory fault, at BADVA
+        lw   s2, PROC_EPC(s0)           # any other: at the instruction
+        la   a0, msg_at_pc
+trap_kill_where:
         call kputs
         mv   a0, s2
         call kputhex
