@@ -37,6 +37,8 @@ a { color: var(--accent); }
 main.chapter { flex: 1 1 auto; min-width: 0; padding: 1.5rem 2rem 4rem; }
 .banner { border: 1px solid var(--border); border-left: 4px solid var(--accent); padding: .8rem 1rem; margin-bottom: 1.5rem; background: #f5f9ff; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 .6em; }
+main.chapter > .cell:first-child > :first-child, main.chapter > .banner + .cell > :first-child { margin-top: 0; }
+main.index { max-width: 52rem; }
 h1 { font-size: 2rem; } h2 { font-size: 1.5rem; border-bottom: 1px solid var(--border); padding-bottom: .2em; }
 .header-anchor { text-decoration: none; color: var(--border); margin-left: .3em; }
 table { border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }
