@@ -14,11 +14,15 @@
  *         +--------------------------+----------------+
  *   TLBLO  31                      12 11   7 6 5 4 3 2 1 0
  *         +--------------------------+------+-+-+-+-+-+-+-+
- *         |  PFN (physical frame)    |  0   |D|A|0|X|U|W|V|   the PTE bits
+ *         |  PFN (physical frame)    |  0   |D|A|L|X|U|W|V|   the PTE bits, and L
  *         +--------------------------+------+-+-+-+-+-+-+-+
  *
  * Replacement is round-robin (FIFO) over the entries: simple, and the
- * same sequence of misses evicts the same entries on every run.
+ * same sequence of misses evicts the same entries on every run. An entry
+ * written with L (bit 4, "locked", MIPS's wired entries) is never chosen
+ * as a victim: a software-TLB kernel locks the pages of its TLB_MISS
+ * handler, which must never miss itself. (If every entry is locked,
+ * replacement ignores L.) tlbinv and tlbflush drop locked entries too.
  */
 export interface TlbEntry {
   readonly vpn: number;
@@ -29,6 +33,8 @@ export interface TlbEntry {
 }
 
 export const ASID_MASK = 0xfff;
+/** TLBLO bit 4: the entry is never replaced (see above). */
+export const TLB_LOCKED = 1 << 4;
 const FLAG_MASK = 0xfff;
 
 export class Tlb {
@@ -73,8 +79,7 @@ export class Tlb {
   insert(vpn: number, asid: number, pfn: number, flags: number): number {
     let i = this.probe(vpn, asid);
     if (i < 0) {
-      i = this.nextVictim;
-      this.nextVictim = (i + 1) % this.size;
+      i = this.victim();
       this.drop(i);
     }
     this.vpn[i] = vpn;
@@ -120,6 +125,18 @@ export class Tlb {
     this.index.clear();
     this.nextVictim = 0;
     for (const e of entries.slice(-this.size)) this.insert(e.vpn, e.asid, e.pfn, e.flags);
+  }
+
+  /** The next entry round-robin, skipping locked ones. */
+  private victim(): number {
+    for (let tries = 0; tries < this.size; tries++) {
+      const i = this.nextVictim;
+      this.nextVictim = (i + 1) % this.size;
+      if (!this.valid[i] || (this.flags[i] & TLB_LOCKED) === 0) return i;
+    }
+    const i = this.nextVictim;
+    this.nextVictim = (i + 1) % this.size;
+    return i;
   }
 
   private drop(i: number): void {
