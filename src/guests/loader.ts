@@ -59,7 +59,11 @@ export type ProgramSpec = string | GuestProgram;
 export interface KernelImageOptions {
   /** The processes to start, in pid order (pid 1 first). */
   readonly programs: readonly ProgramSpec[];
-  /** Cycles between timer interrupts; 0 turns preemption off. */
+  /**
+   * Cycles between timer interrupts; 0 turns preemption off. Below about
+   * 300 the kernel's timer path (trap, save, schedule, resume) fills the
+   * whole slice and the processes make no progress: a livelock.
+   */
   readonly timerInterval?: number;
   /** Bytes of physical memory the kernel may use (a multiple of 4 KiB). */
   readonly memoryBytes?: number;
