@@ -8,7 +8,7 @@
 # trap_vector: every trap and interrupt lands here. From user mode it saves
 # the process's registers in its table entry (k0 is the only free register
 # until then), switches to the kernel stack and dispatches on CAUSE, with
-# s0 = the current process. A trap from kernel mode is a kernel bug: panic.
+# s0 = the current process. Traps from kernel mode go to trap_from_kernel.
         .align 4
 trap_vector:
         csrr k0, STATUS
