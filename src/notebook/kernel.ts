@@ -54,6 +54,8 @@ const IOPUB_RETRY_MS = 100;
 /** After execute_reply, how long iopub may stay silent before `idle` is given up on. */
 const IDLE_AFTER_REPLY_MS = 3000;
 const STDERR_TAIL = 16 * 1024;
+/** How long iopub may still deliver after the kernel process has exited. */
+const LAST_WORDS_MS = 150;
 
 export class Kernel {
   private readonly session: Session;
@@ -78,12 +80,21 @@ export class Kernel {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
     this.exited = new Promise((resolve) => {
-      child.on("exit", (code, signal) => {
-        this.exitInfo = { code, signal, stderr: this.stderrTail };
+      const ended = (code: number | null, signal: NodeJS.Signals | null, why = ""): void => {
+        if (this.exitInfo) return;
+        this.exitInfo = { code, signal, stderr: this.stderrTail + why };
         this.killGroup("SIGKILL"); // anything the kernel left behind
         LIVE.delete(this);
-        resolve(this.exitInfo);
-      });
+        // What the kernel published just before it died may still be on
+        // its way through the socket: let it arrive.
+        setTimeout(() => {
+          const info = this.exitInfo as KernelExit;
+          info.stderr = this.stderrTail + why; // V8's last report may come after the exit event
+          resolve(info);
+        }, LAST_WORDS_MS);
+      };
+      child.on("exit", (code, signal) => ended(code, signal));
+      child.on("error", (err) => ended(null, null, `could not start: ${err.message}`));
     });
   }
 

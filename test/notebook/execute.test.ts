@@ -104,7 +104,10 @@ describe("hostile notebooks", () => {
   it("process.exit(3) is a dead kernel, noticed long before the timeout", async () => {
     const r = await run(path.join(HOSTILE, "exit.ipynb"), { timeoutSeconds: 600 });
     expect(r.failures).toEqual([{ cellIndex: 0, reason: "kernel-died", ename: "KernelDied", evalue: "the kernel died while running the cell (exit code 3)" }]);
-    expect(code(r)[0].outputs.at(-1)).toMatchObject({ output_type: "error", ename: "KernelDied" });
+    expect(code(r)[0].outputs).toEqual([
+      { output_type: "stream", name: "stdout", text: "exiting\n" },
+      { output_type: "error", ename: "KernelDied", evalue: "the kernel died while running the cell (exit code 3)", traceback: ["KernelDied: the kernel died while running the cell (exit code 3)"] },
+    ]);
   });
 
   it("running out of memory is a dead kernel that says so", async () => {
