@@ -18,6 +18,4 @@ export {
 } from "./loader";
 export type { GuestProgram, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
 export { bootKernel, loadKernelImage, processTable } from "./boot";
-export { assembleFiles } from "./sources";
-export type { SourceFile } from "./sources";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";

@@ -19,10 +19,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { Program } from "../machine/assembler";
+import { assemble, type Program, type SourceFile } from "../machine/assembler";
 import { PAGE_SIZE } from "../machine/isa";
 import { UserError } from "../errors";
-import { assembleFiles, type SourceFile } from "./sources";
 
 /** The guests' sources: found from src/ (vitest) and from dist/ alike. */
 export const GUESTS_DIR = path.join(__dirname, "..", "..", "src", "guests");
@@ -106,15 +105,18 @@ export const KERNEL_FILES: readonly string[] = [
   "kernel/console.s",
 ];
 
-/** The kernel's source files, named as in KERNEL_FILES. */
+/**
+ * The kernel's source files, named as in KERNEL_FILES; `assemble` takes
+ * them as one program, as if each were #included after the one before.
+ */
 export function kernelSources(): SourceFile[] {
-  return KERNEL_FILES.map((file) => ({ file, source: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+  return KERNEL_FILES.map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
 }
 
 /** The whole kernel as one text, the files joined in order. */
 export function kernelSource(): string {
   return kernelSources()
-    .map((f) => f.source)
+    .map((f) => f.text)
     .join("\n");
 }
 
@@ -147,18 +149,37 @@ export function userLibrarySource(): string {
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
-  const files = [{ file, source: spec.source }, { file: ULIB, source: userLibrarySource() }];
-  return { name: spec.name, program: assembleFiles(files, BOOT_LAYOUT.USER_BASE) };
+  const files = [{ file, text: spec.source }, { file: ULIB, text: userLibrarySource() }];
+  return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
 }
 
 let kernelCache: { source: string; program: Program } | undefined;
 
-/** The kernel assembled at 0; kept while its files are unchanged (boots are frequent). */
+/**
+ * The kernel assembled at 0; kept while its files are unchanged (boots are
+ * frequent). Its .equ constants must agree with BOOT_LAYOUT, or the boot
+ * table would be written where the kernel does not look.
+ */
 export function assembleKernel(): Program {
   const files = kernelSources();
-  const source = files.map((f) => f.source).join("\n");
-  if (kernelCache?.source !== source) kernelCache = { source, program: assembleFiles(files, 0) };
+  const source = files.map((f) => f.text).join("\n");
+  if (kernelCache?.source !== source) {
+    const program = assemble(files, { origin: 0 });
+    checkLayout(program);
+    kernelCache = { source, program };
+  }
   return kernelCache.program;
+}
+
+function checkLayout(kernel: Program): void {
+  for (const [name, value] of Object.entries(BOOT_LAYOUT)) {
+    if (name === "FIRST_IMAGE") continue;
+    const equ = kernel.constants.get(name);
+    if (equ !== undefined && equ >>> 0 !== value >>> 0) {
+      throw new Error(`kernel.s has .equ ${name} = 0x${(equ >>> 0).toString(16)}, but loader.ts BOOT_LAYOUT says 0x${value.toString(16)}`);
+    }
+    if (equ === undefined) throw new Error(`kernel.s does not define ${name}, which loader.ts BOOT_LAYOUT relies on`);
+  }
 }
 
 /** Builds the bootable image: kernel, boot table, programs (diagram above). */

@@ -10,7 +10,6 @@ import { Machine } from "../../src/machine/machine";
 import { UserError } from "../../src/errors";
 import { bootKernel, processTable } from "../../src/guests/boot";
 import {
-  assembleFiles,
   buildKernelImage,
   computeBenchmarkSource,
   fibMod32,
@@ -229,16 +228,6 @@ describe("the kernel behaves like one a hypervisor must virtualize", () => {
     for (const op of ["csrr", "csrw", "rett", "tlbflush", "tlbinv", "pushf", "popf", "wfi", "halt"]) {
       expect(mixes.reduce((n, mix) => n + (mix[op] ?? 0), 0), op).toBeGreaterThan(0);
     }
-  });
-});
-
-describe("assembling several files as one program", () => {
-  it("names the file and line of an error in any of them", () => {
-    const files = [
-      { file: "first.s", source: "        nop\n        nop\n" },
-      { file: "second.s", source: "        nop\n        bogus t0\n" },
-    ];
-    expect(() => assembleFiles(files, 0)).toThrow(/^second\.s:2:9: error/);
   });
 });
 
