@@ -53,7 +53,7 @@ describe("bare-metal guest programs", () => {
     it(file, () => {
       const source = fs.readFileSync(path.join(DIR, file), "utf8");
       const want = parseExpectations(source);
-      const program = assemble(`${source}\n${LIB}`, { file });
+      const program = assemble([{ file, text: source }, { file: "lib.s", text: LIB }]);
       const machine = new Machine();
       machine.load(program);
       const result = machine.run({ maxCycles: want.maxCycles });
