@@ -102,7 +102,7 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
     for (const name of fs.readdirSync(studentDir).sort()) {
       if (!name.endsWith(".ipynb")) continue;
       const assignment = course.assignments.find((a) => a.name === path.basename(name, ".ipynb"));
-      if (!assignment) {
+      if (!assignment || !fs.existsSync(assignment.file)) {
         ignored.push(`${path.join(student, name)}: the course has no notebook of that name`);
         continue;
       }

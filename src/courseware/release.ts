@@ -52,6 +52,8 @@ export interface ReleaseManifest {
   generator: "vmlab release";
   course: string;
   notebooks: ManifestNotebook[];
+  /** Chapters course.json lists whose notebook does not exist yet. */
+  missing: string[];
 }
 
 /** The student's copy of one validated source notebook, and its manifest entry. */
@@ -111,8 +113,12 @@ function lockCell(cell: Cell, solution: boolean, locked: boolean): void {
 /** Releases every assignment of a course into `outDir`; returns the manifest. */
 export function releaseCourse(course: ExerciseCourse, outDir: string): ReleaseManifest {
   fs.mkdirSync(outDir, { recursive: true });
-  const manifest: ReleaseManifest = { generator: "vmlab release", course: course.title, notebooks: [] };
+  const manifest: ReleaseManifest = { generator: "vmlab release", course: course.title, notebooks: [], missing: [] };
   for (const assignment of course.assignments) {
+    if (!fs.existsSync(assignment.file)) {
+      manifest.missing.push(assignment.name);
+      continue;
+    }
     const { notebook, manifest: entry } = releaseAssignment(assignment);
     writeNotebook(path.join(outDir, path.basename(assignment.file)), notebook);
     manifest.notebooks.push(entry);

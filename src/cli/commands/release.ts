@@ -22,6 +22,7 @@ export function register(program: Command): void {
         const graded = nb.cells.filter((c) => c.kind === "tests").length;
         process.stdout.write(`${nb.file.padEnd(36)} ${String(graded).padStart(2)} graded cells, ${nb.max_score} points\n`);
       }
+      if (manifest.missing.length) process.stdout.write(`not yet written, skipped: ${manifest.missing.join(", ")}\n`);
       process.stdout.write(`released ${manifest.notebooks.length} notebooks to ${out} (manifest.json lists the checksums)\n`);
     });
 }
