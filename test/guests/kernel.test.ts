@@ -122,10 +122,26 @@ describe("system calls", () => {
     expect(table[0].brk - table[0].heapStart).toBe(10000);
   });
 
-  it("sbrk beyond the machine's memory returns -1", () => {
-    const big = program("big", "        push ra\n        li a0, 0x200000\n        call sbrk\n        call print_dec\n        li a0, 0\n        pop ra\n        ret");
+  it("sbrk beyond the machine's memory returns -1 and gives back what it had mapped", () => {
+    const big = program(
+      "big",
+      [
+        "        push ra",
+        "        li a0, 0x200000             # 2 MiB: more than the machine has",
+        "        call sbrk",
+        "        call print_dec",
+        "        li a0, ' '",
+        "        call putc",
+        "        li a0, 0x96000              # 600 KiB: fits only if the pages came back",
+        "        call sbrk",
+        "        call print_hex",
+        "        li a0, 0",
+        "        pop ra",
+        "        ret",
+      ].join("\n"),
+    );
     const { output, result } = run({ programs: [big] });
-    expect(output).toBe("-1");
+    expect(output).toBe("-1 0x40001000");
     expect(result.reason).toBe("halted");
   });
 

@@ -77,7 +77,8 @@ sys_yield:
         j    schedule
 
 # sys_sbrk(n): grows the heap by n >= 0 bytes, mapping fresh zeroed pages;
-# returns the old break, or -1 (n < 0, past HEAP_LIMIT, out of memory).
+# returns the old break, or -1 (n < 0, past HEAP_LIMIT, out of memory: then
+# the pages this call mapped are given back and the break stays).
 sys_sbrk:
         push ra
         push s1
@@ -96,12 +97,18 @@ sys_sbrk_map:
         bgeu s1, s2, sys_sbrk_done
         call kalloc
         beqz a0, sys_sbrk_oom
+        push a0
         mv   a2, a0
         lw   a0, PROC_PGDIR(s0)
         mv   a1, s1
         li   a3, PTE_V | PTE_W | PTE_U
         call map_page
-        bnez a0, sys_sbrk_oom
+        pop  a1                     # the new page
+        beqz a0, sys_sbrk_mapped
+        mv   a0, a1
+        call kfree                  # no page table to map it with: give it back
+        j    sys_sbrk_oom
+sys_sbrk_mapped:
         tlbinv s1                   # a PTE changed: drop any cached translation
         addi s1, s1, PAGE_SIZE
         j    sys_sbrk_map
@@ -110,7 +117,16 @@ sys_sbrk_done:
         pop  a0                     # the old break
         j    sys_sbrk_out
 sys_sbrk_oom:
-        pop  a0
+        pop  s2                     # the old break
+        addi s2, s2, PAGE_SIZE - 1
+        shri s2, s2, 12
+        shli s2, s2, 12             # s2 = first page this call mapped
+sys_sbrk_undo:
+        bgeu s2, s1, sys_sbrk_bad   # give back what this call mapped
+        mv   a0, s2
+        call free_user_page
+        addi s2, s2, PAGE_SIZE
+        j    sys_sbrk_undo
 sys_sbrk_bad:
         li   a0, -1
 sys_sbrk_out:

@@ -180,25 +180,27 @@ uvm_free_done:
         pop  ra
         ret
 
-# free_user_page: a0 = a virtual page of the process s0 of uvm_free; frees
-# the physical page mapped there, if any.
+# free_user_page: a0 = a virtual page of the process s0; unmaps it (the
+# PTE cleared, its TLB entry dropped) and frees the physical page that was
+# there, if any.
 free_user_page:
         push ra
         mv   a1, a0
         lw   a0, PROC_PGDIR(s0)
         li   a2, 0
-        call walk
+        call walk                   # keeps a1 = the virtual page
         beqz a0, free_user_page_out
-        lw   a0, 0(a0)
-        andi t0, a0, PTE_V
-        beqz t0, free_user_page_out
-        shri a0, a0, 12
+        lw   t0, 0(a0)
+        andi t1, t0, PTE_V
+        beqz t1, free_user_page_out
+        sw   zero, 0(a0)
+        tlbinv a1
+        shri a0, t0, 12
         shli a0, a0, 12
         call kfree
 free_user_page_out:
         pop  ra
         ret
-
 
 # user_range_ok: a0 = virtual address, a1 = length. Returns a0 = 1 if every
 # byte lies in user space on a page the current process (s0) may read.
