@@ -134,7 +134,7 @@ describe("markdown, math and code", () => {
   });
 
   it("highlights TypeScript cells and toy32 assembly from the instruction table", () => {
-    expect(page).toContain('<span class="hljs-keyword">const</span> <span class="hljs-attr">answer</span>: <span class="hljs-built_in">number</span>');
+    expect(page).toContain('<span class="hljs-keyword">const</span> answer: <span class="hljs-built_in">number</span> = <span class="hljs-number">6</span> * <span class="hljs-number">7</span>;');
     expect(page).toContain('<span class="hljs-title">loop</span>:   <span class="hljs-keyword">addi</span> <span class="hljs-variable">t0</span>');
     expect(page).toContain('<span class="hljs-keyword">csrw</span> <span class="hljs-built_in">EPC</span>');
     expect(page).toContain('<span class="hljs-meta">.asciz</span> <span class="hljs-string">&quot;done\\n&quot;</span>');

@@ -12,7 +12,7 @@
  * registers, `built_in` CSRs, `meta` directives, `title` label
  * definitions, `number`, `string`, `comment`.
  */
-import type { HLJSApi, Language, Mode } from "highlight.js";
+import type { HLJSApi, Language } from "highlight.js";
 import { CSR_NAMES, INSTRUCTIONS, REGISTER_NAMES } from "../../machine/isa";
 
 /** Pseudo-instructions the assembler expands (ISA.md, "Instructions"). */
@@ -50,22 +50,22 @@ export function toy32Language(hljs: HLJSApi): Language {
 }
 
 /**
- * Assembly inside TypeScript: a template literal whose first statement
- * (after blank and comment lines) is a toy32 instruction or directive,
- * optionally labelled, is highlighted as toy32 -- how chapters write
- * programs: assemble(`_start: li a0, 1 ...`). Other template literals
+ * Whether a TypeScript template literal's body is a toy32 program: its
+ * first statement (after blank and comment lines) is an instruction or a
+ * directive, optionally labelled -- how chapters write programs:
+ * assemble(`_start: li a0, 1 ...`). Other template literals
  * (`console: ${x}`) stay strings.
  */
-export function toy32TemplateMode(): Mode {
-  const words = [...INSTRUCTIONS.map((i) => i.mnemonic), ...TOY32_PSEUDO].sort((a, b) => b.length - a.length);
-  const directives = TOY32_DIRECTIVES.map((d) => d.slice(1));
-  const statement = `(?:[A-Za-z_$][\\w$]*:\\s*)?(?:(?:${words.join("|")})|\\.(?:${directives.join("|")}))(?=[ \\t\\n])`;
-  return {
-    begin: new RegExp("`(?=(?:\\s*[#;][^\\n]*)*\\s*" + statement + ")"),
-    beginScope: "string",
-    end: /`/,
-    endScope: "string",
-    subLanguage: "toy32",
-  };
+export function looksLikeToy32(body: string): boolean {
+  TOY32_START ??= toy32Start();
+  return TOY32_START.test(body);
 }
 
+let TOY32_START: RegExp | undefined;
+function toy32Start(): RegExp {
+  const words = [...INSTRUCTIONS.map((i) => i.mnemonic), ...TOY32_PSEUDO].sort((a, b) => b.length - a.length);
+  const directives = TOY32_DIRECTIVES.map((d) => d.slice(1));
+  const statement = `(?:[A-Za-z_$][\\w$]*:[ \\t]*\\n?[ \\t]*)?(?:(?:${words.join("|")})|\\.(?:${directives.join("|")}))(?=[ \\t\\n]|$)`;
+  // Blank and comment lines first; each alternative consumes a whole line, so no backtracking blow-up.
+  return new RegExp(`^(?:[ \\t]*(?:[#;][^\\n]*)?\\n)*[ \\t]*${statement}`);
+}
