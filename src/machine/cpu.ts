@@ -125,7 +125,9 @@ export class Cpu implements TrapTarget {
 
   /**
    * Runs until a stop reason is set, the cycle count reaches `budgetEnd`,
-   * or `instructionLimit` instructions have been decoded in total.
+   * or `instructionLimit` instructions have been decoded in total. With a
+   * finite limit (stepping), it also returns right after taking a trap or
+   * interrupt, so one step is one instruction or one trap.
    */
   execute(budgetEnd: number, instructionLimit: number): void {
     const { memory, stats } = this.config;
@@ -140,8 +142,9 @@ export class Cpu implements TrapTarget {
       r[0] = 0;
       if (cycles >= nextEvent) {
         this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
-        if (!this.service()) break run;
+        const go = this.service();
         pc = this.pc | 0; cycles = this.cycles; nextEvent = this.nextEvent;
+        if (!go) break run;
         paged = (this.csr[CSR.STATUS] & STATUS.PG) !== 0;
         fetchBase = loadBase = storeBase = NO_PAGE;
       }
@@ -260,9 +263,10 @@ export class Cpu implements TrapTarget {
           case Kind.SYSTEM: {
             this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
             tc = executeSystem(this, w);
+            cycles = this.cycles;
+            if (tc !== 0) { tb = this.trapBadva; break trap; }
+            pc = this.pc | 0; nextEvent = 0;
             if (this.stopReason !== undefined) break run;
-            if (tc !== 0) { tb = this.trapBadva; cycles = this.cycles; break trap; }
-            pc = this.pc | 0; cycles = this.cycles; nextEvent = 0;
             continue run;
           }
           case Kind.ILLEGAL:
@@ -275,8 +279,8 @@ export class Cpu implements TrapTarget {
       // Only a trap reaches here: tc, tb and pc (the trapping instruction's).
       this.pc = pc >>> 0; this.cycles = cycles; this.instructions = icount;
       this.raise(tc, tb >>> 0, pc >>> 0);
-      if (this.stopReason !== undefined) break run;
       pc = this.pc | 0; cycles = this.cycles; nextEvent = 0;
+      if (this.stopReason !== undefined || instructionLimit !== Infinity) break run; // a step ends at a trap
     }
     if (fetchPaged) latchHits += icount - fetchStart;
     r[0] = 0;
@@ -373,7 +377,8 @@ export class Cpu implements TrapTarget {
       const bit = this.pending & -this.pending; // lowest cause first: TIMER before DISK ...
       this.pending &= ~bit;
       this.raise(16 + 31 - Math.clz32(bit), 0, this.pc);
-      if (this.stopReason !== undefined) return false;
+      // A step that delivers an interrupt ends there: the handler runs next step.
+      if (this.stopReason !== undefined || this.instructionLimit !== Infinity) return false;
     }
     const deliverable = this.pending !== 0 && (this.csr[CSR.STATUS] & STATUS.IE) !== 0;
     const stepping = this.instructionLimit !== Infinity;

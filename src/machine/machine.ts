@@ -171,7 +171,7 @@ export class Machine {
     };
   }
 
-  /** Executes one instruction (and any trap it takes) and returns its trace entry. */
+  /** Executes one instruction, or takes one trap or interrupt, and returns the trace entry. */
   step(): TraceEntry {
     this.cpu.stopReason = undefined;
     return this.stepUntil(Infinity);
@@ -288,10 +288,12 @@ export class Machine {
   private stepUntil(end: number): TraceEntry {
     const cpu = this.cpu;
     const before = snapshotCpu(cpu.regs, cpu.csr);
-    const cycle = cpu.cycles, pc = cpu.pc, mode = this.mode, lastTrap = cpu.lastTrap;
+    const cycle = cpu.cycles, pc = cpu.pc, mode = this.mode, lastTrap = cpu.lastTrap, decoded = cpu.instructions;
     const fetched = this.translate(pc, "fetch");
-    const word = fetched !== undefined && fetched < this.memory.size && (pc & 3) === 0 ? this.memory.readWord(fetched) : undefined;
+    const fetchable = fetched !== undefined && fetched < this.memory.size && (pc & 3) === 0;
+    const next = fetchable ? this.memory.readWord(fetched) : undefined;
     cpu.execute(end, cpu.instructions + 1);
+    const word = cpu.instructions > decoded ? next : undefined;
     const trap = cpu.lastTrap !== lastTrap ? cpu.lastTrap : undefined;
     const entry = new LazyTraceEntry(cycle, pc, mode, word, changesBetween(before, cpu.regs, cpu.csr), trap, this.symbols);
     this.trace?.record(entry);

@@ -97,8 +97,8 @@ function rett(cpu: Cpu): number {
   return 0;
 }
 
+/** halt: stop with pc on the halt, so a machine run again stays halted. */
 function halt(cpu: Cpu): number {
-  cpu.pc = (cpu.pc + 4) >>> 0;
   cpu.stop("halted");
   return 0;
 }

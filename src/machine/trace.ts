@@ -8,7 +8,7 @@
  *   12        00000008  K     10110005  addi a0, a0, 5      a0: 0x1 -> 0x6
  */
 import { disassemble } from "./disassembler";
-import { CSR_NAMES, REGISTER_NAMES, causeName } from "./isa";
+import { CSR_NAMES, REGISTER_NAMES, causeName, isInterrupt } from "./isa";
 import { hex, type Trap } from "./trap";
 
 export interface RegisterChange {
@@ -30,7 +30,7 @@ export interface TraceEntry {
   readonly cycle: number;
   readonly pc: number;
   readonly mode: "user" | "kernel";
-  /** The instruction word, or undefined if fetching it faulted. */
+  /** The instruction word; undefined when no instruction ran (its fetch faulted, or an interrupt was taken). */
   readonly word: number | undefined;
   /** Its disassembly (computed when first read). */
   readonly text: string;
@@ -80,7 +80,8 @@ export class LazyTraceEntry implements TraceEntry {
 
   get text(): string {
     if (this.disassembly === undefined) {
-      this.disassembly = this.word === undefined ? "(fetch faulted)" : disassemble(this.word, this.pc, this.symbols);
+      if (this.word !== undefined) this.disassembly = disassemble(this.word, this.pc, this.symbols);
+      else this.disassembly = this.trap && isInterrupt(this.trap.cause) ? `(interrupt ${this.trap.name})` : "(fetch faulted)";
     }
     return this.disassembly;
   }

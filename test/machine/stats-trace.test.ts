@@ -84,6 +84,21 @@ describe("trace", () => {
     expect(m.pc).toBe(8);
   });
 
+  it("one step is one instruction or one trap: an interrupt is a step of its own", () => {
+    const m = load("la t0, h\ncsrw TVEC, t0\nli t0, 1\npopf t0\nloop: j loop\nh: halt");
+    for (let i = 0; i < 5; i++) m.step();
+    m.interrupt(CAUSE.TIMER);
+    const taken = m.step();
+    expect(taken.word).toBeUndefined();
+    expect(taken.text).toBe("(interrupt TIMER)");
+    expect(taken.trap).toMatchObject({ name: "TIMER", epc: m.symbols?.get("loop") });
+    expect(m.pc).toBe(m.symbols?.get("h"));
+    expect(m.step().text).toBe("halt");
+    expect(m.cpu.stopReason).toBe("halted");
+    expect(m.pc).toBe(m.symbols?.get("h")); // halt leaves pc on itself
+    expect(m.run().reason).toBe("halted");
+  });
+
   it("records every instruction of a run, traps included, when built with trace: true", () => {
     const r = run(`${SETUP}\nhere: sys\n${HANDLER}`, { trace: true });
     const entries = r.machine.trace?.entries ?? [];
