@@ -87,10 +87,13 @@
 # (a memory fault names the address touched, any other fault the pc).
 # When no process is left the kernel halts; the exit code (a0) is the number
 # of processes it killed, so 0 means every process exited by itself.
+#
+# It needs the hardware page walker: on a machine built `software-tlb` its
+# own first access after paging is on would miss, and with no unmapped
+# kernel segment (MIPS kseg0) there is nowhere to run a refill handler from.
 
         .equ CONSOLE_TX,      0xFFFF0000
         .equ MMIO_BASE,       0xFFFF0000
-        .equ MMIO_PAGES,      16
         .equ PAGE_SIZE,       4096
 
         .equ STATUS_IE,       1
