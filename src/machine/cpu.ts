@@ -392,21 +392,21 @@ export class Cpu implements TrapTarget {
     this.timerNext += period * (Math.floor((this.cycles - this.timerNext) / period) + 1);
   }
 
-  /** A device register read: the value, or -1 if nothing is there. */
+  /** A device register read through memory's MMIO dispatch: the value, or -1. */
   private mmioRead(pa: number, width: 1 | 4): number {
-    const device = this.config.memory.deviceAt(pa);
-    if (device === undefined) return -1;
-    this.config.stats.devices.mmioAccesses++;
-    this.cycles += COSTS.deviceAccess;
-    return device.read((pa >>> 0) - device.base, width) >>> 0;
+    const value = this.config.memory.deviceRead(pa, width);
+    if (value >= 0) this.chargeDevice();
+    return value;
   }
 
   private mmioWrite(pa: number, value: number, width: 1 | 4): boolean {
-    const device = this.config.memory.deviceAt(pa);
-    if (device === undefined) return false;
+    const ok = this.config.memory.deviceWrite(pa, value, width);
+    if (ok) this.chargeDevice();
+    return ok;
+  }
+
+  private chargeDevice(): void {
     this.config.stats.devices.mmioAccesses++;
     this.cycles += COSTS.deviceAccess;
-    device.write((pa >>> 0) - device.base, width === 1 ? value & 0xff : value >>> 0, width);
-    return true;
   }
 }

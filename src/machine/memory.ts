@@ -66,6 +66,23 @@ export class PhysicalMemory {
     return undefined;
   }
 
+  /**
+   * MMIO dispatch: a guest's read of a device register, unsigned, or -1 if
+   * no device is at `pa` (the CPU then raises the page fault).
+   */
+  deviceRead(pa: number, width: 1 | 4): number {
+    const device = this.deviceAt(pa);
+    return device === undefined ? -1 : device.read((pa >>> 0) - device.base, width) >>> 0;
+  }
+
+  /** A guest's write of a device register; false if no device is at `pa`. */
+  deviceWrite(pa: number, value: number, width: 1 | 4): boolean {
+    const device = this.deviceAt(pa);
+    if (device === undefined) return false;
+    device.write((pa >>> 0) - device.base, width === 1 ? value & 0xff : value >>> 0, width);
+    return true;
+  }
+
   /** True if a `width`-byte guest access at `pa` reaches RAM or a device. */
   exists(pa: number, width: number): boolean {
     const a = pa >>> 0;
