@@ -7,6 +7,7 @@
  *   m.console.output;             // what the processes and kernel printed
  *   processTable(m);              // pid, state, cycles, dispatches, ...
  */
+import { UserError } from "../errors";
 import { Machine, type MachineOptions } from "../machine/machine";
 import { BOOT_LAYOUT, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
 
@@ -24,6 +25,9 @@ const booted = new WeakMap<Machine, KernelImage>();
  * the machine at reset, ready to run.
  */
 export function bootKernel(options: BootOptions): Machine {
+  if (options.machine?.mmu === "software-tlb") {
+    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it has no unmapped segment to refill a software TLB from");
+  }
   const image = buildKernelImage(options);
   const machine = new Machine({ ...options.machine, memoryBytes: image.memoryBytes });
   loadKernelImage(machine, image);

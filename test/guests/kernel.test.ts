@@ -222,6 +222,10 @@ describe("the boot image", () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it("refuses a software-managed TLB, which the kernel cannot run on", () => {
+    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/hardware page walker/);
+  });
+
   it("the kernel refuses to run without a boot table", () => {
     const m = new Machine({ memoryBytes: 1 << 20 });
     m.load(assemble(kernelSource(), { file: "kernel.s" }));
