@@ -105,6 +105,7 @@ ${HANDLER}`, { mmu: "software-tlb" });
     expect(r.result.message).toContain("TLB_MISS");
     expect(r.machine.csr("CAUSE")).toBe(CAUSE.TLB_MISS);
     expect(r.machine.csr("BADVA")).toBe(r.machine.symbols?.get("here"));
+    expect(r.machine.csr("EPC")).toBe(r.machine.symbols?.get("here"));
     expect(r.machine.csr("TLBHI")).toBe(((r.machine.symbols?.get("here") as number) & ~0xfff) | 7);
   });
 });
