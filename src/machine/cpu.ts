@@ -116,6 +116,7 @@ export class Cpu implements TrapTarget {
     this.timerNext = Infinity;
     this.deliveredAt = -Infinity;
     this.lastTrap = undefined;
+    this.stopRequest = undefined;
     this.accrue();
   }
 

@@ -11,6 +11,7 @@
  * guest's TVEC; `saveState`/`restoreState` move a whole CPU state; host
  * access to physical memory; `translate` (side-effect free); `stop()`.
  */
+import { UserError } from "../errors";
 import { CAUSE, CSR, CSR_NAMES, STATUS, type CsrName } from "./isa";
 import { Cpu, type StopReason } from "./cpu";
 import { EventQueue, type DeviceBus } from "./events";
@@ -130,11 +131,11 @@ export class Machine {
   /** Loads an image (an assembled Program, or bytes at `origin`) and sets pc to its entry. */
   load(program: { image: Uint8Array; origin: number; entry: number; symbols?: ReadonlyMap<string, number> } | Uint8Array, origin = 0): void {
     if (program instanceof Uint8Array) {
-      this.memory.writeBytes(origin, program);
+      this.place(origin, program);
       this.cpu.pc = origin >>> 0;
       return;
     }
-    this.memory.writeBytes(program.origin, program.image);
+    this.place(program.origin, program.image);
     this.cpu.pc = program.entry >>> 0;
     this.symbols = program.symbols;
   }
@@ -282,6 +283,17 @@ export class Machine {
     this.cpu.reset();
     this.tlb.load([]);
     this.events.clear();
+  }
+
+  private place(origin: number, image: Uint8Array): void {
+    if (!this.memory.inRam(origin, image.length)) {
+      const end = (origin + image.length).toString(16);
+      throw new UserError(
+        `the program (0x${origin.toString(16)}..0x${end}) does not fit in the machine's RAM (0x0..0x${this.memory.size.toString(16)})`,
+        "move its .org lower or build the machine with more memoryBytes",
+      );
+    }
+    this.memory.writeBytes(origin, image);
   }
 
   /** One instruction on the slow path, recorded in the trace if enabled. */

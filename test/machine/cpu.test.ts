@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COSTS } from "../../src/machine/costs";
+import { UserError } from "../../src/errors";
 import { CAUSE, CSR, STATUS } from "../../src/machine/isa";
 import { HANDLER, SETUP, load, run } from "./helpers";
 
@@ -122,6 +123,11 @@ f:      addi a0, a0, 1
 });
 
 describe("the CPU's state", () => {
+  it("refuses a program that does not fit in RAM with a UserError", () => {
+    expect(() => load(".org 0x100000\nhalt")).toThrow(UserError);
+    expect(() => load(".org 0x100000\nhalt")).toThrow(/does not fit in the machine's RAM/);
+  });
+
   it("resets to pc 0, kernel mode, IE 0, paging off", () => {
     const m = load("halt");
     expect(m.pc).toBe(0);
