@@ -3,7 +3,7 @@ import { COSTS } from "../../src/machine/costs";
 import { CAUSE, STATUS } from "../../src/machine/isa";
 import { diffStats } from "../../src/machine/stats";
 import { formatTraceEntry } from "../../src/machine/trace";
-import { HANDLER, SETUP, load, run } from "./helpers";
+import { HANDLER, SETUP, identityMap, load, run } from "./helpers";
 
 describe("statistics", () => {
   it("counts instructions, cycles, the mix by mnemonic and category, and traps by cause", () => {
@@ -108,6 +108,26 @@ describe("trace", () => {
     expect(sys?.changes.map((c) => c.name)).toEqual(expect.arrayContaining(["STATUS", "EPC", "CAUSE"]));
     expect(formatTraceEntry(sys!)).toMatch(/sys .*!SYSCALL/);
     expect(r.result.reason).toBe("halted");
+  });
+
+  it("a traced run and a fast run count the same with paging on", () => {
+    const source = `${identityMap(16, 0xb)}
+        csrr t0, STATUS
+        ori  t0, t0, 16
+        csrw STATUS, t0
+        li   t0, 40
+        li   t1, 0x3000
+loop:   sw   t0, 0(t1)
+        lw   a0, 0(t1)
+        addi t1, t1, 0x404
+        addi t0, t0, -1
+        bnez t0, loop
+        halt`;
+    const fast = run(source);
+    const traced = run(source, { trace: true });
+    expect(fast.result.reason).toBe("halted");
+    expect(traced.result.stats).toEqual(fast.result.stats);
+    expect(fast.result.stats.tlb.misses).toBeGreaterThan(5);
   });
 
   it("a traced run and a fast run end in the same state", () => {
