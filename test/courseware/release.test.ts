@@ -63,6 +63,16 @@ describe("solution and hidden-test markers", () => {
     expect(stubSolutions(solution, "w")).toBe(["function f() {", "  // YOUR CODE HERE", '  throw new Error("not implemented yet");', "}"].join("\n"));
   });
 
+  it("stubs an assembly region (# markers inside a template string) with a comment only", () => {
+    const asm = ["const code = `", "f:", "# BEGIN SOLUTION", "        li a0, 1", "# END SOLUTION", "        ret", "`;"].join("\n");
+    expect(stubSolutions(asm, "w")).toBe(["const code = `", "f:", "# YOUR CODE HERE", "        ret", "`;"].join("\n"));
+  });
+
+  it("replaces a solution cell without markers whole, as nbgrader does", () => {
+    expect(stubSolutions("const answer = 42;", "w")).toBe('// YOUR CODE HERE\nthrow new Error("not implemented yet");');
+    expect(stubSolutions("The answer is 42.", "w", true)).toBe("YOUR ANSWER HERE");
+  });
+
   it("removes hidden tests, markers and all", () => {
     const src = ["a();", "// BEGIN HIDDEN TESTS", "b();", "// END HIDDEN TESTS", "c();"].join("\n");
     expect(removeHiddenTests(src, "w")).toBe("a();\nc();");

@@ -1,0 +1,66 @@
+/**
+ * The exercise workflow on the project's own course: every chapter's
+ * exercise metadata is valid and releases; chapter 01 grades a solved
+ * and an untouched submission end to end (through `--course DIR`).
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import type { Cell, Notebook } from "../../src/notebook/nbformat";
+import { readNotebook, serializeNotebook } from "../../src/notebook/read";
+import { loadExerciseCourse } from "../../src/courseware/assignments";
+import { gradeSubmissions } from "../../src/courseware/grade";
+import { releaseCourse, releaseNotebook } from "../../src/courseware/release";
+
+const ROOT = path.join(__dirname, "..", "..");
+const VMLAB = path.join(ROOT, "bin", "vmlab.js");
+const CHAPTER = path.join(ROOT, "notebooks", "01-machine.ipynb");
+
+describe("the project's course", () => {
+  it("releases every chapter that exists, each with at least three graded exercises", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-release-project-"));
+    const manifest = releaseCourse(loadExerciseCourse(), out);
+    expect(manifest.notebooks.map((n) => n.assignment)).toContain("01-machine");
+    for (const nb of manifest.notebooks) {
+      if (nb.assignment === "00-introduction") continue; // the reading chapter
+      expect(nb.cells.filter((c) => c.kind === "tests").length, nb.assignment).toBeGreaterThanOrEqual(3);
+    }
+    const text = fs.readFileSync(path.join(out, "01-machine.ipynb"), "utf8");
+    // No marker line is left (prose may still name the markers).
+    expect(text).not.toMatch(/^\s*"\s*(?:\/\/|#|;)?\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)/m);
+  });
+
+  it("vmlab release --out prints what it released", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-release-cli-"));
+    const printed = execFileSync(process.execPath, [VMLAB, "release", "--out", out], { encoding: "utf8" });
+    expect(printed).toMatch(/01-machine\.ipynb\s+\d+ graded cells, \d+ points/);
+    expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+  });
+
+  it("grades chapter 01: full marks when solved, zero for the untouched release", async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-grade-ch01-"));
+    const project = JSON.parse(fs.readFileSync(path.join(ROOT, "course", "course.json"), "utf8"));
+    const courseDir = path.join(work, "course");
+    fs.mkdirSync(courseDir);
+    const chapters = project.chapters.filter((c: { file: string }) => c.file === "01-machine.ipynb");
+    fs.writeFileSync(path.join(courseDir, "course.json"), JSON.stringify({ ...project, notebooks: path.join(ROOT, "notebooks"), chapters }));
+    const source = readNotebook(CHAPTER);
+    const released = releaseNotebook(source, CHAPTER, "01-machine").notebook;
+    const solved: Notebook = structuredClone(released);
+    const gid = (c: Cell): string | undefined => c.metadata.nbgrader?.grade_id;
+    solved.cells = solved.cells.map((c) => (c.metadata.nbgrader?.solution ? (source.cells.find((s) => gid(s) === gid(c)) as Cell) : c));
+    for (const [student, nb] of [["solved", solved], ["untouched", released]] as const) {
+      fs.mkdirSync(path.join(work, "submitted", student), { recursive: true });
+      fs.writeFileSync(path.join(work, "submitted", student, "01-machine.ipynb"), serializeNotebook(nb));
+    }
+    const summary = await gradeSubmissions(loadExerciseCourse(courseDir), path.join(work, "submitted"), { jobs: 2, timeoutSeconds: 120 });
+    const grade = (id: string) => summary.students.find((s) => s.student_id === id)?.notebooks["01-machine"];
+    expect(grade("solved")?.cells.filter((c) => c.status !== "passed")).toEqual([]);
+    expect(grade("solved")?.score).toBe(grade("solved")?.max_score);
+    expect(grade("solved")?.notes).toEqual([]);
+    expect(grade("untouched")?.score).toBe(0);
+    for (const c of grade("untouched")?.cells ?? []) expect(c.message).not.toBe("");
+  }, 300_000);
+});
