@@ -9,7 +9,7 @@
  */
 import { UserError } from "../errors";
 import { Machine, type MachineOptions } from "../machine/machine";
-import { BOOT_LAYOUT, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
+import { BOOT_LAYOUT, PROC_LAYOUT as PROC, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
 
 export interface BootOptions extends KernelImageOptions {
   /** Machine options (virtualizable, mmu, trace, ...); memoryBytes defaults to the kernel's. */
@@ -64,27 +64,38 @@ export interface ProcessInfo {
 /** Reads the process table of the kernel booted on `machine`. */
 export function processTable(machine: Machine, image?: KernelImage): ProcessInfo[] {
   const kernel = image ?? booted.get(machine);
-  if (kernel === undefined) throw new Error("processTable: this machine was not booted with bootKernel");
+  if (kernel === undefined) throw new UserError("processTable: this machine was not booted with bootKernel", "pass the KernelImage it runs");
+  return readProcessTable((pa) => machine.memory.readWord(pa), kernel);
+}
+
+/**
+ * Reads the kernel's process table through `readWord` (a guest-physical
+ * word): how a hypervisor looks inside a VM running this kernel, across
+ * the semantic gap (virtual machine introspection, Garfinkel and
+ * Rosenblum 2003), knowing only the kernel's symbols and layout.
+ */
+export function readProcessTable(readWord: (physicalAddress: number) => number, kernel: KernelImage): ProcessInfo[] {
   const table = kernel.symbols.get("proc_table");
-  if (table === undefined) throw new Error("kernel.s has no proc_table label");
-  const words = machine.memory.words;
+  if (table === undefined) throw new Error("the kernel has no proc_table label");
   const result: ProcessInfo[] = [];
   for (let i = 0; i < BOOT_LAYOUT.NPROC; i++) {
-    const at = (table + i * BOOT_LAYOUT.PROC_SIZE) >>> 2;
-    const state = STATES[words[at]] ?? "unused";
+    const base = table + i * BOOT_LAYOUT.PROC_SIZE;
+    const word = (offset: number): number => readWord(base + offset) | 0;
+    const state = STATES[word(PROC.STATE)] ?? "unused";
     if (state === "unused") continue;
-    const pid = words[at + 1];
+    const pid = word(PROC.PID);
     result.push({
       pid,
       name: kernel.programs[pid - 1]?.name ?? "?",
       state,
-      exitStatus: words[at + 19],
-      cycles: words[at + 21] >>> 0,
-      dispatches: words[at + 22] >>> 0,
-      pageDirectory: words[at + 2] >>> 0,
-      heapStart: words[at + 20] >>> 0,
-      brk: words[at + 3] >>> 0,
+      exitStatus: word(PROC.XSTATUS),
+      cycles: word(PROC.CYCLES) >>> 0,
+      dispatches: word(PROC.RUNS) >>> 0,
+      pageDirectory: word(PROC.PGDIR) >>> 0,
+      heapStart: word(PROC.HEAP) >>> 0,
+      brk: word(PROC.BRK) >>> 0,
     });
   }
   return result;
 }
+

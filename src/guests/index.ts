@@ -5,6 +5,7 @@ export {
   DEFAULT_TIMER_INTERVAL,
   GUESTS_DIR,
   KERNEL_FILES,
+  PROC_LAYOUT,
   assembleKernel,
   assembleUserProgram,
   buildKernelImage,
@@ -17,5 +18,5 @@ export {
   userProgramSource,
 } from "./loader";
 export type { GuestProgram, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
-export { bootKernel, loadKernelImage, processTable } from "./boot";
+export { bootKernel, loadKernelImage, processTable, readProcessTable } from "./boot";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";

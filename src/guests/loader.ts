@@ -41,6 +41,15 @@ export const BOOT_LAYOUT = {
   PROC_SIZE: 128,
 } as const;
 
+/**
+ * Offsets in a process-table entry (kernel.s, "Process table entry"), for
+ * hosts that read it (boot.ts readProcessTable); each is the kernel's
+ * .equ PROC_<NAME>, checked when the kernel is assembled.
+ */
+export const PROC_LAYOUT = {
+  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92,
+} as const;
+
 /** Cycles between timer interrupts when none is asked for. */
 export const DEFAULT_TIMER_INTERVAL = 2_000;
 /** Memory the kernel manages (and the machine bootKernel builds). */
@@ -172,13 +181,14 @@ export function assembleKernel(): Program {
 }
 
 function checkLayout(kernel: Program): void {
-  for (const [name, value] of Object.entries(BOOT_LAYOUT)) {
+  const proc = Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as const);
+  for (const [name, value] of [...Object.entries(BOOT_LAYOUT), ...proc]) {
     if (name === "FIRST_IMAGE") continue;
     const equ = kernel.constants.get(name);
     if (equ !== undefined && equ >>> 0 !== value >>> 0) {
-      throw new Error(`kernel.s has .equ ${name} = 0x${(equ >>> 0).toString(16)}, but loader.ts BOOT_LAYOUT says 0x${value.toString(16)}`);
+      throw new Error(`kernel.s has .equ ${name} = 0x${(equ >>> 0).toString(16)}, but loader.ts says 0x${value.toString(16)}`);
     }
-    if (equ === undefined) throw new Error(`kernel.s does not define ${name}, which loader.ts BOOT_LAYOUT relies on`);
+    if (equ === undefined) throw new Error(`kernel.s does not define ${name}, which loader.ts relies on`);
   }
 }
 
