@@ -52,6 +52,14 @@ describe("vmlab export", () => {
     expect(page).toContain("SOLUTION_SOURCE");
   });
 
+  it("an output folder that cannot be made is a UserError naming it", async () => {
+    const file = path.join(tmp, "a-file");
+    fs.writeFileSync(file, "");
+    await expect(vmlab("export", path.join(FIXTURES, "second-chapter.ipynb"), "--out", path.join(file, "x"))).rejects.toThrow(
+      `cannot write ${path.join(file, "x")}: a part of the path is a file`,
+    );
+  });
+
   it("a notebook that is not JSON is a UserError naming the file", async () => {
     const bad = path.join(tmp, "bad.ipynb");
     fs.writeFileSync(bad, "{ not json");

@@ -47,10 +47,21 @@ export function pageName(notebookFile: string): string {
   return `${path.basename(notebookFile, ".ipynb")}.html`;
 }
 
+/** Runs a file-system step, turning its failure (a path that is a file, no permission) into a UserError. */
+export function writing<T>(target: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.code !== "string") throw err;
+    throw new UserError(`cannot write ${target}: ${e.code === "ENOTDIR" ? "a part of the path is a file" : e.code === "EACCES" ? "permission denied" : e.message}`);
+  }
+}
+
 /** Writes one page per source, linked in order, and the assets they need. */
 export function writePages(sources: readonly HandoutSource[], options: SiteOptions): WrittenPage[] {
   checkDistinctNames(sources);
-  fs.mkdirSync(options.outDir, { recursive: true });
+  writing(options.outDir, () => fs.mkdirSync(options.outDir, { recursive: true }));
   const titles = sources.map((s) => s.title ?? pageTitle(s.notebook, s.file));
   const written: WrittenPage[] = [];
   let plotly = false;
@@ -69,10 +80,10 @@ export function writePages(sources: readonly HandoutSource[], options: SiteOptio
     });
     plotly ||= page.usesPlotly;
     const out = path.join(options.outDir, pageName(s.file));
-    fs.writeFileSync(out, page.html);
+    writing(out, () => fs.writeFileSync(out, page.html));
     written.push({ file: out, title: page.title, bytes: Buffer.byteLength(page.html) });
   });
-  if (!options.standalone) writeAssets(options.outDir, plotly);
+  if (!options.standalone) writing(options.outDir, () => writeAssets(options.outDir, plotly));
   return written;
 }
 
@@ -97,7 +108,7 @@ export function writeCourseSite(
     .map((ch) => ({ notebook: built.get(ch.name) as Notebook, file: ch.file, title: ch.title }));
   const pages = writePages(sources, { ...options, courseTitle: course.title, index: { href: "index.html", title: course.title } });
   const index = path.join(options.outDir, "index.html");
-  fs.writeFileSync(index, renderIndexPage(course, new Set(built.keys()), { standalone: options.standalone }));
+  writing(index, () => fs.writeFileSync(index, renderIndexPage(course, new Set(built.keys()), { standalone: options.standalone })));
   if (!options.standalone) writeAssets(options.outDir, false); // the index's CSS, even with no chapter built
   return { index, pages };
 }
