@@ -31,7 +31,7 @@ import type { PhysicalMemory } from "../machine/memory";
 import { emulate } from "./emulate";
 import type { Access } from "./guest-mmu";
 import { TranslationCache } from "./translation-cache";
-import { translateBlock, type BtRuntime } from "./translator";
+import { translateBlock, type BtRuntime, type TranslatedBlock } from "./translator";
 import type { TrapAndEmulate, VmmContext } from "./trap-and-emulate";
 import type { Vm } from "./vm";
 
@@ -49,6 +49,7 @@ class Runtime implements BtRuntime {
   private storePage = NO_PAGE;
   private storeDelta = 0;
   private deviceGpa = 0;
+  readonly csr: Uint32Array;
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
 
@@ -62,6 +63,7 @@ class Runtime implements BtRuntime {
   ) {
     this.words = memory.words;
     this.bytes = memory.bytes;
+    this.csr = vm.vcpu.csr;
   }
 
   /** Forget the latches: the shadow may have changed. */
@@ -176,6 +178,26 @@ class Runtime implements BtRuntime {
     return -1;
   }
 
+  call(word: number, pc: number, k: number): void {
+    this.priv(word, pc);
+    const vcpu = this.vm.vcpu;
+    if (vcpu.pc === ((pc + 4) >>> 0) && !this.vm.ended) return;
+    this.n += k;
+    this.c += k;
+    this.stop = true;
+  }
+
+  /** Inlined popf just set IE: a pending interrupt may now be delivered. */
+  ie(pc: number, k: number): void {
+    const vcpu = this.vm.vcpu;
+    vcpu.pc = (pc + 4) >>> 0;
+    this.afterCallout(this.vm);
+    if (vcpu.pc === ((pc + 4) >>> 0)) return;
+    this.n += k;
+    this.c += k;
+    this.stop = true;
+  }
+
   trap(cause: number, badva: number, pc: number): number {
     this.vm.vcpu.pc = pc;
     this.te.handle(this.vm, { cause, badva, epc: pc });
@@ -236,13 +258,30 @@ export class BinaryTranslator {
    * Runs the VM's kernel as translated code until it leaves virtual kernel
    * mode, ends, is descheduled, or the machine's clock reaches `end`.
    */
-  run(vm: Vm, end: number, descheduled: () => boolean): void {
+  run(vm: Vm, end: number, scheduler: { readonly descheduled: boolean }): void {
     const rt = this.runtime(vm);
     const vcpu = vm.vcpu;
     const regs = vcpu.regs;
+    const shadow = this.ctx.shadow(vm);
     rt.resetLatches();
-    while (vcpu.kernelMode && !vm.ended && !descheduled() && this.cpu.cycles < end) {
-      const block = this.blockAt(vm, rt);
+    let prev: TranslatedBlock | undefined;
+    while (vcpu.kernelMode && !vm.ended && !scheduler.descheduled && this.cpu.cycles < end) {
+      // Chaining: a block remembers the block that last followed it, valid
+      // while no mapping or translation has been dropped since.
+      const generation = shadow.generation + rt.cache.generation;
+      let block: TranslatedBlock | undefined;
+      if (prev !== undefined && prev.linkPc === vcpu.pc && prev.linkGeneration === generation) {
+        block = prev.link;
+        rt.cache.stats.hits++;
+      } else {
+        block = this.blockAt(vm, rt);
+        if (prev !== undefined && block !== undefined) {
+          prev.linkPc = vcpu.pc;
+          prev.link = block;
+          prev.linkGeneration = shadow.generation + rt.cache.generation;
+        }
+      }
+      prev = block;
       if (!block) continue;
       rt.stop = false;
       rt.n = 0;

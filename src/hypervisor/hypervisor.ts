@@ -219,7 +219,7 @@ export class Hypervisor implements VmmContext {
     const end = cpu.cycles + budget;
     this.stopWhy = undefined;
     while (cpu.cycles < end && !vm.ended && this.stopWhy === undefined) {
-      if (this.translator && vcpu.kernelMode) this.translator.run(vm, end, () => this.stopWhy !== undefined);
+      if (this.translator && vcpu.kernelMode) this.translator.run(vm, end, this);
       else if (!this.runNative(vm, end)) break;
     }
     if (this.hardware && cpu.cycles >= end && this.stopWhy === undefined) this.hardware.sliceEnded(vm);
@@ -361,6 +361,11 @@ export class Hypervisor implements VmmContext {
 
   deschedule(why: "ended" | "yield" | "block"): void {
     this.stopWhy = why;
+  }
+
+  /** True once the running VM asked to stop (it ended, yielded or blocked). */
+  get descheduled(): boolean {
+    return this.stopWhy !== undefined;
   }
 
   /** Real STATUS = user mode + paging; PTBR/ASID = the shadow of the VCPU's current view. */

@@ -43,6 +43,8 @@ export class ShadowPageTables {
   private nextFree = 2;
   /** How many times the pool ran dry and everything was dropped. */
   overflows = 0;
+  /** Bumped whenever entries are dropped (translated code's chained links check it). */
+  generation = 0;
 
   constructor(
     private readonly mem: PhysicalMemory,
@@ -64,16 +66,19 @@ export class ShadowPageTables {
   clear(): void {
     this.mem.bytes.fill(0, this.pool, this.pool + 2 * PAGE_SIZE);
     this.nextFree = 2;
+    this.generation++;
   }
 
   /** Drops one view's entries (its tables stay allocated until the next clear). */
   clearView(view: View): void {
     const root = this.root(view);
     this.mem.bytes.fill(0, root, root + PAGE_SIZE);
+    this.generation++;
   }
 
   /** Drops the shadow entries of one guest-virtual page in both views (tlbinv). */
   invalidate(va: number): void {
+    this.generation++;
     for (const view of ["kernel", "user"] as const) {
       const slot = this.leafSlot(view, va, false);
       if (slot >= 0) this.mem.writeWord(slot, 0);

@@ -36,6 +36,8 @@ export function emptyTranslationStats(): TranslationStats {
 
 export class TranslationCache {
   readonly stats = emptyTranslationStats();
+  /** Bumped whenever translations are dropped (chained links check it). */
+  generation = 0;
   private readonly blocks = new Map<number, TranslatedBlock>();
   private readonly pages = new Map<number, number[]>();
 
@@ -67,6 +69,7 @@ export class TranslationCache {
     if (!list) return 0;
     for (const gpa of list) this.blocks.delete(gpa);
     this.pages.delete(page);
+    this.generation++;
     this.stats.invalidations += list.length;
     return list.length;
   }

@@ -25,7 +25,7 @@
  *   h.n += 2; h.c += 2; return h.priv(0x50500000, 0x104);
  */
 import { disassemble } from "../machine/disassembler";
-import { BY_OPCODE, CAUSE, imm16Of, imm20Of, opOf, rdOf, rs1Of, rs2Of, sbRs1Of, sbRs2Of, uimm16Of } from "../machine/isa";
+import { BY_OPCODE, CAUSE, CSR, imm16Of, imm20Of, opOf, rdOf, rs1Of, rs2Of, sbRs1Of, sbRs2Of, uimm16Of } from "../machine/isa";
 import { COSTS } from "../machine/costs";
 import * as O from "../machine/opcodes";
 
@@ -43,8 +43,17 @@ export interface BtRuntime {
   lbu(va: number, pc: number, k: number): number;
   sw(va: number, value: number, pc: number, k: number): void;
   sb(va: number, value: number, pc: number, k: number): void;
+  /** The VCPU's CSRs, which inlined privileged instructions read and write directly. */
+  readonly csr: Uint32Array;
   /** A privileged or sensitive instruction, emulated on the VCPU: the next pc or -1. */
   priv(word: number, pc: number): number;
+  /**
+   * A callout that usually falls through (tlbinv, popf, csrw TIMER ...):
+   * sets `stop` (and counts the k instructions) if it left pc elsewhere.
+   */
+  call(word: number, pc: number, k: number): void;
+  /** After an inlined popf turned IE on: deliver a pending interrupt (sets `stop` if it did). */
+  ie(pc: number, k: number): void;
   /** A trap (sys, brk, hcall, illegal, divide by zero) at pc: -1. */
   trap(cause: number, badva: number, pc: number): number;
 }
@@ -61,6 +70,10 @@ export interface TranslatedBlock {
   readonly source: string;
   readonly run: BlockFunction;
   executions: number;
+  /** Chaining (binary-translation.ts): the block that last followed this one, at pc linkPc. */
+  linkPc: number;
+  link: TranslatedBlock | undefined;
+  linkGeneration: number;
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
@@ -93,7 +106,28 @@ const store = (fn: string): Emitter => (w, pc) => ({
   code: `h.${fn}(${reg(sbRs1Of(w))} + ${imm16Of(w)} | 0, ${reg(sbRs2Of(w))}, ${hex(pc)}, K); if (h.stop) return -1;`,
   ends: false,
 });
+/** A callout that ends the block: rett, halt, wfi, and writes that may change mode or address space. */
 const callout: Emitter = (w, pc, exit) => ({ code: `${exit} return h.priv(${hex(w)}, ${hex(pc)});`, ends: true, callout: true });
+/** A callout after which the block goes on unless the hypervisor moved pc (an interrupt delivered). */
+const fallThrough: Emitter = (w, pc) => ({ code: `h.call(${hex(w)}, ${hex(pc)}, K); if (h.stop) return -1;`, ends: false, callout: true });
+
+/**
+ * Privileged instructions on plain state need no hypervisor code at all:
+ * they become loads and stores of the VCPU's CSRs (Adams and Agesen 2006,
+ * 3.1: "cli" is translated to "vcpu.flags.IF = 0").
+ */
+const INLINE_CSR_WRITES: ReadonlySet<number> = new Set([CSR.EPC, CSR.CAUSE, CSR.BADVA, CSR.TVEC, CSR.SCRATCH, CSR.TLBHI, CSR.TLBLO]);
+const ENDING_CSR_WRITES: ReadonlySet<number> = new Set([CSR.STATUS, CSR.PTBR]);
+const csrRead: Emitter = (w, pc, exit) => {
+  const n = uimm16Of(w);
+  if (n === CSR.CYCLE || n >= 12) return fallThrough(w, pc, exit);
+  return { code: set(rdOf(w), `h.csr[${n}] | 0`), ends: false, callout: true };
+};
+const csrWrite: Emitter = (w, pc, exit) => {
+  const n = uimm16Of(w);
+  if (INLINE_CSR_WRITES.has(n)) return { code: `h.csr[${n}] = ${reg(rs1Of(w))};`, ends: false, callout: true };
+  return ENDING_CSR_WRITES.has(n) ? callout(w, pc, exit) : fallThrough(w, pc, exit);
+};
 const trapWith = (cause: number, badva: (w: number) => number): Emitter => (w, pc, exit) =>
   ({ code: `${exit} return h.trap(${cause}, ${hex(badva(w))}, ${hex(pc)});`, ends: true });
 const divide = (op: string): Emitter => (w, pc, exit) => ({
@@ -145,9 +179,20 @@ const EMITTERS: ReadonlyMap<number, Emitter> = new Map<number, Emitter>([
   [O.SYS, trapWith(CAUSE.SYSCALL, () => 0)],
   [O.BRK, trapWith(CAUSE.BREAKPOINT, () => 0)],
   [O.HCALL, trapWith(CAUSE.HYPERCALL, () => 0)],
-  ...[O.CSRR, O.CSRW, O.RETT, O.HALT, O.WFI, O.TLBW, O.TLBINV, O.TLBFLUSH, O.PUSHF, O.POPF, O.SPTB].map(
-    (op): [number, Emitter] => [op, callout],
-  ),
+  [O.CSRR, csrRead],
+  [O.CSRW, csrWrite],
+  [O.PUSHF, (w) => ({ code: set(rdOf(w), `h.csr[${CSR.STATUS}] | 0`), ends: false, callout: true })],
+  [O.SPTB, (w) => ({ code: set(rdOf(w), `h.csr[${CSR.PTBR}] | 0`), ends: false, callout: true })],
+  // popf in (virtual) kernel mode sets IE; only turning it on needs the hypervisor.
+  [O.POPF, (w, pc) => ({
+    code: `if ((h.csr[${CSR.STATUS}] = (h.csr[${CSR.STATUS}] & -2) | (${reg(rs1Of(w))} & 1)) & 1) { h.ie(${hex(pc)}, K); if (h.stop) return -1; }`,
+    ends: false,
+    callout: true,
+  })],
+  [O.TLBW, fallThrough],
+  [O.TLBINV, fallThrough],
+  [O.TLBFLUSH, fallThrough],
+  ...[O.RETT, O.HALT, O.WFI].map((op): [number, Emitter] => [op, callout]),
 ]);
 
 for (const spec of BY_OPCODE) {
@@ -187,5 +232,5 @@ export function translateBlock(va: number, gpa: number, word: (i: number) => num
   }
   const source = `// block at ${hex(va)} (guest-physical ${hex(gpa)}), ${k} instructions\n${lines.join("\n")}`;
   const run = new Function("r", "h", source) as BlockFunction;
-  return { va, gpa, length: k, callouts, source, run, executions: 0 };
+  return { va, gpa, length: k, callouts, source, run, executions: 0, linkPc: -1, link: undefined, linkGeneration: -1 };
 }

@@ -99,6 +99,7 @@ const ACCESS_OF = new Map<number, Access>([
 ]);
 
 export class TrapAndEmulate {
+  private readonly monitors = new WeakMap<Vm, Monitor>();
   constructor(
     private readonly ctx: VmmContext,
     /** What each software step costs; hardware assist does them "in silicon" for nothing. */
@@ -160,8 +161,14 @@ export class TrapAndEmulate {
     }
   }
 
-  /** The Monitor the emulators use, bound to one VM. */
+  /** The Monitor the emulators use, bound to one VM (made once per VM). */
   monitor(vm: Vm): Monitor {
+    let m = this.monitors.get(vm);
+    if (!m) { m = this.makeMonitor(vm); this.monitors.set(vm, m); }
+    return m;
+  }
+
+  private makeMonitor(vm: Vm): Monitor {
     const ctx = this.ctx;
     return {
       csrChanged: (csr, before) => {

@@ -114,7 +114,8 @@ export class Vm {
   }
 
   get ended(): boolean {
-    return ENDED.has(this.state);
+    const s = this.state;
+    return s !== "running" && s !== "paused" && s !== "created";
   }
 
   /** True if [gpa, gpa+length) lies inside this VM's guest-physical memory. */

@@ -41,7 +41,9 @@ describe("hardware assist (VT-x model)", () => {
     expect(hw.vm.console).toBe(te.vm.console);
     const exits = Object.values(hw.vm.stats.exits).reduce((a, b) => a + (b ?? 0), 0);
     expect(exits).toBeLessThan(te.vm.stats.traps);
-    expect(hw.vm.stats.emulated).toBeGreaterThan(exits); // privileged instructions done in guest mode
+    // Privileged instructions done in guest mode, without an exit:
+    const privilegedExits = (hw.vm.stats.exits.HLT ?? 0) + (hw.vm.stats.exits.CR_ACCESS ?? 0);
+    expect(hw.vm.stats.emulated - privilegedExits).toBeGreaterThan(100);
     // Every exit costs a VMX round trip (Adams and Agesen 2006: ~1,500 cycles on early VT-x parts),
     // which is why per-byte console output makes this kernel slower here than under trap-and-emulate.
     expect(hw.vm.stats.cycles).toBeGreaterThan(exits * COSTS.vmExit);

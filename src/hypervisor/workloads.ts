@@ -1,0 +1,102 @@
+/**
+ * Workloads for comparing the techniques (the `cpu-virt` benchmark and
+ * chapter 03's plots): the same kernel image run on bare toy32 and under
+ * each technique, measured in guest instructions, simulated cycles and,
+ * for the simulator's own speed only, wall-clock seconds.
+ *
+ *   userCompute(n)   one process computing fib(n) mod 2^32 in user mode:
+ *                    virtualization should cost almost nothing here
+ *   syscalls(n)      one process making n getpid system calls: the guest
+ *                    kernel runs most of the time, where the techniques differ
+ */
+import { Machine } from "../machine/machine";
+import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
+import { Hypervisor, type Technique } from "./hypervisor";
+
+export function userComputeProgram(iterations: number): GuestProgram {
+  return {
+    name: "user-compute",
+    source: `        .text
+main:
+        push ra
+        li   t3, ${iterations}
+        li   t0, 0
+        li   t1, 1
+        li   t2, 0
+loop:
+        add  t4, t0, t1
+        mv   t0, t1
+        mv   t1, t4
+        addi t2, t2, 1
+        blt  t2, t3, loop
+        mv   a0, t0
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        pop  ra
+        ret
+`,
+  };
+}
+
+export function syscallProgram(calls: number): GuestProgram {
+  return {
+    name: "syscalls-loop",
+    source: `        .text
+main:
+        push ra
+        push s0
+        li   s0, ${calls}
+loop:
+        call getpid
+        addi s0, s0, -1
+        bnez s0, loop
+        li   a0, 'k'
+        call putc
+        li   a0, 10
+        call putc
+        li   a0, 0
+        pop  s0
+        pop  ra
+        ret
+`,
+  };
+}
+
+export interface WorkloadRun {
+  readonly console: string;
+  /** Guest instructions executed (translated ones included). */
+  readonly instructions: number;
+  /** Simulated machine cycles, overheads included. */
+  readonly cycles: number;
+  /** Wall-clock seconds of the run alone (building the image excluded). */
+  readonly seconds: number;
+}
+
+/** The kernel image for one program, no timer preemption (a deterministic run). */
+export function workloadImage(program: GuestProgram, timerInterval = 0): KernelImage {
+  return buildKernelImage({ programs: [program], timerInterval });
+}
+
+/** Runs the image on bare toy32. */
+export function runBare(image: KernelImage): WorkloadRun {
+  const m = new Machine({ memoryBytes: image.memoryBytes });
+  m.load(image.image, 0);
+  const start = process.hrtime.bigint();
+  const r = m.run({ maxCycles: 10_000_000_000 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds };
+}
+
+/** Runs the image in one VM under `technique`. */
+export function runVirtualized(image: KernelImage, technique: Technique): WorkloadRun {
+  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000 });
+  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image });
+  hv.start(vm);
+  const start = process.hrtime.bigint();
+  const report = hv.run({ maxCycles: 10_000_000_000 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds };
+}
