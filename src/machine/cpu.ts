@@ -170,7 +170,7 @@ export class Cpu implements TrapTarget {
         }
         w = mem[(pc + fetchDelta) >> 2];
         const op = w >>> 24;
-        const kind = KIND[op];
+        const kind = KIND[op] as Kind;
         mix[op]++;
         icount++;
         cycles += COSTS.instruction;
@@ -273,8 +273,10 @@ export class Cpu implements TrapTarget {
           case Kind.ILLEGAL:
             tc = CAUSE.ILLEGAL_INSTRUCTION; tb = w;
             break trap;
-          default:
-            throw new Error(`the run loop has no case for kind ${kind}`);
+          default: {
+            const missing: never = kind; // every Kind has a case: the compiler checks
+            throw new Error(`the run loop has no case for kind ${String(missing)}`);
+          }
         }
       }
       // Only a trap reaches here: tc, tb and pc (the trapping instruction's).
