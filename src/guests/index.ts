@@ -14,6 +14,7 @@ export {
   kernelSource,
   kernelSources,
   userLibrarySource,
+  userProgram,
   userProgramNames,
   userProgramSource,
 } from "./loader";

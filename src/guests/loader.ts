@@ -146,6 +146,11 @@ export function userProgramSource(name: string): string {
   return fs.readFileSync(path.join(PROGRAMS_DIR, `${name}.s`), "utf8");
 }
 
+/** A built-in program as a GuestProgram, e.g. to change its source and boot that. */
+export function userProgram(name: string): GuestProgram {
+  return { name, source: userProgramSource(name) };
+}
+
 /** The user runtime (syscall wrappers, print) appended to every program. */
 export function userLibrarySource(): string {
   return fs.readFileSync(path.join(PROGRAMS_DIR, ULIB), "utf8");

@@ -14,6 +14,7 @@ import {
   computeBenchmarkSource,
   fibMod32,
   kernelSource,
+  userProgram,
   userProgramNames,
   type BootOptions,
 } from "../../src/guests";
@@ -224,6 +225,12 @@ describe("the boot image", () => {
 
   it("refuses a software-managed TLB, which the kernel cannot run on", () => {
     expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/hardware page walker/);
+  });
+
+  it("boots a built-in program with its source changed", () => {
+    const hello = userProgram("hello");
+    const shouting = { ...hello, source: hello.source.replace("hello, world", "HELLO, WORLD") };
+    expect(run({ programs: [shouting] }).output).toBe("HELLO, WORLD\n");
   });
 
   it("the kernel refuses to run without a boot table", () => {
