@@ -163,6 +163,8 @@ describe("the page", () => {
       "traps-and-errors", "tags", "exercises", "traps-and-errors-1",
     ]);
     for (const id of hrefs) expect(page).toContain(`id="${id}"`);
+    expect(page).toContain('<h2 id="pictures">Pictures <a class="header-anchor" href="#pictures" aria-hidden="true">¶</a></h2>');
+    expect(toc).toContain('<a href="#pictures">Pictures</a>');
   });
 
   it("takes its title from the first heading, links chapters and shows a banner", () => {

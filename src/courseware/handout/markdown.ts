@@ -58,7 +58,13 @@ function createRenderer(): MarkdownIt.MarkdownIt {
   });
   md.use(mathPlugin);
   md.use(footnote);
-  md.use(anchor, { level: [1, 2, 3, 4, 5, 6], slugify, tabIndex: false });
+  md.use(anchor, {
+    level: [1, 2, 3, 4, 5, 6],
+    slugify,
+    tabIndex: false,
+    // A "¶" after each heading links to it (hidden from screen readers and from print).
+    permalink: anchor.permalink.ariaHidden({ placement: "after", symbol: "¶", class: "header-anchor" }),
+  });
   const image = md.renderer.rules.image;
   md.renderer.rules.image = (tokens, i, options, env, self) => {
     const src = String(tokens[i].attrGet("src") ?? "");
@@ -148,22 +154,30 @@ function collectHeadings(tokens: Token[], into: Heading[]): void {
   }
 }
 
+/** The heading's own inline tokens: the permalink the anchor plugin appended is left out. */
+function headingChildren(children: Token[]): Token[] {
+  const link = children.findIndex((c) => c.type === "link_open" && c.attrGet("class") === "header-anchor");
+  return link < 0 ? children : children.slice(0, link);
+}
+
 function inlineHtml(children: Token[]): string {
-  return children
+  return headingChildren(children)
     .map((c) => {
       if (c.type === "text") return escapeHtml(c.content);
       if (c.type === "code_inline") return `<code>${escapeHtml(c.content)}</code>`;
       if (c.type === "math_inline") return renderTex(c.content, false);
       return "";
     })
-    .join("");
+    .join("")
+    .trim();
 }
 
 function inlineText(children: Token[]): string {
-  return children
+  return headingChildren(children)
     .filter((c) => c.type === "text" || c.type === "code_inline" || c.type === "math_inline")
     .map((c) => c.content)
-    .join("");
+    .join("")
+    .trim();
 }
 
 /**
