@@ -40,7 +40,8 @@ h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 .6em; }
 main.chapter > .cell:first-child > :first-child, main.chapter > .banner + .cell > :first-child { margin-top: 0; }
 main.index { max-width: 52rem; }
 h1 { font-size: 2rem; } h2 { font-size: 1.5rem; border-bottom: 1px solid var(--border); padding-bottom: .2em; }
-.header-anchor { text-decoration: none; color: var(--border); margin-left: .3em; }
+.header-anchor { text-decoration: none; color: var(--muted); margin-left: .2em; opacity: 0; }
+h1:hover .header-anchor, h2:hover .header-anchor, h3:hover .header-anchor, h4:hover .header-anchor, .header-anchor:focus { opacity: 1; }
 table { border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--border); padding: .3em .7em; }
 th { background: var(--code-bg); }
