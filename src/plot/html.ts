@@ -16,7 +16,9 @@
  * saved outputs may render a lower output first), and a live figure updated
  * in place never carries the library, so updates cannot erase it.
  * Until drawn, and wherever scripts do not run (an untrusted notebook), the
- * figure's text summary shows instead.
+ * figure's text summary shows instead. A page with figures but no loader
+ * (reloaded while the kernel ran on) takes plotly.js from the browser's
+ * IndexedDB copy of the last loader it ran, if any.
  */
 
 /** Marks vmlab's outputs in `metadata`, so tools can recognise them. */
@@ -51,11 +53,30 @@ export function scriptSafeSource(source: string): string {
   return source.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
 }
 
+/**
+ * The browser's copy of the loader, kept in IndexedDB ("vmlab" database,
+ * "scripts" store) so that a figure on a page without a loader -- the page
+ * was reloaded while the kernel ran on, or the loader's output was cleared --
+ * can still draw, offline, in any browser that has run a loader once.
+ * Every step is guarded: where IndexedDB is missing or refused (some file://
+ * pages), figures simply wait for a loader as before.
+ */
+const CACHE_JS = `function vmlabCache(then) {
+    try {
+      var open = indexedDB.open("vmlab", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("scripts"); };
+      open.onsuccess = function () { try { then(open.result.transaction("scripts", "readwrite").objectStore("scripts")); } catch (e) {} };
+    } catch (e) {}
+  }`;
+const CACHE_KEY = "plotly-loader";
+const CACHED_SCRIPT_ID = "vmlab-cached-plotly-loader";
+
 /** The loader output: runs plotly.js once per page, then draws what waited. */
 export function loaderHtml(plotlySource: string): string {
   return `<div class="vmlab-plotly-loader" style="display:none"></div>
 <script type="text/javascript">
 (function () {
+  var me = document.currentScript;
   if (!window.Plotly) {
     // Hide CommonJS and AMD (the classic Notebook has require.js) so that
     // plotly.js's bundle sets window.Plotly rather than registering a module.
@@ -66,6 +87,10 @@ ${scriptSafeSource(plotlySource)}
   var queue = window.__vmlabPlotQueue || [];
   window.__vmlabPlotQueue = [];
   for (var i = 0; i < queue.length; i++) queue[i]();
+  ${CACHE_JS}
+  if (me && me.id !== ${scriptJson(CACHED_SCRIPT_ID)} && me.text) {
+    vmlabCache(function (store) { store.put(me.text, ${scriptJson(CACHE_KEY)}); });
+  }
 })();
 </script>`;
 }
@@ -94,6 +119,20 @@ export function figureHtml(fig: unknown, summary: string, id: string, height: nu
   }
   if (window.Plotly) { draw(); return; }
   (window.__vmlabPlotQueue = window.__vmlabPlotQueue || []).push(draw);
+  ${CACHE_JS}
+  if (!window.__vmlabCacheTried) {
+    window.__vmlabCacheTried = true;
+    vmlabCache(function (store) {
+      var got = store.get(${scriptJson(CACHE_KEY)});
+      got.onsuccess = function () {
+        if (window.Plotly || typeof got.result !== "string") return;
+        var script = document.createElement("script");
+        script.id = ${scriptJson(CACHED_SCRIPT_ID)};
+        script.text = got.result;
+        document.head.appendChild(script);
+      };
+    });
+  }
   setTimeout(function () {
     var el = box();
     if (window.Plotly || !el || el.querySelector(".vmlab-wait")) return;
@@ -101,7 +140,7 @@ export function figureHtml(fig: unknown, summary: string, id: string, height: nu
     note.className = "vmlab-wait";
     note.style.color = "#a33";
     note.textContent = "plotly.js is not loaded on this page: it comes with the first figure of a " +
-      "kernel session. Run loadPlotly() from vmlab in a cell, or re-run the notebook.";
+      "kernel session. Run loadPlotly() from vmlab in a cell, or restart the kernel and run all cells.";
     el.appendChild(note);
   }, ${WAIT_NOTE_MS});
 })();
