@@ -58,12 +58,6 @@ export function loadExerciseCourse(dir: string = projectCourseDir()): ExerciseCo
   };
 }
 
-/** The assignment a submitted file name belongs to, if any. */
-export function assignmentFor(course: ExerciseCourse, fileName: string): Assignment | undefined {
-  const name = path.basename(fileName, ".ipynb");
-  return course.assignments.find((a) => a.name === name);
-}
-
 /** The source notebook of an assignment (a UserError if it cannot be read). */
 export function loadSource(a: Assignment): Notebook {
   if (!fs.existsSync(a.file)) throw new UserError(`${a.file}: the course lists this notebook but it does not exist`);
