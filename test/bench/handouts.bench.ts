@@ -2,7 +2,8 @@
  * How fast `vmlab export` turns executed chapters into handouts, beside
  * Debian's `jupyter nbconvert --to html` on the same notebooks in the same
  * run. Both are timed as a reader's command would run them: one process
- * for all the notebooks, best of three, interleaved.
+ * for all the notebooks into an empty folder (so vmlab's time includes
+ * copying its assets), best of three, interleaved.
  *
  *   vmlab_s          `vmlab export NB... --out DIR`
  *   nbconvert_s      `jupyter nbconvert --to html NB... --output-dir DIR`
@@ -58,14 +59,17 @@ export const suite: BenchSuite = {
     try {
       const notebooks = await executedChapters(scratch, report);
       if (notebooks.length === 0) throw new Error("no notebook to export");
-      const vmlabOut = path.join(scratch, "vmlab");
-      const nbOut = path.join(scratch, "nbconvert");
+      // A fresh folder each time: vmlab's timing includes copying its assets.
+      let vmlabOut = "";
+      let nbOut = "";
       const quiet = { stdio: ["ignore", "ignore", "pipe"] as ("ignore" | "pipe")[] };
       const vmlab = (): void => void execFileSync(process.execPath, [VMLAB, "export", ...notebooks, "--out", vmlabOut], quiet);
       const nbconvert = (): void => void execFileSync(NBCONVERT, ["--to", "html", ...notebooks, "--output-dir", nbOut], quiet);
       let vmlab_s = Infinity;
       let nbconvert_s = Infinity;
       for (let i = 0; i < 3; i++) {
+        vmlabOut = path.join(scratch, `vmlab-${i}`);
+        nbOut = path.join(scratch, `nbconvert-${i}`);
         vmlab_s = Math.min(vmlab_s, await bestOf(1, vmlab));
         nbconvert_s = Math.min(nbconvert_s, await bestOf(1, nbconvert));
       }
