@@ -73,8 +73,10 @@ const KIND: Uint8Array = (() => {
 })();
 
 const NO_PAGE = 1; // never equal to a page base (low 12 bits are zero there)
-const MUL_COST = COSTS.instruction + COSTS.multiply;
-const DIV_COST = COSTS.instruction + COSTS.divide;
+// Costs the loop adds, read once from the cost table into constants.
+const INSTRUCTION_COST = COSTS.instruction;
+const MUL_EXTRA = COSTS.multiply;
+const DIV_EXTRA = COSTS.divide;
 
 export class Cpu implements TrapTarget {
   readonly regs = new Int32Array(16);
@@ -173,16 +175,16 @@ export class Cpu implements TrapTarget {
         const kind = KIND[op] as Kind;
         mix[op]++;
         icount++;
-        cycles += COSTS.instruction;
+        cycles += INSTRUCTION_COST;
         switch (kind) {
           case Kind.ADD: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] + r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
           case Kind.SUB: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] - r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
-          case Kind.MUL: r[(w >>> 20) & 15] = Math.imul(r[(w >>> 16) & 15], r[(w >>> 12) & 15]); cycles += MUL_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
+          case Kind.MUL: r[(w >>> 20) & 15] = Math.imul(r[(w >>> 16) & 15], r[(w >>> 12) & 15]); cycles += MUL_EXTRA; pc = (pc + 4) | 0; continue run;
           case Kind.DIV: case Kind.REM: {
             const d = r[(w >>> 12) & 15], n = r[(w >>> 16) & 15];
             if (d === 0) { tc = CAUSE.DIVIDE_BY_ZERO; tb = 0; break trap; }
             r[(w >>> 20) & 15] = kind === Kind.DIV ? (n / d) | 0 : (n % d) | 0;
-            cycles += DIV_COST - COSTS.instruction; pc = (pc + 4) | 0; continue run;
+            cycles += DIV_EXTRA; pc = (pc + 4) | 0; continue run;
           }
           case Kind.AND: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] & r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
           case Kind.OR: r[(w >>> 20) & 15] = r[(w >>> 16) & 15] | r[(w >>> 12) & 15]; pc = (pc + 4) | 0; continue run;
