@@ -79,6 +79,7 @@ export class Console implements Device {
     const text = Buffer.from(this.pendingBytes).toString("utf8");
     this.pendingBytes = [];
     this.chunks.push(text);
+    if (this.chunks.length >= 4096) this.chunks = [this.chunks.join("")]; // bounded bookkeeping
     this.onOutput?.(text);
   }
 }
