@@ -18,7 +18,7 @@ export { PhysicalMemory, DEFAULT_MEMORY_BYTES } from "./machine/memory";
 export type { Device } from "./machine/memory";
 export { Mmu, ACCESS, permits } from "./machine/mmu";
 export type { MmuKind, Access, AccessName } from "./machine/mmu";
-export { Tlb, ASID_MASK } from "./machine/tlb";
+export { Tlb, ASID_MASK, TLB_LOCKED } from "./machine/tlb";
 export type { TlbEntry } from "./machine/tlb";
 export { takeTrap, returnFromTrap, tripleFaultReport } from "./machine/trap";
 export type { Trap, TrapInterceptor, TrapOutcome } from "./machine/trap";
