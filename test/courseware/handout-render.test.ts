@@ -128,6 +128,15 @@ describe("markdown, math and code", () => {
     expect(page).not.toContain("math-error");
   });
 
+  it("keeps a \\newcommand of one cell for the cells after it", () => {
+    const html = renderNotebookPage(notebookOf([
+      { cell_type: "markdown", id: "a", metadata: {}, source: "$$\\newcommand{\\Mem}{\\mathcal{M}}$$" },
+      { cell_type: "markdown", id: "b", metadata: {}, source: "Memory $\\Mem$ here." },
+    ])).html;
+    expect(html).not.toContain("math-error");
+    expect(html).toContain('<mi mathvariant="script">M</mi>');
+  });
+
   it("shows a formula KaTeX cannot parse as its source, marked", () => {
     const html = renderNotebookPage(notebookOf([{ cell_type: "markdown", id: "m", metadata: {}, source: "bad $\\frac{1$ here" }])).html;
     expect(html).toMatch(/<span class="math-error" title="[^"]*">\\frac\{1<\/span>/);

@@ -18,7 +18,7 @@ import type { MimeBundle } from "../../notebook/nbformat";
 import { joinSource } from "../../notebook/nbformat";
 import { codeBlock } from "./highlight";
 import { escapeHtml } from "./html";
-import { mathPlugin, renderTex } from "./math";
+import { mathPlugin, renderTex, type TexMacros } from "./math";
 
 type Token = MarkdownIt.Token;
 
@@ -35,6 +35,8 @@ export interface Heading {
 export class MarkdownPage {
   readonly headings: Heading[] = [];
   readonly slugs: Record<string, boolean> = {};
+  /** KaTeX macros defined so far (`\newcommand` in one cell serves the next). */
+  readonly katexMacros: TexMacros = {};
   /** `baseDir`: the notebook's folder, for relative image paths. */
   constructor(readonly baseDir?: string) {}
 }
@@ -82,6 +84,7 @@ interface RenderEnv extends MarkdownIt.Env {
   attachments?: Record<string, MimeBundle>;
   /** The notebook's folder, against which relative image paths resolve. */
   baseDir?: string;
+  katexMacros?: TexMacros;
 }
 
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
@@ -137,20 +140,20 @@ export function renderMarkdown(
   cellId: string,
   attachments?: Record<string, MimeBundle>,
 ): string {
-  const env: RenderEnv = { docId: cellId, markdownItAnchor: { slugs: page.slugs }, attachments, baseDir: page.baseDir };
+  const env: RenderEnv = { docId: cellId, markdownItAnchor: { slugs: page.slugs }, attachments, baseDir: page.baseDir, katexMacros: page.katexMacros };
   const tokens = md.parse(joinSource(source), env);
-  collectHeadings(tokens, page.headings);
+  collectHeadings(tokens, page.headings, page.katexMacros);
   return md.renderer.render(tokens, md.options, env);
 }
 
-function collectHeadings(tokens: Token[], into: Heading[]): void {
+function collectHeadings(tokens: Token[], into: Heading[], macros: TexMacros): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const id = t.type === "heading_open" ? t.attrGet("id") : null;
     if (id === null) continue;
     const slug = String(id);
     const children = tokens[i + 1]?.children ?? [];
-    into.push({ level: Number(t.tag.slice(1)), id: slug, html: inlineHtml(children), text: inlineText(children) });
+    into.push({ level: Number(t.tag.slice(1)), id: slug, html: inlineHtml(children, macros), text: inlineText(children) });
   }
 }
 
@@ -160,12 +163,12 @@ function headingChildren(children: Token[]): Token[] {
   return link < 0 ? children : children.slice(0, link);
 }
 
-function inlineHtml(children: Token[]): string {
+function inlineHtml(children: Token[], macros: TexMacros): string {
   return headingChildren(children)
     .map((c) => {
       if (c.type === "text") return escapeHtml(c.content);
       if (c.type === "code_inline") return `<code>${escapeHtml(c.content)}</code>`;
-      if (c.type === "math_inline") return renderTex(c.content, false);
+      if (c.type === "math_inline") return renderTex(c.content, false, macros);
       return "";
     })
     .join("")

@@ -18,10 +18,17 @@ type StateBlock = MarkdownIt.StateBlock;
 type StateInline = MarkdownIt.StateInline;
 import { escapeHtml } from "./html";
 
-/** KaTeX's HTML for one formula, or the source marked as an error. */
-export function renderTex(tex: string, displayMode: boolean): string {
+/** KaTeX's macro table, shared by the formulas of one page. */
+export type TexMacros = NonNullable<katex.KatexOptions["macros"]>;
+
+/**
+ * KaTeX's HTML for one formula, or the source marked as an error. `macros`
+ * is shared by the formulas of one page, so a `\newcommand` in one cell
+ * serves the cells after it, as MathJax does in Jupyter.
+ */
+export function renderTex(tex: string, displayMode: boolean, macros?: TexMacros): string {
   try {
-    return katex.renderToString(tex, { displayMode, throwOnError: true, strict: "ignore", trust: false });
+    return katex.renderToString(tex, { displayMode, throwOnError: true, strict: "ignore", trust: false, macros, globalGroup: macros !== undefined });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const tag = displayMode ? "div" : "span";
@@ -122,7 +129,8 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
 export function mathPlugin(md: MarkdownIt.MarkdownIt): void {
   md.inline.ruler.after("escape", "math_inline", mathInline);
   md.block.ruler.before("fence", "math_block", mathBlock, { alt: ["paragraph", "reference", "blockquote", "list"] });
-  md.renderer.rules.math_inline = (tokens, i) => renderTex(tokens[i].content, false);
-  md.renderer.rules.math_display = (tokens, i) => renderTex(tokens[i].content, true);
-  md.renderer.rules.math_block = (tokens, i) => `<div class="math-block">${renderTex(tokens[i].content, true)}</div>\n`;
+  const macros = (env: unknown): TexMacros | undefined => (env as { katexMacros?: TexMacros } | undefined)?.katexMacros;
+  md.renderer.rules.math_inline = (tokens, i, _o, env) => renderTex(tokens[i].content, false, macros(env));
+  md.renderer.rules.math_display = (tokens, i, _o, env) => renderTex(tokens[i].content, true, macros(env));
+  md.renderer.rules.math_block = (tokens, i, _o, env) => `<div class="math-block">${renderTex(tokens[i].content, true, macros(env))}</div>\n`;
 }
