@@ -13,7 +13,9 @@
  *
  * A solution cell (metadata.nbgrader.solution) without markers is replaced
  * whole, as nbgrader does: `// YOUR CODE HERE` for code, `YOUR ANSWER HERE`
- * for markdown. Markers are honoured in every cell, graded or not.
+ * for markdown. Markers are honoured in every cell, graded or not; a marker
+ * is a line holding only the marker (../markers.ts, the rules `vmlab
+ * release` follows), so prose that mentions one is left alone.
  *
  * Outputs can give answers away too: a solution cell prints what the
  * answer computes, a test cell prints what the hidden tests checked. So a
