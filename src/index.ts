@@ -62,3 +62,6 @@ export { translateBlock, MAX_BLOCK } from "./hypervisor/translator";
 export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/translator";
 export type { Technique } from "./hypervisor/hypervisor";
 export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";
+export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
+export { userComputeProgram, syscallProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
+export type { WorkloadRun } from "./hypervisor/workloads";

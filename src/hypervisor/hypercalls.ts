@@ -14,8 +14,9 @@
  *   on return: a0 = result (negative = error), pc = the hcall + 4
  *
  *   #  name             a1              a2            result
- *   0  SET_TRAP_TABLE   table address   entry count   0 | -EINVAL
- *      table: `count` pairs of words (cause, handler); cause 0 = all others
+ *   0  SET_TRAP_TABLE   table address   entry count   0 | -EINVAL   (a3 = trap frame address)
+ *      table: `count` pairs of words (cause, handler); cause 0 = all others;
+ *      at each trap the hypervisor writes the frame: cause, epc, badva, a0
  *   1  MMU_UPDATE       request address request count updates done
  *      requests: pairs (guest-physical PTE address, new value), validated
  *   2  YIELD            -               -             0
@@ -24,8 +25,11 @@
  *   5  EVENT_MASK       -               -             previous mask
  *   6  EVENT_UNMASK     -               -             previous mask
  *   7  SET_TIMER        period (cycles) -             0
- *   8  IRET             -               -             (returns to the frame)
+ *   8  IRET             -               -             to user mode at the frame's epc,
+ *                                                     events on, a0 = the frame's a0
  *   9  SHUTDOWN         exit code       -             (does not return)
+ *  10  SET_PAGE_TABLE   directory addr  -             0 | -EINVAL  (paging on; Xen's
+ *                                                     MMUEXT_NEW_BASEPTR)
  *
  * Addresses are guest-physical: a paravirtual guest knows it is
  * virtualized and translates for itself (Xen's "pseudo-physical" memory).
@@ -50,6 +54,10 @@ export interface HypercallGuest {
   /** Validates a new PTE value: its frame must be the VM's own. */
   validPte(value: number): boolean;
   setTrapHandler(cause: number, handler: number): void;
+  /** Where trap frames go; false if outside the VM. */
+  setTrapFrame(gpa: number): boolean;
+  /** Points the VCPU at a page directory and turns paging on; false if outside the VM. */
+  setPageTable(gpa: number): boolean;
   /** Sets the event mask (virtual IE off when masked); returns the old one. */
   setEventMask(masked: boolean): boolean;
   setTimer(period: number): void;
@@ -70,8 +78,9 @@ const ok = (result: number, effect: HypercallEffect = "continue"): HypercallResu
 /** Longest batch or console write one hypercall accepts (bounds a hostile guest). */
 export const MAX_BATCH = 4096;
 
-function setTrapTable(guest: HypercallGuest, table: number, count: number): HypercallResult {
+function setTrapTable(guest: HypercallGuest, table: number, count: number, frame: number): HypercallResult {
   if (count < 0 || count > 64) return ok(EINVAL);
+  if (!guest.setTrapFrame(frame)) return ok(EFAULT);
   for (let i = 0; i < count; i++) {
     const cause = guest.readWord(table + 8 * i);
     const handler = guest.readWord(table + 8 * i + 4);
@@ -109,7 +118,7 @@ function consoleWrite(guest: HypercallGuest, buffer: number, length: number): Hy
 /** The table, indexed by number (STYLE.md 6), checked when built. */
 export const HYPERCALLS: readonly HypercallSpec[] = buildTable([
   { number: 0, name: "SET_TRAP_TABLE", summary: "register the guest kernel's trap handlers",
-    handler: (g, a1, a2) => setTrapTable(g, a1, a2) },
+    handler: (g, a1, a2, a3) => setTrapTable(g, a1, a2, a3) },
   { number: 1, name: "MMU_UPDATE", summary: "apply a batch of validated page-table updates",
     handler: (g, a1, a2) => mmuUpdate(g, a1, a2) },
   { number: 2, name: "YIELD", summary: "give the CPU to another VM", handler: () => ok(0, "yield") },
@@ -124,6 +133,8 @@ export const HYPERCALLS: readonly HypercallSpec[] = buildTable([
     handler: (g, a1) => { g.setTimer(a1 >>> 0); return ok(0); } },
   { number: 8, name: "IRET", summary: "return from the guest's trap handler", handler: () => ok(0, "iret") },
   { number: 9, name: "SHUTDOWN", summary: "stop this VM with exit code a1", handler: (_g, a1) => ok(a1, "shutdown") },
+  { number: 10, name: "SET_PAGE_TABLE", summary: "switch to the page directory at a1, paging on",
+    handler: (g, a1) => ok(g.setPageTable(a1 >>> 0) ? 0 : EINVAL) },
 ]);
 
 function buildTable(specs: HypercallSpec[]): HypercallSpec[] {

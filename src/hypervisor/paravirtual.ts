@@ -49,6 +49,22 @@ export class ParavirtualGuest implements HypercallGuest {
     this.vm.trapTable.set(cause >>> 0, handler >>> 0);
   }
 
+  setTrapFrame(gpa: number): boolean {
+    gpa >>>= 0;
+    if ((gpa & 3) !== 0 || !this.vm.contains(gpa, 16)) return false;
+    this.vm.trapFrame = gpa;
+    return true;
+  }
+
+  setPageTable(gpa: number): boolean {
+    if ((gpa & 0xfff) !== 0 || !this.vm.contains(gpa, 4096)) return false;
+    const csr = this.vm.vcpu.csr;
+    csr[CSR.PTBR] = gpa;
+    csr[CSR.STATUS] |= STATUS.PG;
+    this.pageTablesChanged = true;
+    return true;
+  }
+
   setEventMask(masked: boolean): boolean {
     const csr = this.vm.vcpu.csr;
     const wasMasked = (csr[CSR.STATUS] & STATUS.IE) === 0;

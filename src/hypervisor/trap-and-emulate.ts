@@ -117,7 +117,9 @@ export class TrapAndEmulate {
         if (vcpu.kernelMode) return this.emulatePrivileged(vm, trap.badva);
         return this.reflect(vm, trap.cause, trap.badva);
       case CAUSE.HYPERCALL:
-        if (vm.config.paravirtual) return this.hypercall(vm);
+        // Only a paravirtual guest's kernel may call the hypervisor; from
+        // user mode hcall is what it is on bare toy32, an illegal instruction.
+        if (vm.config.paravirtual && vcpu.kernelMode) return this.hypercall(vm);
         return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, this.fetchWord(vm) ?? 0);
       case CAUSE.TIMER: case CAUSE.DISK: case CAUSE.NET: case CAUSE.CONSOLE:
         return; // the host's own interrupts: nothing for the guest
@@ -308,9 +310,12 @@ export class TrapAndEmulate {
   private reflectParavirtual(vm: Vm, cause: number, badva: number): void {
     const vcpu = vm.vcpu;
     const handler = vm.trapTable.get(cause) ?? vm.trapTable.get(0);
-    if (handler === undefined || vcpu.kernelMode && cause < 16) {
-      return this.terminate(vm, `paravirtual guest: no handler for cause ${cause} at pc 0x${vcpu.pc.toString(16)}`);
+    if (handler === undefined || vm.trapFrame < 0 || (vcpu.kernelMode && cause < 16)) {
+      return this.terminate(vm, `paravirtual guest: cannot deliver cause ${cause} at pc 0x${vcpu.pc.toString(16)}`);
     }
+    // The frame: cause, epc, badva, a0 (Xen pushes a bounce frame on the guest's stack).
+    const frame = [cause, vcpu.pc, badva, vcpu.regs[1]];
+    frame.forEach((word, i) => this.ctx.memory.writeWord(vm.machineAddress(vm.trapFrame + 4 * i), word >>> 0));
     vcpu.csr[CSR.TVEC] = handler;
     vcpu.deliverTrap(cause, badva, vcpu.pc);
     vm.stats.reflected++;
@@ -318,9 +323,14 @@ export class TrapAndEmulate {
     this.ctx.remap(vm);
   }
 
+  /** IRET: to user mode at the frame's epc with events on, a0 from the frame. */
   private paravirtualReturn(vm: Vm): void {
-    const before = vm.vcpu.csr[CSR.STATUS];
-    vm.vcpu.returnFromTrap();
-    if (before !== vm.vcpu.csr[CSR.STATUS]) this.ctx.remap(vm);
+    const vcpu = vm.vcpu;
+    if (vm.trapFrame < 0) return this.terminate(vm, "paravirtual guest: IRET without a trap frame");
+    const word = (i: number) => this.ctx.memory.readWord(vm.machineAddress(vm.trapFrame + 4 * i));
+    vcpu.pc = word(1);
+    vcpu.regs[1] = word(3) | 0;
+    vcpu.csr[CSR.STATUS] = ((vcpu.csr[CSR.STATUS] & ~STATUS.KM) | STATUS.IE) >>> 0;
+    this.ctx.remap(vm);
   }
 }

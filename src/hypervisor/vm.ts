@@ -87,6 +87,8 @@ export class Vm {
   reason = "";
   /** Paravirtual trap handlers by CAUSE (0 = the default handler). */
   readonly trapTable = new Map<number, number>();
+  /** Paravirtual: guest-physical address of the trap frame (-1 = none registered). */
+  trapFrame = -1;
 
   constructor(
     readonly id: number,

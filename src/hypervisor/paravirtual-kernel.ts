@@ -1,0 +1,28 @@
+/**
+ * The paravirtual kernel's boot image: src/guests/kernel-pv.s, assembled
+ * and put where kernel.s would go in the loader's image (the boot table
+ * and the user programs stay exactly as buildKernelImage lays them out),
+ * so both kernels boot the same programs from the same image layout.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { assemble } from "../machine/assembler";
+import { BOOT_LAYOUT, GUESTS_DIR, buildKernelImage, type KernelImage, type KernelImageOptions } from "../guests/loader";
+
+/** The paravirtual kernel's source text. */
+export function paravirtualKernelSource(): string {
+  return fs.readFileSync(path.join(GUESTS_DIR, "kernel-pv.s"), "utf8");
+}
+
+/** A boot image of kernel-pv.s with `options.programs`; run it in a VM created with `paravirtual: true`. */
+export function buildParavirtualKernelImage(options: KernelImageOptions): KernelImage {
+  const base = buildKernelImage(options);
+  const kernel = assemble(paravirtualKernelSource(), { file: "kernel-pv.s", origin: 0 });
+  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
+    throw new Error(`kernel-pv.s ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
+  }
+  const image = base.image.slice();
+  image.fill(0, 0, BOOT_LAYOUT.BOOT_TABLE);
+  image.set(kernel.image, 0);
+  return { ...base, image, symbols: kernel.symbols, kernel };
+}
