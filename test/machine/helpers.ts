@@ -47,7 +47,7 @@ export const TO_USER = `
 `;
 
 /** Identity-maps pages [0, count) with `flags` in a table built by the program itself at 0x80000. */
-export function identityMap(count: number, flags: string): string {
+export function identityMap(count: number, flags: number): string {
   return `
         li   t0, 0x80000            # page directory
         li   t1, 0x81000            # its one page table
