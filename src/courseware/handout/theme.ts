@@ -100,6 +100,7 @@ details { margin: .5rem 0; } details > summary { cursor: pointer; color: var(--m
   .toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--border); }
   main.chapter { padding: 1rem; }
 }
+@page { margin: 18mm 16mm; }
 @media print {
   .site-header, .toc, .chapter-nav, nav, .header-anchor { display: none !important; }
   .layout { display: block; max-width: none; }
