@@ -123,6 +123,21 @@ f:      addi a0, a0, 1
 });
 
 describe("the CPU's state", () => {
+  it("saves the TLB with the state when asked, and the timer's phase", () => {
+    const m = load("li t0, 1000\ncsrw TIMER, t0\nnop\nnop\nhalt");
+    m.run();
+    m.tlb.write(0x5000 | 3, 0x9000 | 1);
+    const saved = m.saveState({ tlb: true });
+    expect(saved.tlb).toEqual([{ vpn: 5, asid: 3, pfn: 9, flags: 1 }]);
+    expect(saved.timerRemaining).toBe(1000 - 3);
+    expect(m.saveState().tlb).toBeUndefined();
+    m.tlb.flush();
+    m.setCsr("TIMER", 0);
+    m.restoreState(saved);
+    expect(m.tlb.entries()).toEqual(saved.tlb);
+    expect(m.cpu.timerNext - m.cycles).toBe(997);
+  });
+
   it("refuses a program that does not fit in RAM with a UserError", () => {
     expect(() => load(".org 0x100000\nhalt")).toThrow(UserError);
     expect(() => load(".org 0x100000\nhalt")).toThrow(/does not fit in the machine's RAM/);
