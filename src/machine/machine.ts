@@ -104,6 +104,7 @@ export class Machine {
       mmu: this.mmu,
       cycles: () => this.cpu.cycles,
       instructions: () => this.cpu.instructions,
+      accrue: () => this.cpu.accrue(),
     });
     this.cpu = new Cpu({
       memory: this.memory,

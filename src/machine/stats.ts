@@ -52,6 +52,8 @@ export interface StatsSources {
   readonly mmu: Mmu;
   cycles(): number;
   instructions(): number;
+  /** Closes the CPU's current mode segment, so byMode is complete mid-run. */
+  accrue?(): void;
 }
 
 export const USER = 0;
@@ -75,6 +77,7 @@ export class Statistics {
   constructor(private readonly sources: StatsSources) {}
 
   snapshot(): StatsSnapshot {
+    this.sources.accrue?.();
     const mix: Record<string, number> = {};
     const byCategory: Record<Category, number> = { alu: 0, memory: 0, control: 0, system: 0 };
     for (const spec of INSTRUCTIONS) {

@@ -55,6 +55,20 @@ word:   .word 5, 0`);
     expect(m.statistics().cycles).toBe(first.cycles + second.cycles);
   });
 
+  it("a snapshot taken by a hook mid-run is consistent", () => {
+    const m = load("li t0, 9\nloop: addi t0, t0, -1\nbnez t0, loop\nsys\nhalt");
+    let mid: ReturnType<typeof m.statistics> | undefined;
+    m.interceptTrap = (trap) => {
+      mid = m.statistics();
+      m.pc = trap.epc + 4;
+      return true;
+    };
+    expect(m.run().reason).toBe("halted");
+    expect(mid?.instructions).toBe(20); // li, 9 x (addi, bnez), sys
+    expect(mid!.byMode.kernel.instructions + mid!.byMode.user.instructions).toBe(mid!.instructions);
+    expect(mid!.byMode.kernel.cycles + mid!.byMode.user.cycles).toBe(mid!.cycles);
+  });
+
   it("TLB hits and misses and page walks are counted with paging on", () => {
     const m = load("li t0, 100\nloop: addi t0, t0, -1\nbnez t0, loop\nhalt");
     m.writeWord(0x10000, 0x11000 | 1);
