@@ -97,7 +97,7 @@ export const suite: BenchSuite = {
     // The two interpreters alternate, so both see the same load on a busy
     // host; each side's best time counts (the first rounds warm the JIT).
     let interp = Infinity, reference = Infinity;
-    for (let round = 0; round < 7; round++) {
+    for (let round = 0; round < 9; round++) {
       interp = Math.min(interp, await seconds(runMachine));
       reference = Math.min(reference, await seconds(() => runReference(words, 1e9)));
     }
