@@ -86,6 +86,8 @@ export class Hypervisor implements VmmContext {
   /** Present when the technique is binary translation. */
   readonly translator: BinaryTranslator | undefined;
   private enterTranslated = false;
+  /** Machine cycle at which the current slice ends. */
+  private sliceEnd = 0;
   /** Present when the technique is hardware assist. */
   readonly hardware: HardwareAssist | undefined;
   private current: Vm | undefined;
@@ -217,6 +219,7 @@ export class Hypervisor implements VmmContext {
     let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
     if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
     const end = cpu.cycles + budget;
+    this.sliceEnd = end;
     this.stopWhy = undefined;
     while (cpu.cycles < end && !vm.ended && this.stopWhy === undefined) {
       if (this.translator && vcpu.kernelMode) this.translator.run(vm, end, this);
@@ -306,15 +309,30 @@ export class Hypervisor implements VmmContext {
     if (this.hardware) this.hardware.handle(vm, trap);
     else this.technique.handle(vm, trap);
     if (!vm.ended && this.stopWhy === undefined) this.deliverInterrupts(vm);
+    if (this.translator && vm.vcpu.kernelMode && this.stopWhy === undefined && !vm.ended) this.runTranslated(vm);
     cpu.regs.set(vm.vcpu.regs);
     cpu.pc = vm.vcpu.pc;
     if (this.stopWhy !== undefined) cpu.stopRequest = this.stopWhy;
     else if (this.translator && vm.vcpu.kernelMode) {
-      // Binary translation: the guest kernel never runs on the CPU.
+      // The slice ended inside the guest kernel: runSlice goes on translating.
       this.enterTranslated = true;
       cpu.stopRequest = "enter translated code";
     } else this.remap(vm);
     return true;
+  }
+
+  /**
+   * Binary translation: the guest kernel never runs on the CPU. A trap that
+   * entered it runs its translation right here, inside the interception,
+   * until it returns to user mode, so the CPU goes on with the user code
+   * without stopping (the cheap user/kernel round trip BT is known for).
+   */
+  private runTranslated(vm: Vm): void {
+    const cpu = this.host.cpu;
+    (this.translator as BinaryTranslator).run(vm, this.sliceEnd, this);
+    this.sliceStartMachine = cpu.cycles;
+    this.sliceStartInstructions = cpu.instructions;
+    this.overhead = 0;
   }
 
   /**

@@ -89,10 +89,13 @@ export function runBare(image: KernelImage): WorkloadRun {
   return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds };
 }
 
-/** Runs the image in one VM under `technique`. */
-export function runVirtualized(image: KernelImage, technique: Technique): WorkloadRun {
+/**
+ * Runs the image in one VM under `technique`; `paravirtual` for an image of
+ * kernel-pv.s (buildParavirtualKernelImage).
+ */
+export function runVirtualized(image: KernelImage, technique: Technique, options: { paravirtual?: boolean } = {}): WorkloadRun {
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000 });
-  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image });
+  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual });
   hv.start(vm);
   const start = process.hrtime.bigint();
   const report = hv.run({ maxCycles: 10_000_000_000 });
