@@ -55,16 +55,17 @@ export interface DisplayHost {
   /** Where text goes outside a kernel. */
   print(text: string): void;
   plotlySource(): string;
+  /** A fresh display_id for a live figure. */
   newId(): string;
 }
 
 /** The figure's three representations, ready to send. */
-export function figureBundle(fig: Figure, id: string): Record<string, unknown> {
+export function figureBundle(fig: Figure): Record<string, unknown> {
   const summary = figureSummary(fig);
   const height = fig.layout.height ?? DEFAULT_HEIGHT;
   return {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout },
-    "text/html": figureHtml(fig, summary, `vmlab-fig-${id}`, height),
+    "text/html": figureHtml(fig, summary, height),
     "text/plain": summary,
   };
 }
@@ -74,7 +75,7 @@ export function createPlotDisplay(host: DisplayHost): PlotDisplay {
 
   const send = (writer: DisplayWriter, fig: Figure, displayId: string | undefined, update: boolean) => {
     if (!libraryShown && !update) sendLibrary(writer);
-    const data = figureBundle(fig, host.newId());
+    const data = figureBundle(fig);
     writer({ data, metadata: { ...FIGURE_METADATA }, transient: displayId ? { display_id: displayId } : {} }, update);
   };
   const sendLibrary = (writer: DisplayWriter) => {

@@ -20,6 +20,7 @@
  * (reloaded while the kernel ran on) takes plotly.js from the browser's
  * IndexedDB copy of the last loader it ran, if any.
  */
+import { createHash } from "crypto";
 
 /** Marks vmlab's outputs in `metadata`, so tools can recognise them. */
 export const FIGURE_METADATA = { vmlab: { role: "figure" } } as const;
@@ -96,10 +97,22 @@ ${scriptSafeSource(plotlySource)}
 }
 
 /**
- * One figure as HTML: a box holding the text summary, and a script that
- * replaces it with the plot. `id` must be unique on the page.
+ * A figure's element id: a hash of its content, so the same figure gives the
+ * same HTML in every run (executed notebooks compare equal, diffs stay quiet).
+ * Two outputs of one figure share an id; each script claims its own element.
  */
-export function figureHtml(fig: unknown, summary: string, id: string, height: number): string {
+export function figureElementId(fig: unknown): string {
+  return `vmlab-fig-${createHash("sha256").update(JSON.stringify(fig)).digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * One figure as HTML: a box holding the text summary, and a script that
+ * replaces it with the plot. The script finds its box as the element just
+ * before it (JupyterLab and exported pages run scripts in place) or else as
+ * the last unclaimed box with its id (the classic Notebook runs them in <head>).
+ */
+export function figureHtml(fig: unknown, summary: string, height: number): string {
+  const id = figureElementId(fig);
   return `<div class="vmlab-figure" id="${id}" style="width:100%;min-height:${height}px">` +
     `<pre style="margin:0;white-space:pre-wrap">${escapeHtml(summary)}</pre></div>
 <script type="text/javascript">
@@ -107,10 +120,21 @@ export function figureHtml(fig: unknown, summary: string, id: string, height: nu
   var id = ${scriptJson(id)};
   var figure = ${scriptJson(fig)};
   var me = document.currentScript;
+  var mine = null;
   function box() {
+    if (mine) return mine;
     var near = me && me.previousElementSibling;
-    return near && near.id === id ? near : document.getElementById(id);
+    if (!(near && near.id === id && !near.hasAttribute("data-vmlab-claimed"))) {
+      var all = document.querySelectorAll(".vmlab-figure");
+      near = null;
+      for (var i = all.length - 1; i >= 0 && !near; i--) {
+        if (all[i].id === id && !all[i].hasAttribute("data-vmlab-claimed")) near = all[i];
+      }
+    }
+    if (near) { near.setAttribute("data-vmlab-claimed", ""); mine = near; }
+    return mine;
   }
+  box();
   function draw() {
     var el = box();
     if (!el || !el.isConnected) { setTimeout(draw, 50); return; }
