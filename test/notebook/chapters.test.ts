@@ -1,7 +1,7 @@
 /**
- * Every chapter (notebooks/*.ipynb) and the well-behaved fixtures, executed
- * with the built runner (dist/, through the `vmlab` package link), and
- * checked against the real peers:
+ * Every chapter (notebooks/*.ipynb, as they are when the test starts) and
+ * the well-behaved fixtures, executed with the built runner (dist/, through
+ * the `vmlab` package link), and checked against the real peers:
  * - no cell may fail (DESIGN.md: "a test executes every chapter with the
  *   runner and fails on any cell error");
  * - the executed copies validate with Debian's nbformat;
@@ -21,9 +21,7 @@ import { installKernelSpec } from "vmlab/dist/notebook/kernelspec";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(__dirname, "fixtures");
-const chapters = fs.existsSync(path.join(ROOT, "notebooks"))
-  ? fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(ROOT, "notebooks", f))
-  : [];
+const chapters = snapshotChapters();
 const fixtures = ["print.ipynb", "display.ipynb", "tags.ipynb"].map((f) => path.join(FIXTURES, f));
 const compared = [...chapters, ...fixtures.filter((f) => !f.endsWith("tags.ipynb"))];
 
@@ -37,11 +35,29 @@ beforeAll(async () => {
   runs = await runNotebooks([...chapters, ...fixtures], { jobs: 2, outDir: vmlabOut, timeoutSeconds: 300 });
 }, 900_000);
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  if (chapters.length > 0) fs.rmSync(path.dirname(chapters[0]), { recursive: true, force: true });
+});
+
+/**
+ * The chapters as they are now, copied inside the repository (where
+ * `import ... from "vmlab"` resolves), so that both runners execute the
+ * same text even while someone edits a chapter.
+ */
+function snapshotChapters(): string[] {
+  const dir = path.join(ROOT, "notebooks");
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort() : [];
+  if (names.length === 0) return [];
+  fs.mkdirSync(path.join(ROOT, "test-artifacts"), { recursive: true });
+  const copy = fs.mkdtempSync(path.join(ROOT, "test-artifacts", "chapters-"));
+  for (const name of names) fs.copyFileSync(path.join(dir, name), path.join(copy, name));
+  return names.map((name) => path.join(copy, name));
+}
 
 describe("the chapters, executed by vmlab's runner", () => {
   it("run without a cell error", () => {
-    const failed = runs.filter((r) => !r.ok).map((r) => `${r.path}: ${r.problem ?? r.failures.map((f) => `cell ${f.cellIndex + 1}: ${f.ename}: ${f.evalue}`).join("; ")}`);
+    const failed = runs.filter((r) => !r.ok).map((r) => `${path.basename(r.path)}: ${r.problem ?? r.failures.map((f) => `cell ${f.cellIndex + 1}: ${f.ename}: ${f.evalue}`).join("; ")}`);
     expect(failed).toEqual([]);
     expect(runs.map((r) => r.written)).toEqual([...chapters, ...fixtures].map((f) => path.join(vmlabOut, path.basename(f))));
   });
