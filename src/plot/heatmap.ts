@@ -25,6 +25,8 @@ export interface HeatmapData {
 export interface HeatmapOptions extends ChartOptions {
   /** A plotly colour scale name (default "Viridis"). */
   colorscale?: string;
+  /** Run the scale the other way (plotly's "Blues" is dark at the low end). */
+  reverse?: boolean;
   /** Print each cell's value in it (readable for small grids). */
   labels?: boolean;
   zmin?: number;
@@ -65,6 +67,7 @@ export function heatmapChart(grid: HeatmapData, options: HeatmapOptions = {}): F
   if (grid.x) trace.x = grid.x.map(String);
   if (grid.y) trace.y = grid.y.map(String);
   if (grid.zTitle) trace.colorbar = { title: { text: grid.zTitle } };
+  if (options.reverse) trace.reversescale = true;
   if (options.labels) trace.texttemplate = "%{z}";
   if (options.zmin !== undefined) trace.zmin = options.zmin;
   if (options.zmax !== undefined) trace.zmax = options.zmax;

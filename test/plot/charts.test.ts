@@ -106,6 +106,8 @@ describe("heatmapChart", () => {
     expect(h.z).toEqual([[1, 2], [3, 4]]);
     expect(h.colorbar?.title?.text).toBe("hits");
     expect(fig.layout.yaxis?.autorange).toBe("reversed");
+    expect(h.reversescale).toBeUndefined();
+    expect((heatmapChart({ z: [[0, 1]] }, { colorscale: "Blues", reverse: true }).data[0] as HeatmapTrace).reversescale).toBe(true);
   });
 
   it("rejects ragged grids and miscounted labels", () => {
