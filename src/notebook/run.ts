@@ -1,14 +1,14 @@
 /**
  * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
  * notebook gets its own kernel in its own folder; `jobs` of them run at a
- * time. A worker starts the kernel for its next notebook while the current
- * one executes, so a kernel's start-up (tslab loads TypeScript: about a
- * second) overlaps with the work of the one before.
+ * time, taking notebooks from one queue. As a worker takes a notebook, the
+ * kernel of the next notebook in the queue is started, so a
+ * kernel's start-up (tslab type-checks its libraries: about two seconds of
+ * CPU) overlaps with the work of the notebooks before it.
  *
- *   worker 1:  [start A][run A ........][run C ....]
- *                       [start C]   (waits, ready)
- *   worker 2:  [start B][run B ....][run D .......]
- *                       [start D]
+ *   worker 1:  [start A][run A ..........][run D ...]
+ *   worker 2:  [start B][run B ...][run C ....]
+ *   ahead:     [start C]          [start D]   (each ready when taken)
  *
  * A notebook that cannot be read or run (bad JSON, another kernel, a kernel
  * that will not start) is a failed notebook with a one-line problem; the
@@ -62,26 +62,41 @@ interface Job {
   kernel?: Promise<Kernel>;
 }
 
+/**
+ * Kernels kept starting beyond the running ones. One is enough to hide a
+ * start-up behind the notebooks in progress; more would only compete with
+ * them for the CPU.
+ */
+const KERNELS_AHEAD = 1;
+
 /** Runs `paths`, `jobs` at a time; results in the order of `paths`. */
 export async function runNotebooks(paths: string[], options: RunOptions = {}): Promise<NotebookRun[]> {
   const jobs = makeJobs(paths, options);
   const progress = options.progress === true ? terminalProgress(paths) : options.progress || undefined;
+  const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
   const results = new Array<NotebookRun>(jobs.length);
   let next = 0;
-  const take = (): Job | undefined => (next < jobs.length ? prepare(jobs[next++]) : undefined);
   const worker = async (): Promise<void> => {
-    let job = take();
-    while (job) {
-      const following = take();
-      if (following && !following.problem) following.kernel = startKernel(following.path);
-      results[jobs.indexOf(job)] = await runOne(job, options, progress);
-      job = following;
+    while (next < jobs.length) {
+      const index = next++;
+      startAhead(jobs, next, KERNELS_AHEAD);
+      results[index] = await runOne(prepare(jobs[index]), options, progress);
     }
   };
-  const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
   await Promise.all(Array.from({ length: width }, worker));
   progress?.done(results);
   return results;
+}
+
+/**
+ * Kernels for the `count` notebooks after `from` in the queue, started now
+ * so that whichever worker comes free finds one ready.
+ */
+function startAhead(jobs: Job[], from: number, count: number): void {
+  for (const job of jobs.slice(from, from + count)) {
+    if (job.kernel || job.problem || prepare(job).problem) continue;
+    job.kernel = startKernel(job.path);
+  }
 }
 
 /** Output paths decided, and refused when they would clobber something. */
@@ -99,8 +114,9 @@ function makeJobs(paths: string[], options: RunOptions): Job[] {
   });
 }
 
-/** Reads the notebook (problems recorded, not thrown). */
+/** Reads the notebook once (problems recorded, not thrown). */
 function prepare(job: Job): Job {
+  if (job.notebook || job.problem) return job;
   try {
     job.notebook = readNotebook(job.path);
     checkKernelspec(job.notebook, job.path);
