@@ -210,8 +210,19 @@ export class Kernel {
       allow_stdin: false,
       stop_on_error: true,
     });
-    const id = msg.header.msg_id;
-    const done = new Promise<ExecuteReply | undefined>((resolve) => {
+    const done = this.track(msg.header.msg_id, onIopub);
+    this.send(this.shell, msg);
+    return done;
+  }
+
+  /**
+   * The end of request `id`: its reply and its `idle`. Should the idle be
+   * lost (a flood can overrun tslab's publisher), iopub silence for
+   * IDLE_AFTER_REPLY_MS after the reply ends it too, as nbclient's
+   * iopub_timeout does.
+   */
+  private track(id: string, onIopub: (msg: Message) => void): Promise<ExecuteReply | undefined> {
+    return new Promise((resolve) => {
       let reply: ExecuteReply | undefined;
       let idle = false;
       let silence: NodeJS.Timeout | undefined;
@@ -231,21 +242,16 @@ export class Kernel {
         else waitForIdle();
       });
       this.listeners.set(id, (m) => {
-        if (m.header.msg_type === "status" && m.content.execution_state === "idle") {
-          idle = true;
-          if (reply) finish();
-        } else {
-          onIopub(m);
-          if (reply) waitForIdle();
-        }
+        const isIdle = m.header.msg_type === "status" && m.content.execution_state === "idle";
+        if (isIdle) idle = true;
+        else onIopub(m);
+        if (reply) (isIdle ? finish : waitForIdle)();
       });
       void this.exited.then(() => {
-        reply = undefined;
+        reply = undefined; // died before the request ended
         finish();
       });
     });
-    this.send(this.shell, msg);
-    return done;
   }
 
   /** SIGINT to the kernel's process group: tslab interrupts the running cell. */

@@ -37,9 +37,9 @@ function lineProgress(stream: NodeJS.WriteStream): RunProgress {
 }
 
 function barProgress(paths: string[], stream: NodeJS.WriteStream): RunProgress {
-  const width = Math.min(48, Math.max(...paths.map((p) => p.length)));
+  const width = Math.min(32, Math.max(...paths.map((p) => p.length)));
   const multi = new cliProgress.MultiBar(
-    { stream, format: "{name} [{bar}] {value}/{total} cells {status}", barsize: 20, hideCursor: true, clearOnComplete: false },
+    { stream, format: "{name} [{bar}] {value}/{total} cells {status}", barsize: 16, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
