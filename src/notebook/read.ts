@@ -87,6 +87,10 @@ export function validateNotebook(json: unknown, file: string): asserts json is N
   if (json.nbformat !== 4) fail(`nbformat ${JSON.stringify(json.nbformat)} is not supported (vmlab reads nbformat 4)`);
   if (typeof json.nbformat_minor !== "number") fail("missing or non-numeric field 'nbformat_minor'");
   if (!isObject(json.metadata)) fail("missing field 'metadata' (an object)");
+  const spec = (json.metadata as Json).kernelspec;
+  if (spec !== undefined && !(isObject(spec) && typeof spec.name === "string" && typeof spec.display_name === "string")) {
+    fail("metadata.kernelspec needs a 'name' and a 'display_name'");
+  }
   if (!Array.isArray(json.cells)) fail("missing field 'cells' (a list)");
   const seen = new Set<string>();
   (json.cells as unknown[]).forEach((cell, i) => {

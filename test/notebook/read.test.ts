@@ -56,6 +56,7 @@ describe("reading notebooks", () => {
       "nb.ipynb: not a valid notebook: cell 1: output 1: missing field 'text'",
     );
     expect(problem(minimal([{ cell_type: "heading", metadata: {}, source: "" }]))).toBe('nb.ipynb: not a valid notebook: cell 1: unknown cell_type "heading"');
+    expect(problem(minimal([], { metadata: { kernelspec: { name: "tslab" } } }))).toBe("nb.ipynb: not a valid notebook: metadata.kernelspec needs a 'name' and a 'display_name'");
   });
 
   it("refuses bad and duplicate cell ids", () => {
