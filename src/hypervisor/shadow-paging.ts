@@ -96,6 +96,32 @@ export class ShadowPageTables {
     return true;
   }
 
+  /**
+   * Every valid mapping of both views, as (view, va, machine address of the
+   * page), and every table a directory names: for isolation checks.
+   */
+  mappings(): { view: View; va: number; machine: number; table: number }[] {
+    const out: { view: View; va: number; machine: number; table: number }[] = [];
+    for (const view of ["kernel", "user"] as const) {
+      const root = this.root(view);
+      for (let d = 0; d < 1024; d++) {
+        const de = this.mem.readWord(root + 4 * d);
+        if ((de & PTE.V) === 0) continue;
+        const table = (de & ~0xfff) >>> 0;
+        for (let t = 0; t < 1024; t++) {
+          const pte = this.mem.readWord(table + 4 * t);
+          if ((pte & PTE.V) !== 0) out.push({ view, va: ((d << 22) | (t << 12)) >>> 0, machine: (pte & ~0xfff) >>> 0, table });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True if machine address `a` lies in this pool. */
+  inPool(a: number): boolean {
+    return a >= this.pool && a < this.pool + this.frames * PAGE_SIZE;
+  }
+
   /** Tables handed out since the last clear. */
   get tablesInUse(): number {
     return this.nextFree - 2;
