@@ -11,7 +11,8 @@
  */
 import { Machine } from "../machine/machine";
 import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
-import { Hypervisor, type Technique } from "./hypervisor";
+import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
+import { PAGE_SIZE } from "../machine/isa";
 
 export function userComputeProgram(iterations: number): GuestProgram {
   return {
@@ -94,7 +95,9 @@ export function runBare(image: KernelImage): WorkloadRun {
  * kernel-pv.s (buildParavirtualKernelImage).
  */
 export function runVirtualized(image: KernelImage, technique: Technique, options: { paravirtual?: boolean } = {}): WorkloadRun {
-  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000 });
+  // Machine memory for exactly this one VM, as bare metal gets exactly the kernel's.
+  const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + image.memoryBytes;
+  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual });
   hv.start(vm);
   const start = process.hrtime.bigint();

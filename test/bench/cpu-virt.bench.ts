@@ -13,7 +13,7 @@
  *                                     translation seconds (goal >= 2)
  *
  * Each figure is the best of several runs (the least disturbed by the other
- * core's work). Every run's console must equal bare metal's, or the suite
+ * core's work), after one untimed warm-up round. Every run's console must equal bare metal's, or the suite
  * fails: a fast wrong answer is no answer.
  */
 import {
@@ -29,9 +29,11 @@ import {
 } from "vmlab";
 import type { BenchSuite } from "vmlab/dist/benchmark";
 
-const USER_ITERATIONS = Number(process.env.VMLAB_CPU_VIRT_ITERATIONS ?? 4_000_000);
+const USER_ITERATIONS = Number(process.env.VMLAB_CPU_VIRT_ITERATIONS ?? 6_000_000);
 const SYSCALLS = Number(process.env.VMLAB_CPU_VIRT_SYSCALLS ?? 150_000);
-const REPEATS = 5;
+/** Short runs, many of them: the best of many is the least disturbed. */
+const USER_REPEATS = 7;
+const KERNEL_REPEATS = 5;
 
 type Mode = "bare" | Technique | "paravirtual";
 
@@ -46,14 +48,15 @@ function once(mode: Mode, image: KernelImage, pvImage: KernelImage): WorkloadRun
  * burst of load on the shared machine hits all of them alike); every run's
  * console is checked against bare metal's.
  */
-function fastest(modes: readonly Mode[], image: KernelImage, pvImage: KernelImage, expected: string): Map<Mode, WorkloadRun> {
+function fastest(modes: readonly Mode[], image: KernelImage, pvImage: KernelImage, expected: string, repeats: number): Map<Mode, WorkloadRun> {
   const best = new Map<Mode, WorkloadRun>();
-  for (let i = 0; i < REPEATS; i++) {
+  // Round 0 warms the JIT up for every mode and is not counted.
+  for (let i = 0; i <= repeats; i++) {
     for (const mode of modes) {
       const r = once(mode, image, pvImage);
       if (r.console !== expected) throw new Error(`cpu-virt: ${mode} printed ${JSON.stringify(r.console)}, bare metal ${JSON.stringify(expected)}`);
       const b = best.get(mode);
-      if (!b || r.seconds < b.seconds) best.set(mode, r);
+      if (i > 0 && (!b || r.seconds < b.seconds)) best.set(mode, r);
     }
   }
   return best;
@@ -76,7 +79,7 @@ export const suite: BenchSuite = {
     const program = userComputeProgram(USER_ITERATIONS);
     const user = workloadImage(program);
     const userPv = buildParavirtualKernelImage({ programs: [program], timerInterval: 0 });
-    const users = fastest(["bare", ...TECHNIQUES.map(([m]) => m)], user, userPv, runBare(user).console);
+    const users = fastest(["bare", ...TECHNIQUES.map(([m]) => m)], user, userPv, runBare(user).console, USER_REPEATS);
     const bare = users.get("bare") as WorkloadRun;
     const out: Record<string, number> = { bare_mips: round(mips(bare)) };
     let minRatio = Infinity;
@@ -88,7 +91,7 @@ export const suite: BenchSuite = {
     }
     out.min_ratio_user = round(minRatio);
     const kernel = workloadImage(syscallProgram(SYSCALLS));
-    const kernels = fastest(["trap-and-emulate", "binary-translation"], kernel, kernel, runBare(kernel).console);
+    const kernels = fastest(["trap-and-emulate", "binary-translation"], kernel, kernel, runBare(kernel).console, KERNEL_REPEATS);
     const te = kernels.get("trap-and-emulate") as WorkloadRun;
     const bt = kernels.get("binary-translation") as WorkloadRun;
     out.bt_speedup_kernel = round(te.seconds / bt.seconds);
