@@ -14,7 +14,8 @@
  * directory, named in a fresh connection file with a random HMAC key
  * (jupyter_client's "connection file", messaging spec "Creating a kernel").
  * The kernel runs detached in its own process group, so SIGINT reaches it
- * (tslab has no interrupt_request) and a kill reaches anything it spawned.
+ * (tslab has no interrupt_request) and a kill reaches anything it spawned;
+ * orphan-guard.ts ends it should vmlab die without shutting it down.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -23,6 +24,7 @@ import * as path from "path";
 import * as zmq from "zeromq";
 import { Message, newKey, Session } from "./wire";
 import { tslabBin } from "./kernelspec";
+import { ORPHAN_GUARD_FILE, ORPHAN_GUARD_JS } from "./orphan-guard";
 
 /** How a kernel process ended, and the tail of what it printed itself. */
 export interface KernelExit {
@@ -104,7 +106,9 @@ export class Kernel {
     const key = newKey();
     const conn = path.join(dir, "connection.json");
     fs.writeFileSync(conn, JSON.stringify(connectionInfo(dir, key)), { mode: 0o600 });
-    const child = spawn(process.execPath, [tslabBin(), "kernel", "--config-path", conn], {
+    const guard = path.join(dir, ORPHAN_GUARD_FILE);
+    fs.writeFileSync(guard, ORPHAN_GUARD_JS);
+    const child = spawn(process.execPath, ["--require", guard, tslabBin(), "kernel", "--config-path", conn], {
       cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,8 @@
  * the outputs their cells must produce; the hostile ones must fail in the
  * way a user is told about, and never hang the runner.
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors";
@@ -11,6 +13,7 @@ import { Kernel } from "../../src/notebook/kernel";
 import { CodeCell, joinSource, Output } from "../../src/notebook/nbformat";
 import { readNotebook } from "../../src/notebook/read";
 
+const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(__dirname, "fixtures");
 const HOSTILE = path.join(FIXTURES, "hostile");
 
@@ -138,13 +141,16 @@ describe("hostile notebooks", () => {
 });
 
 describe("the kernel process", () => {
+  /** Running (a zombie awaiting its reaper counts as gone). */
   const alive = (pid: number): boolean => {
     try {
-      process.kill(pid, 0);
-      return true;
+      return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0] !== "Z";
     } catch {
       return false;
     }
+  };
+  const until = async (condition: () => boolean): Promise<void> => {
+    for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 100));
   };
 
   it("shutdown leaves nothing of the kernel's process group behind", async () => {
@@ -159,8 +165,17 @@ describe("the kernel process", () => {
     expect(alive(child)).toBe(true);
     await kernel.shutdown();
     expect(alive(kernel.pid as number)).toBe(false);
-    // The grandchild is killed with the group; give the kernel's reaping a moment.
-    for (let i = 0; i < 50 && alive(child); i++) await new Promise((r) => setTimeout(r, 100));
+    await until(() => !alive(child)); // killed with the group; reaped by init
     expect(alive(child)).toBe(false);
+  });
+
+  it("a kernel whose runner was killed ends itself", async () => {
+    const script = `require(${JSON.stringify(path.join(ROOT, "dist", "notebook", "kernel.js"))}).Kernel.start(${JSON.stringify(FIXTURES)})
+      .then((k) => { console.log(k.pid); process.kill(process.pid, "SIGKILL"); });`;
+    const runner = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 120_000 });
+    const kernel = Number(runner.stdout.trim());
+    expect(kernel).toBeGreaterThan(0);
+    await until(() => !alive(kernel));
+    expect(alive(kernel)).toBe(false);
   });
 });
