@@ -102,7 +102,10 @@ export class Kernel {
 
   /** Starts tslab with `cwd` as its working directory and waits until it answers. */
   static async start(cwd: string, startTimeoutSeconds = 60): Promise<Kernel> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-k-"));
+    if (!fs.existsSync(cwd)) throw new Error(`cannot start a kernel in ${cwd}: no such folder`);
+    // A Unix socket's path must stay under ~100 bytes: a long TMPDIR falls back to /tmp.
+    const tmp = os.tmpdir().length <= 60 ? os.tmpdir() : "/tmp";
+    const dir = fs.mkdtempSync(path.join(tmp, "vmlab-k-"));
     const key = newKey();
     const conn = path.join(dir, "connection.json");
     fs.writeFileSync(conn, JSON.stringify(connectionInfo(dir, key)), { mode: 0o600 });
@@ -114,8 +117,8 @@ export class Kernel {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const kernel = new Kernel(child, dir, key);
-    kernel.connect();
     try {
+      kernel.connect();
       await kernel.handshake(startTimeoutSeconds * 1000);
     } catch (err) {
       await kernel.shutdown();
@@ -318,6 +321,7 @@ function connectionInfo(dir: string, key: string): Record<string, unknown> {
 export function describeExit(exit: KernelExit): string {
   if (/heap out of memory|Allocation failed/i.test(exit.stderr)) return "out of memory";
   if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === null) return exit.stderr.split("\n").filter((l) => l.trim() !== "").pop() ?? "no exit code";
   return `exit code ${exit.code}`;
 }
 
