@@ -39,11 +39,11 @@ import type { Cpu } from "../machine/cpu";
 import type { PhysicalMemory } from "../machine/memory";
 import { EXIT_REASON, defaultExitControls, exitReasonName, type ExitControls, type VmExit } from "./exits";
 import { translateGuest, type Access } from "./guest-mmu";
-import type { GuestTrap, TrapAndEmulate, VmmContext } from "./trap-and-emulate";
+import { nativeExtra, type GuestTrap, type TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import type { Vm } from "./vm";
 
 /** In guest mode the hypervisor's software steps cost nothing: hardware does them. */
-export const HARDWARE_ASSIST_COSTS = { emulateInstruction: 0, reflectTrap: 0, shadowFill: 0 } as const;
+export const HARDWARE_ASSIST_COSTS = { emulateInstruction: 0, reflectTrap: 0, shadowFill: 0, hideTraps: false } as const;
 
 /** The most recent exits kept per VM (the statistics count them all). */
 export const EXIT_LOG_LIMIT = 1000;
@@ -52,13 +52,6 @@ const PAGE_FAULTS = new Map<number, Access>([
   [CAUSE.PAGE_FAULT_LOAD, "load"], [CAUSE.PAGE_FAULT_STORE, "store"], [CAUSE.PAGE_FAULT_FETCH, "fetch"],
 ]);
 
-/** Extra cycles bare toy32 charges beyond one per instruction, for those executed in guest mode. */
-function nativeExtra(word: number): number {
-  const op = opOf(word);
-  if (op === O.RETT) return COSTS.rett - COSTS.instruction;
-  if (op === O.TLBINV || op === O.TLBFLUSH || op === O.TLBW) return COSTS.tlbOp - COSTS.instruction;
-  return 0;
-}
 
 export class HardwareAssist {
   private readonly controls = new Map<Vm, ExitControls>();

@@ -372,6 +372,10 @@ export class Hypervisor implements VmmContext {
     if (this.translator && this.current) this.translator.codeWritten(this.current, machinePage);
   }
 
+  hideFromGuest(cycles: number): void {
+    this.overhead += cycles;
+  }
+
   charge(cycles: number): void {
     this.host.cpu.cycles += cycles;
     this.overhead += cycles;

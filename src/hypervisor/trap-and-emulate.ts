@@ -29,6 +29,7 @@ import { emulate, type Monitor } from "./emulate";
 import { FAULT_CAUSE, translateGuest, type Access } from "./guest-mmu";
 import { dispatchHypercall } from "./hypercalls";
 import { STEP, type Tracer } from "./trace";
+import * as O from "../machine/opcodes";
 import type { ShadowPageTables } from "./shadow-paging";
 import type { Vm } from "./vm";
 import { ParavirtualGuest } from "./paravirtual";
@@ -49,6 +50,11 @@ export interface VmmContext {
   flushRealTlb(va?: number): void;
   /** Cycles the hypervisor spends (charged to the machine and the VM). */
   charge(cycles: number): void;
+  /**
+   * Machine cycles already spent that the guest's clock must not see: the
+   * trap of an instruction bare toy32 would not have trapped.
+   */
+  hideFromGuest(cycles: number): void;
   /** Stop running this VM now (it ended, blocked or yielded). */
   deschedule(why: "ended" | "yield" | "block"): void;
   /** The guest changed PTBR, paging or its virtual mode: re-point the real MMU. */
@@ -71,13 +77,28 @@ export interface SoftwareCosts {
   readonly emulateInstruction: number;
   readonly reflectTrap: number;
   readonly shadowFill: number;
+  /**
+   * Keep the guest's clock at bare metal's pace: the trap that brought an
+   * emulated instruction or a hidden fault to the hypervisor is not the
+   * guest's time (hardware assist gives those cycles back itself).
+   */
+  readonly hideTraps: boolean;
 }
 
 export const TRAP_AND_EMULATE_COSTS: SoftwareCosts = {
   emulateInstruction: COSTS.emulateInstruction,
   reflectTrap: COSTS.reflectTrap,
   shadowFill: COSTS.shadowFill,
+  hideTraps: true,
 };
+
+/** Extra cycles bare toy32 charges beyond one per instruction for a privileged one. */
+export function nativeExtra(word: number): number {
+  const op = opOf(word);
+  if (op === O.RETT) return COSTS.rett - COSTS.instruction;
+  if (op === O.TLBINV || op === O.TLBFLUSH || op === O.TLBW) return COSTS.tlbOp - COSTS.instruction;
+  return 0;
+}
 
 const LOADS = new Map<number, { width: 1 | 4; signed: boolean }>([
   [op("lw"), { width: 4, signed: true }],
@@ -156,6 +177,7 @@ export class TrapAndEmulate {
     const outcome = emulate(vcpu, word, this.monitor(vm));
     if (outcome === "illegal") return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, word);
     vm.stats.emulated++;
+    if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap - nativeExtra(word));
     if (opOf(word) === op("rett") && wasKernel && !vcpu.kernelMode) {
       this.ctx.tracer.record(vm.name, "Operating System", STEP.osHandler, pc);
       this.ctx.tracer.record(vm.name, "VMM", STEP.realReturn, pc);
@@ -242,6 +264,7 @@ export class TrapAndEmulate {
     }
     this.ctx.flushRealTlb(va);
     vm.stats.hiddenFaults++;
+    if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap);
     this.ctx.charge(this.costs.shadowFill);
   }
 
