@@ -30,6 +30,7 @@
  *    the interceptor] -> [save registers, advance the virtual clock]
  */
 import { COSTS } from "../machine/costs";
+import { DEFAULT_MAX_CYCLES } from "../machine/machine";
 import { CAUSE, CSR, PAGE_SIZE, STATUS } from "../machine/isa";
 import type { Trap } from "../machine/trap";
 import { UserError } from "../errors";
@@ -79,6 +80,8 @@ export class Hypervisor implements VmmContext {
   readonly sliceCycles: number;
   readonly techniqueName: Technique;
   worldSwitches = 0;
+  /** Called at each world switch with the VM switched to and the machine cycle it starts at. */
+  onWorldSwitch: ((vm: Vm, cycle: number) => void) | undefined;
   private readonly allocator: RegionAllocator;
   private readonly shadows = new Map<Vm, ShadowPageTables>();
   private readonly regions = new Map<Vm, Region[]>();
@@ -179,11 +182,15 @@ export class Hypervisor implements VmmContext {
     vm.state = to;
   }
 
-  /** Runs the running VMs round robin until all have ended or `maxCycles` machine cycles pass. */
+  /**
+   * Runs the running VMs round robin until all have ended or `maxCycles`
+   * machine cycles pass (default DEFAULT_MAX_CYCLES, as Machine.run, so a
+   * guest that loops forever cannot hang a notebook).
+   */
   run(options: { maxCycles?: number } = {}): RunReport {
     const cpu = this.host.cpu;
     const start = cpu.cycles;
-    const end = start + (options.maxCycles ?? Infinity);
+    const end = start + (options.maxCycles ?? DEFAULT_MAX_CYCLES);
     const switchesBefore = this.worldSwitches;
     while (cpu.cycles < end) {
       const vm = this.pickNext();
@@ -268,6 +275,7 @@ export class Hypervisor implements VmmContext {
    */
   private worldSwitch(vm: Vm): void {
     const cpu = this.host.cpu;
+    this.onWorldSwitch?.(vm, cpu.cycles);
     this.tracer.record(vm.name, "VMM", STEP.worldSwitch, vm.vcpu.pc);
     this.current = vm;
     // Views use ASIDs 0 and 1 within a VM; another VM's entries must go.

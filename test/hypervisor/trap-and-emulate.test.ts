@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
 import { buildKernelImage, type KernelImageOptions } from "../../src/guests/loader";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
-import { STEP } from "../../src/hypervisor/trace";
+import { STEP, formatTrace } from "../../src/hypervisor/trace";
 import { assemble } from "../../src/machine/assembler";
 
 const ALL_PROGRAMS = ["hello", "syscalls", "compute", "pingpong", "ticker", "heap", "fault"];
@@ -118,5 +118,23 @@ describe("flows through the VMM", () => {
     expect(b.reason).toMatch(/triple fault/);
     expect(good.state).toBe("halted");
     expect(good.console).toBe("hello, world\n");
+  });
+});
+
+describe("world switches", () => {
+  it("each costs COSTS.worldSwitch and is reported to onWorldSwitch, alternating between the VMs", () => {
+    const hv = new Hypervisor({ sliceCycles: 5_000, trace: true });
+    const a = kernelVm(hv, "a", { programs: ["compute"], timerInterval: 0 });
+    const b = kernelVm(hv, "b", { programs: ["compute"], timerInterval: 0 });
+    const seen: string[] = [];
+    hv.onWorldSwitch = (vm) => seen.push(vm.name);
+    const report = hv.run({ maxCycles: 50_000_000 });
+    expect(report.worldSwitches).toBe(seen.length);
+    expect(seen.slice(0, 4)).toEqual(["a", "b", "a", "b"]);
+    expect(a.stats.worldSwitches + b.stats.worldSwitches).toBe(report.worldSwitches);
+    expect(a.console).toBe(b.console);
+    const table = formatTrace(hv.tracer.steps.slice(0, 3));
+    expect(table.split("\n")[0]).toMatch(/^Process\s+Operating System\s+VMM$/);
+    expect(table).toContain(STEP.worldSwitch);
   });
 });
