@@ -30,7 +30,7 @@ import type { Cpu } from "../machine/cpu";
 import type { PhysicalMemory } from "../machine/memory";
 import { emulate } from "./emulate";
 import type { Access } from "./guest-mmu";
-import { TranslationCache } from "./translation-cache";
+import { GRANULE_SHIFT, TranslationCache } from "./translation-cache";
 import { translateBlock, type BtRuntime, type TranslatedBlock } from "./translator";
 import type { TrapAndEmulate, VmmContext } from "./trap-and-emulate";
 import type { Vm } from "./vm";
@@ -125,22 +125,27 @@ class Runtime implements BtRuntime {
     return pa < 0 ? 0 : this.bytes[pa];
   }
 
+  /**
+   * Machine address of a store; a store onto translated code (self-modifying
+   * or freshly loaded code) drops the blocks covering it and ends this
+   * block after the store, so no stale translation runs.
+   */
   private storeAddress(va: number, pc: number, k: number): number {
-    if ((va & -PAGE_SIZE) === this.storePage) return va + this.storeDelta;
-    const pa = this.address(va, 1, pc, k);
-    if (pa < 0) return pa;
-    const page = (pa - this.vm.base) >>> 12;
-    if (this.cache.hasCode(page)) {
-      // Self-modifying (or freshly loaded) code: drop the page's
-      // translations, and end this block after the store.
-      this.cache.invalidatePage(page);
+    let pa: number;
+    if ((va & -PAGE_SIZE) === this.storePage) pa = va + this.storeDelta;
+    else {
+      pa = this.address(va, 1, pc, k);
+      if (pa < 0) return pa;
+      this.storePage = va & -PAGE_SIZE;
+      this.storeDelta = pa - va;
+    }
+    const gpa = pa - this.vm.base;
+    if (this.cache.granules[gpa >>> GRANULE_SHIFT] !== 0) {
+      this.cache.invalidateAt(gpa);
       this.vm.vcpu.pc = (pc + 4) >>> 0;
       this.n += k;
       this.c += k;
       this.stop = true;
-    } else {
-      this.storePage = va & -PAGE_SIZE;
-      this.storeDelta = pa - va;
     }
     return pa;
   }
@@ -238,7 +243,7 @@ export class BinaryTranslator {
   private runtime(vm: Vm): Runtime {
     let rt = this.runtimes.get(vm);
     if (!rt) {
-      rt = new Runtime(vm, this.memory, this.te, this.ctx, new TranslationCache(), this.afterCallout);
+      rt = new Runtime(vm, this.memory, this.te, this.ctx, new TranslationCache(vm.memorySize), this.afterCallout);
       this.runtimes.set(vm, rt);
     }
     return rt;
@@ -314,7 +319,6 @@ export class BinaryTranslator {
     const block = translateBlock(pc, gpa, (i) => (gpa + 4 * i < pageEnd ? words[(pa + 4 * i) >> 2] >>> 0 : undefined));
     const firstOnPage = !rt.cache.hasCode(gpa >>> 12);
     rt.cache.insert(block);
-    rt.resetLatches(); // a store latch must not skip the new code page's check
     this.ctx.charge(COSTS.translateInstruction * block.length);
     if (firstOnPage) {
       // Write-protect the page for code that runs natively: user-view

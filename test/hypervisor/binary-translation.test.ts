@@ -95,3 +95,32 @@ patched:
     expect(hv.translator!.cache(vm).stats.invalidations).toBeGreaterThan(0);
   });
 });
+
+describe("translation cache granularity", () => {
+  it("stores to data beside code on the same page drop no translation", () => {
+    const src = `
+_start:
+        li   t0, 1000
+        la   t1, counter
+loop:
+        lw   t2, 0(t1)
+        addi t2, t2, 1
+        sw   t2, 0(t1)
+        addi t0, t0, -1
+        bnez t0, loop
+        lw   a0, 0(t1)
+        halt
+        .align 16
+counter: .word 0
+`;
+    const p = assemble(src, { file: "data-beside-code.s" });
+    const hv = new Hypervisor({ technique: "binary-translation" });
+    const vm = hv.createVm({ name: "d", memorySize: 64 * 1024, image: p.image });
+    hv.start(vm);
+    hv.run({ maxCycles: 1_000_000 });
+    expect(vm.exitCode).toBe(1000);
+    const stats = hv.translator!.cache(vm).stats;
+    expect(stats.invalidations).toBe(0);
+    expect(stats.translations).toBeLessThan(6);
+  });
+});
