@@ -16,6 +16,7 @@
  * store. A user-mode store through a shadow entry that was write-protected
  * for the purpose drops the page's blocks (the fault tells only the page).
  */
+import { DEFAULT_MEMORY_BYTES } from "../machine/memory";
 import type { TranslatedBlock } from "./translator";
 
 export interface TranslationStats {
@@ -48,7 +49,7 @@ export class TranslationCache {
   private readonly blocks = new Map<number, TranslatedBlock>();
   private readonly pages = new Map<number, number[]>();
 
-  constructor(memorySize: number) {
+  constructor(memorySize: number = DEFAULT_MEMORY_BYTES) {
     this.granules = new Uint16Array(Math.ceil(memorySize / (1 << GRANULE_SHIFT)));
   }
 
