@@ -14,7 +14,7 @@
  * while the current notebook runs; no Python interpreter and no nbconvert
  * import per notebook; the kernel is told to stop and reaped at once.
  * The two commands alternate (vmlab, nbconvert, vmlab, nbconvert) and each
- * keeps its best time, so load from elsewhere on the machine hurts both
+ * keeps its best of three, so load from elsewhere on the machine hurts both
  * alike. With no chapter written yet, the runner's fixtures stand in.
  */
 import { spawnSync } from "child_process";
@@ -27,7 +27,7 @@ import { installKernelSpec } from "vmlab/dist/notebook/kernelspec";
 const ROOT = path.resolve(__dirname, "..", "..");
 const VMLAB = path.join(ROOT, "bin", "vmlab.js");
 const NBCONVERT = "jupyter-nbconvert";
-const REPEATS = 2;
+const REPEATS = 3;
 
 function notebooks(report: (line: string) => void): string[] {
   const dir = path.join(ROOT, "notebooks");
