@@ -1,7 +1,7 @@
 /**
  * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
  * notebook gets its own kernel in its own folder; `jobs` of them run at a
- * time, taking notebooks from one queue. As a worker takes a notebook, the
+ * time, taking notebooks from one queue. Once a worker's kernel is up, the
  * kernel of the next notebook in the queue is started, so a
  * kernel's start-up (tslab type-checks its libraries: about two seconds of
  * CPU) overlaps with the work of the notebooks before it.
@@ -79,8 +79,13 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
-      startAhead(jobs, next, KERNELS_AHEAD);
-      results[index] = await runOne(prepare(jobs[index]), options, progress);
+      const job = prepare(jobs[index]);
+      if (!job.problem) {
+        // Once this kernel is up (not before: it would compete with it), the next one starts.
+        job.kernel ??= startKernel(job.path);
+        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD), () => undefined);
+      }
+      results[index] = await runOne(job, options, progress);
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
