@@ -25,7 +25,9 @@
  *
  * toy32 has no guest mode in silicon, so this file is the model of one:
  * the CPU still runs the guest in real user mode and the trap interceptor
- * still sees its privileged instructions, but a non-exiting event is
+ * still sees its privileged instructions (and its sensitive ones: the host
+ * is built `virtualizable`, since in guest mode pushf and popf act on the
+ * guest's own state, as VT-x's guest RFLAGS), but a non-exiting event is
  * carried out with no hypervisor cost and the interception's own trap
  * cycles are given back, which is what VT-x's hardware does; an exiting
  * one is charged a full VM exit and logged with its reason. EPT is modelled
@@ -122,7 +124,7 @@ export class HardwareAssist {
    */
   private inGuestMode(vm: Vm, trap: GuestTrap): void {
     const vcpu = vm.vcpu;
-    const privileged = trap.cause === CAUSE.PRIVILEGED_INSTRUCTION && vcpu.kernelMode;
+    const privileged = trap.cause === CAUSE.PRIVILEGED_INSTRUCTION && (vcpu.kernelMode || this.te.userModeSensitive(trap.badva));
     const hidden = PAGE_FAULTS.has(trap.cause) && this.isHidden(vm, trap);
     if (privileged) this.cpu.cycles += nativeExtra(trap.badva) - COSTS.trap;
     else if (hidden) this.cpu.cycles -= COSTS.trap;
@@ -134,6 +136,7 @@ export class HardwareAssist {
     const cause = trap.cause;
     if (cause === CAUSE.HYPERCALL) return EXIT_REASON.VMCALL;
     if (cause >= 16) return c.externalInterrupts ? EXIT_REASON.EXTERNAL_INTERRUPT : undefined;
+    if (cause === CAUSE.PRIVILEGED_INSTRUCTION && this.te.userModeSensitive(trap.badva)) return undefined;
     if (cause === CAUSE.PRIVILEGED_INSTRUCTION && vcpu.kernelMode) {
       const op = opOf(trap.badva);
       if ((op === O.HALT || op === O.WFI) && c.hltExiting) return EXIT_REASON.HLT;

@@ -103,14 +103,17 @@ export class Hypervisor implements VmmContext {
   private nextToRun = 0;
 
   constructor(options: HypervisorOptions = {}) {
-    this.host = createHost(options);
+    // Hardware assist's guest mode runs pushf/popf/sptb on the guest's own
+    // state; the model does that by letting them trap (hardware-assist.ts).
+    const guestMode = options.technique === "hardware-assist";
+    this.host = createHost({ ...options, virtualizable: (options.virtualizable ?? false) || guestMode });
     this.sliceCycles = options.sliceCycles ?? 20_000;
     this.tracer = new Tracer(options.trace ?? false);
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
     this.techniqueName = options.technique ?? "trap-and-emulate";
     const hw = this.techniqueName === "hardware-assist";
-    this.technique = new TrapAndEmulate(this, hw ? HARDWARE_ASSIST_COSTS : TRAP_AND_EMULATE_COSTS);
+    this.technique = new TrapAndEmulate(this, hw ? HARDWARE_ASSIST_COSTS : TRAP_AND_EMULATE_COSTS, options.virtualizable ?? false);
     this.hardware = hw ? new HardwareAssist(this.technique, this, this.host.memory, this.host.cpu) : undefined;
     this.translator = this.techniqueName === "binary-translation"
       ? new BinaryTranslator(this.host.memory, this.host.cpu, this.technique, this, (vm) => this.deliverInterrupts(vm))

@@ -22,7 +22,7 @@
  * This file is the policy; it sees the world through VmmContext, which the
  * hypervisor implements over the physical machine.
  */
-import { BY_MNEMONIC, CAUSE, CSR, MMIO_BASE, PTE, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
+import { BY_MNEMONIC, BY_OPCODE, CAUSE, CSR, MMIO_BASE, PTE, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { COSTS } from "../machine/costs";
 import { emulate, type Monitor } from "./emulate";
@@ -125,7 +125,19 @@ export class TrapAndEmulate {
     private readonly ctx: VmmContext,
     /** What each software step costs; hardware assist does them "in silicon" for nothing. */
     readonly costs: SoftwareCosts = TRAP_AND_EMULATE_COSTS,
+    /**
+     * Whether the machine the guest believes it runs on traps pushf, popf
+     * and sptb in user mode. If not, but they trapped anyway (the host was
+     * built virtualizable to model a guest mode), they are emulated, not
+     * reflected: the guest must see its own machine's behaviour.
+     */
+    readonly guestVirtualizable = true,
   ) {}
+
+  /** A sensitive instruction the guest's machine would have executed in user mode without trapping. */
+  userModeSensitive(word: number): boolean {
+    return !this.guestVirtualizable && BY_OPCODE[opOf(word)]?.privilege === "sensitive";
+  }
 
   /** Handles one trap of `vm`, whose registers are in vm.vcpu (pc = trap.epc). */
   handle(vm: Vm, trap: GuestTrap): void {
@@ -135,7 +147,7 @@ export class TrapAndEmulate {
     if (access !== undefined) return this.pageFault(vm, trap, access);
     switch (trap.cause) {
       case CAUSE.PRIVILEGED_INSTRUCTION:
-        if (vcpu.kernelMode) return this.emulatePrivileged(vm, trap.badva);
+        if (vcpu.kernelMode || this.userModeSensitive(trap.badva)) return this.emulatePrivileged(vm, trap.badva);
         return this.reflect(vm, trap.cause, trap.badva);
       case CAUSE.HYPERCALL:
         // Only a paravirtual guest's kernel may call the hypervisor; from

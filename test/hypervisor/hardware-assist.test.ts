@@ -4,6 +4,9 @@ import { buildKernelImage } from "../../src/guests/loader";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { EXIT_REASON } from "../../src/hypervisor/exits";
 import { COSTS } from "../../src/machine/costs";
+import { assemble } from "../../src/machine/assembler";
+import { Machine } from "../../src/machine/machine";
+import { SENSITIVE_DEMO_SOURCE } from "../../src/hypervisor/sensitive-demo";
 
 const options = { programs: ["hello", "syscalls", "compute", "heap", "fault"], timerInterval: 0 };
 
@@ -58,5 +61,58 @@ describe("hardware assist (VT-x model)", () => {
     hv.run({ maxCycles: 10_000_000 });
     expect(vm.console).toBe("hello, world\n");
     expect(vm.stats.exits.EXCEPTION_NMI).toBe(2); // write and exit
+  });
+});
+
+describe("guest mode and sensitive instructions", () => {
+  it("pushf and popf act on the guest's own state, even on the default machine", () => {
+    const program = assemble(SENSITIVE_DEMO_SOURCE, { file: "demo.s" });
+    const machine = new Machine({ memoryBytes: 64 * 1024 });
+    machine.load(program.image, 0);
+    machine.run({ maxCycles: 1_000_000 });
+    const hv = new Hypervisor({ technique: "hardware-assist" });
+    const vm = hv.createVm({ name: "demo", memorySize: 64 * 1024, image: program.image });
+    hv.start(vm);
+    hv.run({ maxCycles: 5_000_000 });
+    expect(vm.console).toBe(machine.console.output);
+    expect(vm.stats.exits.EXCEPTION_NMI).toBeUndefined(); // no exit for them: done in guest mode
+  });
+
+  it("a user-mode pushf does not trap on the guest's (default) machine, so it is not reflected either", () => {
+    const src = `
+_start:
+        la   t0, handler
+        csrw TVEC, t0
+        la   t0, user
+        csrw EPC, t0
+        li   t0, 2
+        csrw STATUS, t0         # KM, PKM = 0: rett goes to user mode
+        rett
+user:
+        pushf a1
+        sys
+handler:
+        csrr t2, CAUSE
+        addi t2, t2, '0'
+        andi a1, a1, 2
+        addi a1, a1, '0'
+        li   t1, 0xFFFF0000
+        sb   t2, 0(t1)
+        sb   a1, 0(t1)
+        li   a0, 0
+        halt
+`;
+    const program = assemble(src, { file: "user-pushf.s" });
+    for (const virtualizable of [false, true]) {
+      const machine = new Machine({ memoryBytes: 64 * 1024, virtualizable });
+      machine.load(program.image, 0);
+      machine.run({ maxCycles: 100_000 });
+      expect(machine.console.output).toBe(virtualizable ? "40" : "10");
+      const hv = new Hypervisor({ technique: "hardware-assist", virtualizable });
+      const vm = hv.createVm({ name: "u", memorySize: 64 * 1024, image: program.image });
+      hv.start(vm);
+      hv.run({ maxCycles: 1_000_000 });
+      expect(vm.console).toBe(machine.console.output);
+    }
   });
 });
