@@ -82,7 +82,7 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
   }
   const toRun = cells.filter((c) => joinSource(c.source).trim() !== "");
   const kernel = await (options.kernel ?? Kernel.start(options.cwd));
-  describeKernel(notebook, kernel);
+  recordKernel(notebook, kernel);
   const failures: Failure[] = [];
   try {
     const displays = new DisplayRegistry();
@@ -92,9 +92,10 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
       const failure = await executeCell(kernel, cell, displays, options);
       if (!failure) continue;
       const expected = failure.reason === "error" && hasTag(cell, "raises-exception");
-      if (expected) continue;
-      failures.push({ ...failure, cellIndex: notebook.cells.indexOf(cell) });
-      if (!options.allowErrors || kernel.exit) break;
+      if (!expected) {
+        failures.push({ ...failure, cellIndex: notebook.cells.indexOf(cell) });
+        if (!options.allowErrors || kernel.exit) break;
+      }
       await delay(AFTER_ERROR_MS);
     }
   } finally {
@@ -155,7 +156,7 @@ function namePair(e: { ename: string; evalue: string }): [string, string] {
 }
 
 /** As JupyterLab and nbclient do: the notebook records the kernel it ran with. */
-function describeKernel(nb: Notebook, kernel: Kernel): void {
+function recordKernel(nb: Notebook, kernel: Kernel): void {
   nb.metadata.kernelspec ??= { display_name: "TypeScript", language: "typescript", name: "tslab" };
   const info = kernel.info.language_info;
   if (typeof info === "object" && info !== null && typeof (info as { name?: unknown }).name === "string") {
