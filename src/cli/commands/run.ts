@@ -24,7 +24,7 @@ interface RunFlags {
 export function register(program: Command): void {
   program
     .command("run")
-    .description("execute notebooks headless with tslab kernels; exit status 1 if any cell failed")
+    .description("execute notebooks headless with tslab kernels; exit status 1 if any cell failed (without --out or --inplace nothing is written)")
     .argument("<notebooks...>", "the .ipynb files to run")
     .option("--out <dir>", "write the executed copies to DIR (same file names)")
     .option("--inplace", "write the executed copies over the sources")
