@@ -112,12 +112,13 @@ function checkShadows(hv: Hypervisor): void {
 }
 
 const KERNEL_OPTIONS = { programs: ["hello", "compute"], timerInterval: 0 };
+const KERNEL_IMAGE = buildKernelImage(KERNEL_OPTIONS);
 
 function batch(technique: Technique, seed: number, hostiles: number, paravirtual: boolean, expected: string, virtualizable = false): number {
   const next = prng(seed);
   const hv = new Hypervisor({ technique, virtualizable, sliceCycles: 3_000 });
   hv.memory.bytes.fill(0xa5, 0, HYPERVISOR_RESERVED);
-  const k = buildKernelImage(KERNEL_OPTIONS);
+  const k = KERNEL_IMAGE;
   const good = hv.createVm({ name: "good", memorySize: k.memoryBytes, image: k.image });
   hv.start(good);
   const canaries: { vm: Vm; bytes: Uint8Array }[] = [];
@@ -174,6 +175,6 @@ describe("isolation under random and hostile guests", () => {
       let total = 0;
       for (let seed = 1; seed <= 10; seed++) total += batch(technique, seed * 7919 + (paravirtual ? 1 : 0), 40, paravirtual, expected, virtualizable);
       expect(total).toBe(400);
-    });
+    }, 300_000); // ~10 s on an idle machine; the two cores are shared
   }
 });
