@@ -17,22 +17,28 @@
  *   registers are in the CPU and the CPU is in *user* mode, whatever the
  *   guest believes (the VCPU's virtual STATUS.KM). A world switch saves the
  *   registers into the outgoing VCPU, loads the incoming one's, points
- *   PTBR/ASID at its shadow, and costs COSTS.worldSwitch cycles.
+ *   PTBR/ASID at its shadow, flushes the TLB (ASIDs 0 and 1 name the
+ *   kernel and user views within a VM) and costs COSTS.worldSwitch cycles.
  * - Traps: the machine's trap interceptor sends every trap of a running
- *   guest here first; the technique (trap-and-emulate.ts) decides.
- * - Time: each VCPU has a virtual clock (the cycles its VM ran, overheads
- *   included) and a virtual timer; a slice ends at the guest's next timer
- *   deadline, where the hypervisor injects TIMER if the guest's IE allows.
+ *   guest here first; the technique decides: trap-and-emulate.ts, or
+ *   binary-translation.ts (the guest kernel runs as translated code, never
+ *   on the CPU), or hardware-assist.ts (a model of VT-x's guest mode).
+ * - Time: each VCPU has a virtual clock (the cycles its VM ran, less the
+ *   hypervisor's own work) and a virtual timer; a slice ends at the guest's
+ *   next timer deadline, where the hypervisor injects TIMER if the guest's
+ *   IE allows.
  *
  *   one slice of VM k:
  *   [deliver due virtual interrupts] -> [world switch if k changed] ->
  *   [cpu.execute until slice end, a halt, a block or a yield; traps go to
- *    the interceptor] -> [save registers, advance the virtual clock]
+ *    the interceptor; under BT a trap into the guest kernel runs its
+ *    translation there] -> [save registers, advance the virtual clock]
  */
 import { COSTS } from "../machine/costs";
 import { DEFAULT_MAX_CYCLES } from "../machine/machine";
 import { CAUSE, CSR, PAGE_SIZE, STATUS } from "../machine/isa";
 import type { Trap } from "../machine/trap";
+import type { PhysicalMemory } from "../machine/memory";
 import { UserError } from "../errors";
 import { RegionAllocator, type Region } from "./allocator";
 import { ShadowPageTables, type View } from "./shadow-paging";
@@ -121,7 +127,7 @@ export class Hypervisor implements VmmContext {
     this.host.cpu.interceptor = (trap) => this.intercept(trap);
   }
 
-  get memory() {
+  get memory(): PhysicalMemory {
     return this.host.memory;
   }
 
