@@ -73,6 +73,22 @@ export interface WorkloadRun {
   readonly cycles: number;
   /** Wall-clock seconds of the run alone (building the image excluded). */
   readonly seconds: number;
+  /**
+   * CPU seconds (user + system) the process spent on the run: on an idle
+   * machine the same as `seconds`; on a shared one it leaves out the time
+   * spent waiting for a core.
+   */
+  readonly cpuSeconds: number;
+}
+
+/** Runs `work`, timing it by the wall clock and by the process's CPU time. */
+function timed<T>(work: () => T): { result: T; seconds: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const result = work();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { result, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /** The kernel image for one program, no timer preemption (a deterministic run). */
@@ -84,10 +100,8 @@ export function workloadImage(program: GuestProgram, timerInterval = 0): KernelI
 export function runBare(image: KernelImage): WorkloadRun {
   const m = new Machine({ memoryBytes: image.memoryBytes });
   m.load(image.image, 0);
-  const start = process.hrtime.bigint();
-  const r = m.run({ maxCycles: 10_000_000_000 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds };
+  const { result: r, seconds, cpuSeconds } = timed(() => m.run({ maxCycles: 10_000_000_000 }));
+  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds };
 }
 
 /**
@@ -100,9 +114,7 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual });
   hv.start(vm);
-  const start = process.hrtime.bigint();
-  const report = hv.run({ maxCycles: 10_000_000_000 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds };
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds };
 }
