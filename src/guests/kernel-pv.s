@@ -14,10 +14,14 @@
 #   sb to CONSOLE_TX                 CONSOLE_WRITE (a whole buffer at once)
 #   halt                             SHUTDOWN
 #
+#   csrr CYCLE                       GET_TIME
+#   wfi (idle until the timer)       BLOCK
+#
 # It is smaller than kernel.s: it boots the boot table's programs one after
 # another (no preemptive multitasking; a timer tick is taken and returned
 # from), with system calls exit, write, getpid, yield (YIELD gives the CPU
-# to another VM) and putc; the others return -1. Memory: the loader's
+# to another VM), putc, uptime and sleep (BLOCK until the clock has passed
+# the deadline); sbrk returns -1. Memory: the loader's
 # layout (BOOT_TABLE at 0x10000, programs after it, free pages from
 # BT_FREE to BT_MEM_TOP); each program's image is mapped in place at
 # USER_BASE, with one stack page at 0x7FFFF000.
@@ -36,6 +40,8 @@
         .equ HC_IRET,           8
         .equ HC_SHUTDOWN,       9
         .equ HC_SET_PAGE_TABLE, 10
+        .equ HC_GET_TIME,       11
+        .equ HC_BLOCK,          3
 
         .equ BOOT_TABLE,        0x00010000
         .equ BT_COUNT,          4
@@ -103,6 +109,11 @@ start_next:
         add  s2, s0, t0
         addi s2, s2, BT_ENTRIES     # s2 = the program's boot-table entry
         call build_space
+        li   t0, USER_BASE
+        lw   t1, BTE_LENGTH(s2)
+        add  t0, t0, t1
+        la   t1, cur_image_end
+        sw   t0, 0(t1)
         la   k0, trap_frame
         lw   t0, BTE_ENTRY(s2)
         sw   t0, F_EPC(k0)
@@ -296,7 +307,37 @@ pv_syscall:
         beq  t0, t1, sys_yield
         li   t1, 6
         beq  t0, t1, sys_putc
+        li   t1, 7
+        beq  t0, t1, sys_uptime
+        li   t1, 8
+        beq  t0, t1, sys_sleep
         li   a0, -1
+        j    pv_result
+
+sys_uptime:
+        li   a0, HC_GET_TIME
+        hcall
+        j    pv_result
+
+# sys_sleep: a1 = cycles. BLOCK until the clock passes the deadline (each
+# BLOCK sleeps to the next timer event); -1 if the timer is off.
+sys_sleep:
+        li   t0, BOOT_TABLE
+        lw   t0, BT_TIMER(t0)
+        bnez t0, sys_sleep_start
+        li   a0, -1
+        j    pv_result
+sys_sleep_start:
+        li   a0, HC_GET_TIME
+        hcall
+        add  s1, a0, a1             # s1 = the deadline
+sys_sleep_wait:
+        li   a0, HC_BLOCK
+        hcall
+        li   a0, HC_GET_TIME
+        hcall
+        blt  a0, s1, sys_sleep_wait
+        li   a0, 0
         j    pv_result
 
 sys_exit:
@@ -333,6 +374,26 @@ sys_write:
         li   a0, -1
         j    pv_result
 sys_write_ok:
+        # The buffer must lie in the program's image or its stack page: the
+        # kernel must not fault on a user's pointer (or read its own memory
+        # for the user).
+        blt  a3, zero, sys_write_bad
+        add  t0, a2, a3             # t0 = end
+        bltu t0, a2, sys_write_bad
+        li   t1, USER_BASE
+        bltu a2, t1, sys_write_bad
+        la   t2, cur_image_end
+        lw   t2, 0(t2)
+        bgeu t2, t0, sys_write_copy_all
+        li   t1, USER_STACK_PAGE
+        bltu a2, t1, sys_write_bad
+        li   t2, USER_STACK_TOP
+        bltu t2, t0, sys_write_bad
+        j    sys_write_copy_all
+sys_write_bad:
+        li   a0, -1
+        j    pv_result
+sys_write_copy_all:
         mv   s1, a2                 # s1 = next user byte
         add  s2, a2, a3             # s2 = end
 sys_write_chunk:
@@ -390,6 +451,7 @@ mem_top:        .word 0
 next_prog:      .word 0
 cur_pid:        .word 0
 cur_dir:        .word 0
+cur_image_end:  .word 0
 batch_count:    .word 0
 dir_request:    .space 8
 msg_killed:     .ascii "[kernel-pv] process killed\n"

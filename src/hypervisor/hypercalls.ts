@@ -30,6 +30,8 @@
  *   9  SHUTDOWN         exit code       -             (does not return)
  *  10  SET_PAGE_TABLE   directory addr  -             0 | -EINVAL  (paging on; Xen's
  *                                                     MMUEXT_NEW_BASEPTR)
+ *  11  GET_TIME         -               -             the VCPU's clock in cycles (Xen's
+ *                                                     shared-info system time)
  *
  * Addresses are guest-physical: a paravirtual guest knows it is
  * virtualized and translates for itself (Xen's "pseudo-physical" memory).
@@ -61,6 +63,8 @@ export interface HypercallGuest {
   /** Sets the event mask (virtual IE off when masked); returns the old one. */
   setEventMask(masked: boolean): boolean;
   setTimer(period: number): void;
+  /** The VCPU's virtual clock, in cycles. */
+  now(): number;
 }
 
 export const EINVAL = -22;
@@ -135,6 +139,7 @@ export const HYPERCALLS: readonly HypercallSpec[] = buildTable([
   { number: 9, name: "SHUTDOWN", summary: "stop this VM with exit code a1", handler: (_g, a1) => ok(a1, "shutdown") },
   { number: 10, name: "SET_PAGE_TABLE", summary: "switch to the page directory at a1, paging on",
     handler: (g, a1) => ok(g.setPageTable(a1 >>> 0) ? 0 : EINVAL) },
+  { number: 11, name: "GET_TIME", summary: "the VCPU's clock in cycles", handler: (g) => ok(g.now() | 0) },
 ]);
 
 function buildTable(specs: HypercallSpec[]): HypercallSpec[] {

@@ -72,6 +72,10 @@ export class ParavirtualGuest implements HypercallGuest {
     return wasMasked;
   }
 
+  now(): number {
+    return this.vm.vcpu.cycles;
+  }
+
   setTimer(period: number): void {
     this.vm.vcpu.csr[CSR.TIMER] = period >>> 0;
     this.vm.vcpu.armTimer();

@@ -332,8 +332,11 @@ export class TrapAndEmulate {
     if (r.effect === "shutdown") { vm.halt(r.result); this.ctx.deschedule("ended"); }
     else if (r.effect === "yield") this.ctx.deschedule("yield");
     else if (r.effect === "block") {
-      if (v.timerDeadline !== Infinity && v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
-      else if (v.timerDeadline === Infinity) this.ctx.deschedule("block");
+      // Idle until the next timer event: the guest's clock jumps there and
+      // the CPU goes to another VM (with no timer, nothing can wake it).
+      if (v.timerDeadline === Infinity) return this.ctx.deschedule("block");
+      if (v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
+      this.ctx.deschedule("yield");
     }
   }
 

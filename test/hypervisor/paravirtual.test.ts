@@ -31,4 +31,19 @@ describe("paravirtualization", () => {
       expect(vm.stats.hypercalls).toBeGreaterThan(10);
     }
   });
+
+  it("kernel-pv's uptime, sleep (BLOCK) and checked write pointers: syscalls and sleeper print what they print on bare metal", () => {
+    for (const program of ["syscalls", "sleeper"]) {
+      const options = { programs: [program], timerInterval: 2_000 };
+      const m = bootKernel(options);
+      m.run();
+      const k = buildParavirtualKernelImage(options);
+      const hv = new Hypervisor();
+      const vm = hv.createVm({ name: program, memorySize: k.memoryBytes, image: k.image, paravirtual: true });
+      hv.start(vm);
+      hv.run({ maxCycles: 50_000_000 });
+      expect(`${vm.state} ${vm.reason}`).toBe("halted ");
+      expect(vm.console).toBe(m.console.output);
+    }
+  });
 });
