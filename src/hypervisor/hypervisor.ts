@@ -114,6 +114,9 @@ export class Hypervisor implements VmmContext {
     const guestMode = options.technique === "hardware-assist";
     this.host = createHost({ ...options, virtualizable: (options.virtualizable ?? false) || guestMode });
     this.sliceCycles = options.sliceCycles ?? 20_000;
+    if (!Number.isInteger(this.sliceCycles) || this.sliceCycles < 1) {
+      throw new UserError(`sliceCycles must be a whole number of cycles >= 1, not ${this.sliceCycles}`);
+    }
     this.tracer = new Tracer(options.trace ?? false);
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
