@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { buildParavirtualKernelImage } from "../../src/hypervisor/paravirtual-kernel";
-import { HYPERCALLS } from "../../src/hypervisor/hypercalls";
+import { EFAULT, EINVAL, HYPERCALL, HYPERCALLS, dispatchHypercall } from "../../src/hypervisor/hypercalls";
+import { ParavirtualGuest } from "../../src/hypervisor/paravirtual";
 
 describe("paravirtualization", () => {
   it("the hypercall table is numbered densely, each entry named", () => {
@@ -45,5 +46,25 @@ describe("paravirtualization", () => {
       expect(`${vm.state} ${vm.reason}`).toBe("halted ");
       expect(vm.console).toBe(m.console.output);
     }
+  });
+});
+
+describe("hypercall validation (Barham et al. 2003, 3.3.1)", () => {
+  it("MMU_UPDATE applies updates naming the VM's own frames and refuses the rest; console writes are bounded", () => {
+    const hv = new Hypervisor();
+    const vm = hv.createVm({ name: "pv", memorySize: 64 * 1024, image: new Uint8Array(4), paravirtual: true });
+    const guest = new ParavirtualGuest(vm, hv.memory);
+    const write = (gpa: number, words: number[]) => words.forEach((w, i) => guest.writeWord(gpa + 4 * i, w));
+    // Two requests: a PTE at 0x2000 -> frame 3 (the VM's), then one -> frame 0x100 (beyond its 16 pages).
+    write(0x1000, [0x2000, (3 << 12) | 1, 0x2004, (0x100 << 12) | 1]);
+    const r = dispatchHypercall(guest, HYPERCALL.MMU_UPDATE, 0x1000, 2, 0);
+    expect(r.result).toBe(1); // the first applied, the second refused
+    expect(guest.readWord(0x2000)).toBe((3 << 12) | 1);
+    expect(guest.readWord(0x2004)).toBe(0);
+    expect(dispatchHypercall(guest, HYPERCALL.MMU_UPDATE, 0x1000 + 8, 1, 0).result).toBe(EINVAL);
+    expect(dispatchHypercall(guest, HYPERCALL.MMU_UPDATE, 0xfff0_0000, 1, 0).result).toBe(EFAULT);
+    expect(dispatchHypercall(guest, HYPERCALL.CONSOLE_WRITE, 0, 1 << 20, 0).result).toBe(EINVAL);
+    expect(dispatchHypercall(guest, 999, 0, 0, 0).result).toBe(EINVAL);
+    expect(dispatchHypercall(guest, HYPERCALL.SET_PAGE_TABLE, 0x10_0000, 0, 0).result).toBe(EINVAL);
   });
 });
