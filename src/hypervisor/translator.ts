@@ -21,8 +21,10 @@
  *
  *   // 0x00000100  addi t0, t1, 12
  *   r[5] = r[6] + 12;
- *   // 0x00000104  csrr t0, STATUS          <- privileged: a callout
- *   h.n += 2; h.c += 2; return h.priv(0x50500000, 0x104);
+ *   // 0x00000104  csrr t1, EPC             <- privileged, inlined on the VCPU
+ *   r[6] = h.csr[1] | 0;
+ *   // 0x00000108  csrw STATUS, t0          <- may change mode: a callout
+ *   h.n += 3; h.c += 3; return h.priv(0x51050000, 0x00000108);
  */
 import { disassemble } from "../machine/disassembler";
 import { BY_OPCODE, CAUSE, CSR, imm16Of, imm20Of, opOf, rdOf, rs1Of, rs2Of, sbRs1Of, sbRs2Of, uimm16Of } from "../machine/isa";

@@ -13,8 +13,11 @@
  *   page fault, shadow empty    fill shadow (hidden)      fill shadow (hidden)
  *   page fault, guest says no   reflect                   reflect
  *   page fault on a device page emulate the device access (the guest's MMIO)
- *   HYPERCALL                   paravirtual: hypercall; otherwise reflect
- *                               ILLEGAL_INSTRUCTION (what bare hardware does)
+ *   HYPERCALL                   a paravirtual guest's kernel: hypercall;
+ *                               otherwise reflect ILLEGAL_INSTRUCTION (what
+ *                               bare hardware does)
+ *   pushf/popf/sptb trapping in user mode on a virtualizable host while the
+ *   guest's machine is not: emulated (the guest sees its own machine)
  *   anything else (SYSCALL,     reflect: virtual trap entry on the VCPU,
  *   BREAKPOINT, MISALIGNED ...) pc = the guest's TVEC (OSTEP fig. B.3 step 2)
  *   reflect with guest TVEC 0   the guest triple-faulted: terminate this VM
