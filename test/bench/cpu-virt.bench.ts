@@ -35,7 +35,7 @@ import type { BenchSuite } from "vmlab/dist/benchmark";
 const USER_ITERATIONS = Number(process.env.VMLAB_CPU_VIRT_ITERATIONS ?? 12_000_000);
 const SYSCALLS = Number(process.env.VMLAB_CPU_VIRT_SYSCALLS ?? 150_000);
 /** Short runs, many of them: the best of many is the least disturbed. */
-const USER_REPEATS = 5;
+const USER_REPEATS = 7;
 const KERNEL_REPEATS = 5;
 
 type Mode = "bare" | Technique | "paravirtual";
