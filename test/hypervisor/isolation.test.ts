@@ -146,7 +146,10 @@ function batch(technique: Technique, seed: number, hostiles: number, paravirtual
       consoleBytes: bad.reduce((n, v) => n + v.console.length, 0),
     });
   }
-  for (const c of canaries) expect(regionOf(hv, c.vm)).toEqual(c.bytes);
+  for (const c of canaries) {
+    expect(regionOf(hv, c.vm)).toEqual(c.bytes);
+    expect(hv.shadow(c.vm).mappings()).toEqual([]); // nobody wrote its shadow tables either
+  }
   expect(hv.memory.bytes.slice(0, HYPERVISOR_RESERVED)).toEqual(reserved);
   if (!good.ended) report = hv.run({ maxCycles: 400_000_000 });
   expect(good.state).toBe("halted");
