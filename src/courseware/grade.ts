@@ -26,8 +26,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
+import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
-import type { Notebook } from "../notebook/nbformat";
+import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
 import { type Assignment, type ExerciseCourse, loadSource } from "./assignments";
@@ -209,9 +210,26 @@ async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promis
   }, total * 1000);
   try {
     const run = await executeNotebook(nb, { cwd, timeoutSeconds: perCell, allowErrors: true, maxOutputBytes: options.maxOutputBytes, kernel });
+    capRichOutputs(run.notebook, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     return { executed: run.notebook, end: { failures: run.failures, totalTimeoutSeconds: overran ? total : undefined } };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The runner caps stream text, not displays: a cell whose rich outputs
+ * (HTML, images, figures) exceed the limit loses them, with the runner's
+ * kind of note, which scoring reads as too much output.
+ */
+function capRichOutputs(nb: Notebook, limit: number): void {
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    const isRich = (o: Output): boolean => o.output_type === "display_data" || o.output_type === "execute_result";
+    const size = cell.outputs.filter(isRich).reduce((n, o) => n + Buffer.byteLength(JSON.stringify(o)), 0);
+    if (size <= limit) continue;
+    cell.outputs = cell.outputs.filter((o) => !isRich(o));
+    cell.outputs.push({ output_type: "stream", name: "stderr", text: `[vmlab: output truncated: ${formatBytes(size)} of displays were not kept; a cell keeps ${formatBytes(limit)}]\n` });
   }
 }
 

@@ -78,7 +78,7 @@ export function gradeCell(nb: Notebook, index: number, gradeId: string, maxPoint
   });
   const failure = end.failures.find((f) => f.cellIndex === index);
   const truncated = TRUNCATED.exec(stdoutOf(cell.outputs) + stderrOf(cell.outputs));
-  if (truncated) return result("output-limit", 0, `the cell printed too much output (${truncated[1]} more than the limit were dropped)`);
+  if (truncated) return result("output-limit", 0, `the cell printed too much output: ${truncated[1]} were not kept`);
   if (failure) return failedCell(failure, cell, maxPoints, end, result);
   if (cell.execution_count === null) return result("not-run", 0, notRunReason(index, end));
   const checks = scoreLines(cell.outputs);

@@ -53,6 +53,8 @@ function makeSubmissions(): void {
   submit("exits", answer(solved(), "mean-answer", "function mean(xs: number[]): number { process.exit(3); }"));
   submit("floods", answer(solved(), "largest-answer",
     'function largest(xs: number[]): number {\n  const line = "y".repeat(1 << 20);\n  for (let i = 0; i < 50; i++) console.log(line);\n  return Math.max(...xs);\n}'));
+  submit("floods-html", answer(solved(), "largest-answer",
+    'import * as tslab from "tslab";\nfunction largest(xs: number[]): number {\n  tslab.display.html("<p>" + "z".repeat(20 << 20) + "</p>");\n  return Math.max(...xs);\n}'));
   submit("tampered", answer(structuredClone(released), "sum-tests", 'check("sum", (t) => t.ok(true, "looks fine to me"));'));
   const deleted = solved();
   deleted.cells = deleted.cells.filter((c) => gid(c) !== "mean-tests");
@@ -97,7 +99,7 @@ beforeAll(async () => {
 
 describe("grading hostile submissions", () => {
   it("grades every submission and ignores a notebook the course does not have", () => {
-    expect(summary.graded).toBe(13);
+    expect(summary.graded).toBe(14);
     expect(summary.ignored).toEqual([`${path.join("notnb", "99-unknown.ipynb")}: the course has no notebook of that name`]);
   });
 
@@ -136,9 +138,16 @@ describe("grading hostile submissions", () => {
 
   it("50 MB of output: zero for the flooding cell, its output capped", () => {
     expect(cell("floods", "largest-tests")).toMatchObject({ points: 0, status: "output-limit" });
-    expect(cell("floods", "largest-tests")?.message).toMatch(/printed too much output \(\d+(\.\d)? MiB more/);
+    expect(cell("floods", "largest-tests")?.message).toMatch(/^the cell printed too much output: \d+(\.\d)? MiB more of stdout were not kept$/);
     expect(grade("floods").score).toBe(5);
     expect(fs.statSync(path.join(course.autogradedDir, "floods", "01-sums.ipynb")).size).toBeLessThan(4 << 20);
+  });
+
+  it("20 MB of HTML displayed: the same, for rich outputs", () => {
+    expect(cell("floods-html", "largest-tests")).toMatchObject({ points: 0, status: "output-limit" });
+    expect(cell("floods-html", "largest-tests")?.message).toMatch(/^the cell printed too much output: \d+(\.\d)? MiB of displays were not kept$/);
+    expect(grade("floods-html").score).toBe(5);
+    expect(fs.statSync(path.join(course.autogradedDir, "floods-html", "01-sums.ipynb")).size).toBeLessThan(4 << 20);
   });
 
   it("a test cell edited to pass: the original runs, the edit is reported", () => {
@@ -177,7 +186,7 @@ describe("grading hostile submissions", () => {
     expect(lines[0]).toBe("assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,late_submission_penalty,score,max_score");
     const rows = lines.slice(1).map((l) => l.split(","));
     expect(rows.map((r) => `${r[3]}=${r[7]}/${r[10]}`)).toEqual([
-      "alice=0/6", "correct=6/6", "deleted=6/6", "duplicated=6/6", "exits=2/6", "floods=5/6", "loop=4/6",
+      "alice=0/6", "correct=6/6", "deleted=6/6", "duplicated=6/6", "exits=2/6", "floods=5/6", "floods-html=5/6", "loop=4/6",
       "malformed=0/6", "markdown=6/6", "moved=6/6", "notnb=0/6", "partial=3/6", "tampered=0/6", "wrong=0/6",
     ]);
     expect(rows[0].slice(0, 2)).toEqual(["01-sums", "2026-12-01T23:59:00Z"]);
@@ -215,10 +224,10 @@ describe("grading hostile submissions", () => {
 
   it("skips what is graded unless forced, and regrades a changed submission", async () => {
     const again = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 8 });
-    expect([again.graded, again.skipped]).toEqual([0, 13]);
+    expect([again.graded, again.skipped]).toEqual([0, 14]);
     submit("wrong", solved());
     const changed = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 8 });
-    expect([changed.graded, changed.skipped]).toEqual([1, 12]);
+    expect([changed.graded, changed.skipped]).toEqual([1, 13]);
     expect(changed.students.find((s) => s.student_id === "wrong")?.notebooks["01-sums"].score).toBe(6);
   }, 120_000);
 
