@@ -28,7 +28,7 @@ import { exerciseCells, rawNbgrader, type ExerciseCell } from "./metadata";
 /** Something grading noticed about a submission's cells. */
 export interface CellNote {
   grade_id: string;
-  kind: "tampered" | "deleted" | "duplicated" | "type-changed";
+  kind: "tampered" | "deleted" | "duplicated" | "type-changed" | "read-only-failed";
   message: string;
 }
 
@@ -37,6 +37,8 @@ export interface Assembled {
   notes: CellNote[];
   /** grade_id of each graded (tests) cell -> its index in `notebook.cells`. */
   gradeCells: Map<string, number>;
+  /** The same for read-only cells (setup code the tests rely on). */
+  readOnlyCells: Map<string, number>;
 }
 
 const START = "\u0000start";
@@ -77,6 +79,7 @@ export function assemble(source: Notebook, released: Notebook, student: Notebook
   const cells: Cell[] = [...(extrasAfter.get(START) ?? []).map(clean)];
   const notes: CellNote[] = [];
   const gradeCells = new Map<string, number>();
+  const readOnlyCells = new Map<string, number>();
   source.cells.forEach((sourceCell, i) => {
     const theirs = byKey.get(keys[i]) ?? [];
     const ex = exercises.get(i);
@@ -84,12 +87,12 @@ export function assemble(source: Notebook, released: Notebook, student: Notebook
     else if (ex.meta.solution) cells.push(...answerCells(ex, theirs, released.cells[i], notes));
     else {
       notes.push(...lockedCellNotes(ex, theirs, released.cells[i]));
-      if (ex.kind === "tests") gradeCells.set(ex.meta.grade_id, cells.length);
+      (ex.kind === "tests" ? gradeCells : readOnlyCells).set(ex.meta.grade_id, cells.length);
       cells.push(structuredClone(sourceCell));
     }
     cells.push(...(extrasAfter.get(keys[i]) ?? []).map(clean));
   });
-  return { notebook: { ...structuredClone(source), cells: uniqueIds(cells) }, notes, gradeCells };
+  return { notebook: { ...structuredClone(source), cells: uniqueIds(cells) }, notes, gradeCells, readOnlyCells };
 }
 
 /** The student's answer cells, their type put back if they changed it. */

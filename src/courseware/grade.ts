@@ -176,16 +176,30 @@ async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions)
     return zeroGrade(job, base.sha, base.timestamp, `not a notebook: ${err instanceof Error ? err.message : String(err)}`);
   }
   try {
-    const { notebook, notes, gradeCells } = assemble(p.source, p.released, student, p.assignment.file);
+    const { notebook, notes, gradeCells, readOnlyCells } = assemble(p.source, p.released, student, p.assignment.file);
     const workDir = path.join(course.autogradedDir, job.student);
     fs.mkdirSync(workDir, { recursive: true });
     const { executed, end } = await execute(notebook, workDir, options);
     writeNotebook(path.join(workDir, path.basename(job.file)), executed);
     const cells = p.exercises.filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests").map((e) => cellGrade(executed, e, gradeCells, end));
-    return finish(job, base.sha, base.timestamp, cells, notes);
+    return finish(job, base.sha, base.timestamp, cells, [...notes, ...readOnlyFailures(readOnlyCells, end)]);
   } catch (err) {
     return zeroGrade(job, base.sha, base.timestamp, `grading failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/**
+ * A read-only cell is the instructor's code, yet it can fail (a student's
+ * answer it calls, a broken install): the tests after it then fail for a
+ * reason their messages do not show, so it is noted.
+ */
+export function readOnlyFailures(readOnly: ReadonlyMap<string, number>, end: RunEnd): NotebookGrade["notes"] {
+  return [...readOnly].flatMap(([id, index]) => {
+    const f = end.failures.find((x) => x.cellIndex === index);
+    if (!f) return [];
+    const first = f.evalue.split("\n")[0];
+    return [{ grade_id: id, kind: "read-only-failed" as const, message: `the read-only cell ${id} failed: ${f.ename}${first ? `: ${first}` : ""}` }];
+  });
 }
 
 function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string, number>, end: RunEnd): CellGrade {

@@ -5,6 +5,7 @@ import type { Cell, Notebook } from "../../src/notebook/nbformat";
 import { joinSource } from "../../src/notebook/nbformat";
 import { readNotebook } from "../../src/notebook/read";
 import { assemble } from "../../src/courseware/assemble";
+import { readOnlyFailures } from "../../src/courseware/grade";
 import { releaseNotebook } from "../../src/courseware/release";
 
 const FILE = path.join(__dirname, "fixtures", "course", "01-sums.ipynb");
@@ -52,5 +53,16 @@ describe("assembling a submission", () => {
     const { notebook, notes } = assemble(source, released, student, FILE);
     expect(notes.map((n) => `${n.kind}:${n.grade_id}`)).toEqual(["deleted:mean-tests"]);
     expect(notebook.cells.filter((c) => gid(c) === "mean-tests").map((c) => joinSource(c.source))).toEqual([joinSource((source.cells.find((c) => gid(c) === "mean-tests") as Cell).source)]);
+  });
+
+  it("notes a read-only cell that failed, so the instructor sees why the tests after it fail", () => {
+    const { readOnlyCells } = assemble(source, released, structuredClone(released), FILE);
+    expect([...readOnlyCells.keys()]).toEqual(["setup"]);
+    const setup = readOnlyCells.get("setup") as number;
+    const failure = { cellIndex: setup, ename: "TypeError", evalue: "Cannot read properties of undefined (reading 'map')\n    at ...", reason: "error" as const };
+    expect(readOnlyFailures(readOnlyCells, { failures: [failure] })).toEqual([
+      { grade_id: "setup", kind: "read-only-failed", message: "the read-only cell setup failed: TypeError: Cannot read properties of undefined (reading 'map')" },
+    ]);
+    expect(readOnlyFailures(readOnlyCells, { failures: [] })).toEqual([]);
   });
 });
