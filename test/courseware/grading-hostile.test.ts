@@ -94,7 +94,7 @@ const cell = (student: string, id: string) => grade(student).cells.find((c) => c
 beforeAll(async () => {
   makeSubmissions();
   course = loadExerciseCourse(courseDir);
-  summary = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 8 });
+  summary = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
 }, 400_000);
 
 describe("grading hostile submissions", () => {
@@ -123,7 +123,7 @@ describe("grading hostile submissions", () => {
 
   it("an endless loop: that cell times out, the rest is graded", () => {
     expect(cell("loop", "sum-tests")).toMatchObject({ points: 0, status: "timeout" });
-    expect(cell("loop", "sum-tests")?.message).toMatch(/timed out after 8 s.*endless loop/);
+    expect(cell("loop", "sum-tests")?.message).toMatch(/timed out after 15 s.*endless loop/);
     expect(grade("loop").score).toBe(4);
   });
 
@@ -223,10 +223,10 @@ describe("grading hostile submissions", () => {
   });
 
   it("skips what is graded unless forced, and regrades a changed submission", async () => {
-    const again = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 8 });
+    const again = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
     expect([again.graded, again.skipped]).toEqual([0, 14]);
     submit("wrong", solved());
-    const changed = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 8 });
+    const changed = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
     expect([changed.graded, changed.skipped]).toEqual([1, 13]);
     expect(changed.students.find((s) => s.student_id === "wrong")?.notebooks["01-sums"].score).toBe(6);
   }, 120_000);
@@ -236,9 +236,9 @@ describe("grading hostile submissions", () => {
     const nb = answer(answer(solved(), "sum-answer", "function sum(xs: number[]): number { while (true) {} }"), "mean-answer", MEAN_OWN);
     fs.mkdirSync(path.join(slow, "turtle"), { recursive: true });
     fs.writeFileSync(path.join(slow, "turtle", "01-sums.ipynb"), serializeNotebook(nb));
-    const result = await gradeSubmissions(course, slow, { timeoutSeconds: 60, totalTimeoutSeconds: 12 });
+    const result = await gradeSubmissions(course, slow, { timeoutSeconds: 60, totalTimeoutSeconds: 20 });
     const g = result.students.find((s) => s.student_id === "turtle")?.notebooks["01-sums"] as NotebookGrade;
-    expect(g.cells[0]).toMatchObject({ status: "timeout", message: "the notebook ran past its total time limit of 12 s in this cell" });
-    expect(g.cells[1]).toMatchObject({ status: "not-run", message: expect.stringMatching(/^not run: the total time limit of 12 s ran out in cell \d+$/) });
+    expect(g.cells[0]).toMatchObject({ status: "timeout", message: "the notebook ran past its total time limit of 20 s in this cell" });
+    expect(g.cells[1]).toMatchObject({ status: "not-run", message: expect.stringMatching(/^not run: the total time limit of 20 s ran out in cell \d+$/) });
   }, 120_000);
 });
