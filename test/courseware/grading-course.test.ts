@@ -62,4 +62,19 @@ describe("the project's course", () => {
     expect(grade("untouched")?.score).toBe(0);
     for (const c of grade("untouched")?.cells ?? []) expect(c.message).not.toBe("");
   }, 300_000);
+
+  it("vmlab grade and vmlab feedback work from the command line on an instructor's folder", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-grade-cli-"));
+    fs.cpSync(path.join(__dirname, "fixtures", "course"), path.join(work, "course"), { recursive: true });
+    fs.mkdirSync(path.join(work, "submitted", "zoe"), { recursive: true });
+    fs.writeFileSync(path.join(work, "submitted", "zoe", "01-sums.ipynb"), "{ not json");
+    const run = (...args: string[]): string => execFileSync(process.execPath, [VMLAB, ...args], { encoding: "utf8", cwd: work });
+    const graded = run("grade", "submitted", "--course", "course", "--jobs", "1");
+    expect(graded).toMatch(/^zoe\s+01-sums\s+0 \/ 6\s+\(not a notebook: zoe\/01-sums\.ipynb:1:3: not valid JSON/m);
+    expect(graded).toContain("graded 1, skipped 0 already graded (--force to redo)");
+    expect(run("grade", "submitted", "--course", "course")).toContain("graded 0, skipped 1");
+    expect(fs.readFileSync(path.join(work, "course", "gradebook.csv"), "utf8")).toContain(",zoe,,,,0,0,0,6");
+    expect(run("feedback", "--course", "course")).toContain("wrote 1 feedback pages");
+    expect(fs.readFileSync(path.join(work, "course", "feedback", "zoe", "01-sums.html"), "utf8")).toContain("Your notebook could not be graded");
+  });
 });
