@@ -4,6 +4,7 @@
  * submissions do.
  *
  *   SUBMISSIONS/STUDENT/NN-name.ipynb           (+ optional timestamp.txt)
+ *   or nbgrader's SUBMISSIONS/STUDENT/NN-name/NN-name.ipynb
  *        │ read; not JSON / not a notebook -> 0 with the reason
  *        ▼
  *   assemble (assemble.ts): the source's locked and test cells, hidden
@@ -100,11 +101,14 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
       ignored.push(`${path.join(dir, student)}: a student id may hold only letters, digits and . _ @ + -`);
       continue;
     }
-    for (const name of fs.readdirSync(studentDir).sort()) {
-      if (!name.endsWith(".ipynb")) continue;
+    for (const name of notebooksOf(studentDir)) {
       const assignment = course.assignments.find((a) => a.name === path.basename(name, ".ipynb"));
       if (!assignment || !fs.existsSync(assignment.file)) {
         ignored.push(`${path.join(student, name)}: the course has no notebook of that name`);
+        continue;
+      }
+      if (jobs.some((j) => j.student === student && j.prepared.assignment.name === assignment.name)) {
+        ignored.push(`${path.join(student, name)}: a second copy of ${assignment.name} (the first is graded)`);
         continue;
       }
       if (!prepared.has(assignment.name)) prepared.set(assignment.name, prepare(assignment));
@@ -112,6 +116,18 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
     }
   }
   return jobs;
+}
+
+/**
+ * The notebooks in a student's folder: STUDENT/NN-name.ipynb, or in
+ * nbgrader's layout STUDENT/NN-name/NN-name.ipynb (paths relative to it).
+ */
+function notebooksOf(studentDir: string): string[] {
+  return fs.readdirSync(studentDir).sort().flatMap((name) => {
+    if (name.endsWith(".ipynb")) return [name];
+    const nested = path.join(name, `${name}.ipynb`);
+    return fs.existsSync(path.join(studentDir, nested)) && fs.statSync(path.join(studentDir, name)).isDirectory() ? [nested] : [];
+  });
 }
 
 /** Grades every submission under `submissionsDir`; writes grades and the gradebook. */

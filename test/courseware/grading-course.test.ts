@@ -68,13 +68,19 @@ describe("the project's course", () => {
     fs.cpSync(path.join(__dirname, "fixtures", "course"), path.join(work, "course"), { recursive: true });
     fs.mkdirSync(path.join(work, "submitted", "zoe"), { recursive: true });
     fs.writeFileSync(path.join(work, "submitted", "zoe", "01-sums.ipynb"), "{ not json");
+    fs.mkdirSync(path.join(work, "submitted", "yves", "01-sums"), { recursive: true }); // nbgrader's layout
+    fs.writeFileSync(path.join(work, "submitted", "yves", "01-sums", "01-sums.ipynb"), "[]");
+    fs.writeFileSync(path.join(work, "submitted", "yves", "01-sums", "timestamp.txt"), "2026-11-30 12:00:00 UTC");
     const run = (...args: string[]): string => execFileSync(process.execPath, [VMLAB, ...args], { encoding: "utf8", cwd: work });
     const graded = run("grade", "submitted", "--course", "course", "--jobs", "1");
     expect(graded).toMatch(/^zoe\s+01-sums\s+0 \/ 6\s+\(not a notebook: zoe\/01-sums\.ipynb:1:3: not valid JSON/m);
-    expect(graded).toContain("graded 1, skipped 0 already graded (--force to redo)");
-    expect(run("grade", "submitted", "--course", "course")).toContain("graded 0, skipped 1");
-    expect(fs.readFileSync(path.join(work, "course", "gradebook.csv"), "utf8")).toContain(",zoe,,,,0,0,0,6");
-    expect(run("feedback", "--course", "course")).toContain("wrote 1 feedback pages");
+    expect(graded).toMatch(/^yves\s+01-sums\s+0 \/ 6\s+\(not a notebook: yves\/01-sums\/01-sums\.ipynb: not a valid notebook: the top level is not a JSON object\)$/m);
+    expect(graded).toContain("graded 2, skipped 0 already graded (--force to redo)");
+    expect(run("grade", "submitted", "--course", "course")).toContain("graded 0, skipped 2");
+    const gradebook = fs.readFileSync(path.join(work, "course", "gradebook.csv"), "utf8");
+    expect(gradebook).toContain(",zoe,,,,0,0,0,6");
+    expect(gradebook).toContain("01-sums,2026-12-01T23:59:00Z,2026-11-30T12:00:00.000Z,yves,");
+    expect(run("feedback", "--course", "course")).toContain("wrote 2 feedback pages");
     expect(fs.readFileSync(path.join(work, "course", "feedback", "zoe", "01-sums.html"), "utf8")).toContain("Your notebook could not be graded");
   });
 });
