@@ -155,10 +155,14 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all, gradebook: course.gradebook };
 }
 
-/** Already graded: the same file against the same source. */
+/** What a grade says when vmlab itself failed (no kernel, ...): never kept as final. */
+const GRADING_FAILED = "grading failed: ";
+
+/** Already graded: the same file against the same source, and not lost to vmlab's own failure. */
 function upToDate(grades: StudentGrades, job: Job): boolean {
   const earlier = grades.notebooks[job.prepared.assignment.name];
   if (!earlier || earlier.source_sha256 !== job.prepared.sha256) return false;
+  if (earlier.problem?.startsWith(GRADING_FAILED)) return false;
   try {
     return earlier.sha256 === sha256(fs.readFileSync(job.absolute));
   } catch {
@@ -200,7 +204,7 @@ async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions)
     const cells = p.exercises.filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests").map((e) => cellGrade(executed, e, gradeCells, end));
     return finish(job, base.sha, base.timestamp, cells, [...notes, ...readOnlyFailures(readOnlyCells, end)]);
   } catch (err) {
-    return zeroGrade(job, base.sha, base.timestamp, `grading failed: ${err instanceof Error ? err.message : String(err)}`);
+    return zeroGrade(job, base.sha, base.timestamp, `${GRADING_FAILED}${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

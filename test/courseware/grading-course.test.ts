@@ -77,6 +77,12 @@ describe("the project's course", () => {
     expect(graded).toMatch(/^yves\s+01-sums\s+0 \/ 6\s+\(not a notebook: yves\/01-sums\/01-sums\.ipynb: not a valid notebook: the top level is not a JSON object\)$/m);
     expect(graded).toContain("graded 2, skipped 0 already graded (--force to redo)");
     expect(run("grade", "submitted", "--course", "course")).toContain("graded 0, skipped 2");
+    // A grade lost to vmlab's own failure (no kernel, ...) is graded again.
+    const zoe = path.join(work, "course", "autograded", "zoe", "grades.json");
+    const json = JSON.parse(fs.readFileSync(zoe, "utf8"));
+    json.notebooks["01-sums"].problem = "grading failed: the kernel did not answer";
+    fs.writeFileSync(zoe, JSON.stringify(json));
+    expect(run("grade", "submitted", "--course", "course")).toContain("graded 1, skipped 1");
     const gradebook = fs.readFileSync(path.join(work, "course", "gradebook.csv"), "utf8");
     expect(gradebook).toContain(",zoe,,,,0,0,0,6");
     expect(gradebook).toContain("01-sums,2026-12-01T23:59:00Z,2026-11-30T12:00:00.000Z,yves,");
