@@ -144,8 +144,27 @@ function scoreOf(name: string, verdicts: readonly Verdict[]): CheckScore {
   const points = round(verdicts.reduce((s, v) => s + v.points, 0));
   const max = round(verdicts.reduce((s, v) => s + v.max, 0));
   const failed = verdicts.filter((v) => !v.passed);
-  const message = failed.length === 0 ? "all tests passed" : failed.map((v) => (v.detail ? `${v.label}: ${v.detail}` : v.label)).join("; ");
-  return { name, points, max, message };
+  return { name, points, max, message: failed.length === 0 ? "all tests passed" : failureMessage(failed) };
+}
+
+/**
+ * The failed assertions as one line: `label: detail; ...`, except that
+ * three or more failing the same way (a stub that throws) are told once:
+ * `12 tests threw Error: not implemented yet (reference 1, reference 2, ...)`.
+ */
+function failureMessage(failed: readonly Verdict[]): string {
+  const byDetail = new Map<string, Verdict[]>();
+  for (const v of failed) byDetail.set(v.detail, [...(byDetail.get(v.detail) ?? []), v]);
+  const parts: string[] = [];
+  for (const [detail, group] of byDetail) {
+    if (group.length >= 3 && detail !== "") {
+      const labels = group.slice(0, 3).map((v) => v.label).join(", ") + (group.length > 3 ? ", ..." : "");
+      parts.push(`${group.length} tests ${detail} (${labels})`);
+    } else {
+      parts.push(...group.map((v) => (v.detail ? `${v.label}: ${v.detail}` : v.label)));
+    }
+  }
+  return parts.join("; ");
 }
 
 /** The readable verdict, then the score line the grader reads. */

@@ -56,6 +56,14 @@ describe("check", () => {
     expect(s.message).toBe("first: threw Error: not implemented yet; the test stopped: Error: not implemented yet");
   });
 
+  it("tells many assertions failing the same way once", () => {
+    const stub = (): number => {
+      throw new Error("not implemented yet");
+    };
+    expect(() => check("many", (t) => [1, 2, 3, 4].forEach((i) => t.equal(stub, i, `case ${i}`)))).toThrow(CheckFailure);
+    expect(scoreLines(stdout())[0].message).toBe("4 tests threw Error: not implemented yet (case 1, case 2, case 3, ...)");
+  });
+
   it("compares deeply and within tolerances", () => {
     expect(() => check("deep", (t) => t.equal([1, { a: [2] }], [1, { a: [2] }]))).not.toThrow();
     expect(() => check("arrays", (t) => t.close([1, 2.0000001], [1, 2], { abs: 1e-6 }))).not.toThrow();
