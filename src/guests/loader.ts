@@ -33,7 +33,16 @@ export const BOOT_LAYOUT = {
   BOOT_TABLE: 0x0001_0000,
   BOOT_MAGIC: 0x544f_4f42, // "BOOT", little-endian
   FIRST_IMAGE: 0x0001_1000,
+  // The boot table's header fields and entries (diagram above).
+  BT_MAGIC: 0,
+  BT_COUNT: 4,
+  BT_TIMER: 8,
+  BT_MEM_TOP: 12,
+  BT_FREE: 16,
   BT_ENTRIES: 32,
+  BTE_PHYS: 0,
+  BTE_LENGTH: 4,
+  BTE_ENTRY: 8,
   BTE_SIZE: 16,
   USER_BASE: 0x4000_0000,
   USER_STACK_TOP: 0x8000_0000,
@@ -171,30 +180,45 @@ let kernelCache: { source: string; program: Program } | undefined;
 
 /**
  * The kernel assembled at 0; kept while its files are unchanged (boots are
- * frequent). Its .equ constants must agree with BOOT_LAYOUT, or the boot
- * table would be written where the kernel does not look.
+ * frequent). It must define every BOOT_LAYOUT and PROC_ constant, since
+ * boot.ts reads its process table too.
  */
 export function assembleKernel(): Program {
   const files = kernelSources();
   const source = files.map((f) => f.text).join("\n");
   if (kernelCache?.source !== source) {
-    const program = assemble(files, { origin: 0 });
-    checkLayout(program);
-    kernelCache = { source, program };
+    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`)];
+    kernelCache = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE")) };
   }
   return kernelCache.program;
 }
 
-function checkLayout(kernel: Program): void {
-  const proc = Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as const);
-  for (const [name, value] of [...Object.entries(BOOT_LAYOUT), ...proc]) {
-    if (name === "FIRST_IMAGE") continue;
+/**
+ * Assembles a kernel to stand at physical 0 of the loader's image: it must
+ * end below the boot table, and each layout constant it defines must agree
+ * with the loader's (or the boot table would be written where the kernel
+ * does not look); the `required` ones must be defined.
+ */
+export function assembleBootKernel(files: SourceFile[], required: readonly string[]): Program {
+  const kernel = assemble(files, { origin: 0 });
+  const file = files[0]?.file ?? "the kernel";
+  const layout = new Map<string, number>([
+    ...Object.entries(BOOT_LAYOUT),
+    ...Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as [string, number]),
+  ]);
+  for (const [name, value] of layout) {
     const equ = kernel.constants.get(name);
-    if (equ !== undefined && equ >>> 0 !== value >>> 0) {
-      throw new Error(`kernel.s has .equ ${name} = 0x${(equ >>> 0).toString(16)}, but loader.ts says 0x${value.toString(16)}`);
+    if (equ !== undefined && name !== "FIRST_IMAGE" && equ >>> 0 !== value >>> 0) {
+      throw new Error(`${file} has .equ ${name} = 0x${(equ >>> 0).toString(16)}, but loader.ts says 0x${value.toString(16)}`);
     }
-    if (equ === undefined) throw new Error(`kernel.s does not define ${name}, which loader.ts relies on`);
   }
+  for (const name of required) {
+    if (!kernel.constants.has(name)) throw new Error(`${file} does not define ${name}, which loader.ts relies on`);
+  }
+  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
+    throw new Error(`${file} ends at 0x${kernel.end.toString(16)}, past the boot table at 0x${BOOT_LAYOUT.BOOT_TABLE.toString(16)}`);
+  }
+  return kernel;
 }
 
 /** Builds the bootable image: kernel, boot table, programs (diagram above). */
@@ -203,9 +227,6 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   const memoryBytes = options.memoryBytes ?? DEFAULT_KERNEL_MEMORY;
   checkOptions(options, timerInterval, memoryBytes);
   const kernel = assembleKernel();
-  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
-    throw new Error(`the kernel ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
-  }
   const assembled = options.programs.map(assembleUserProgram);
   const programs: LoadedProgram[] = [];
   let next: number = BOOT_LAYOUT.FIRST_IMAGE;
@@ -251,19 +272,19 @@ interface BootHeader {
 function writeBootTable(image: Uint8Array, h: BootHeader): void {
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   const at = BOOT_LAYOUT.BOOT_TABLE;
-  view.setUint32(at + 0, BOOT_LAYOUT.BOOT_MAGIC, true);
-  view.setUint32(at + 4, h.count, true);
-  view.setUint32(at + 8, h.timerInterval, true);
-  view.setUint32(at + 12, h.memoryBytes, true);
-  view.setUint32(at + 16, h.freeStart, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_MAGIC, BOOT_LAYOUT.BOOT_MAGIC, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_COUNT, h.count, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_TIMER, h.timerInterval, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_MEM_TOP, h.memoryBytes, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_FREE, h.freeStart, true);
 }
 
 function writeEntry(image: Uint8Array, i: number, p: LoadedProgram): void {
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   const at = BOOT_LAYOUT.BOOT_TABLE + BOOT_LAYOUT.BT_ENTRIES + i * BOOT_LAYOUT.BTE_SIZE;
-  view.setUint32(at + 0, p.physical, true);
-  view.setUint32(at + 4, p.length, true);
-  view.setUint32(at + 8, p.entry >>> 0, true);
+  view.setUint32(at + BOOT_LAYOUT.BTE_PHYS, p.physical, true);
+  view.setUint32(at + BOOT_LAYOUT.BTE_LENGTH, p.length, true);
+  view.setUint32(at + BOOT_LAYOUT.BTE_ENTRY, p.entry >>> 0, true);
 }
 
 function roundUp(n: number, to: number): number {

@@ -6,8 +6,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { assemble } from "../machine/assembler";
-import { BOOT_LAYOUT, GUESTS_DIR, buildKernelImage, type KernelImage, type KernelImageOptions } from "../guests/loader";
+import { BOOT_LAYOUT, GUESTS_DIR, assembleBootKernel, buildKernelImage, type KernelImage, type KernelImageOptions } from "../guests/loader";
+
+/** The boot-table fields kernel-pv.s reads: checked against the loader's. */
+const PV_REQUIRED = ["BOOT_TABLE", "BT_COUNT", "BT_TIMER", "BT_MEM_TOP", "BT_FREE", "BT_ENTRIES", "BTE_PHYS", "BTE_LENGTH", "BTE_ENTRY", "USER_BASE", "USER_STACK_TOP"];
 
 /** The paravirtual kernel's source text. */
 export function paravirtualKernelSource(): string {
@@ -17,10 +19,7 @@ export function paravirtualKernelSource(): string {
 /** A boot image of kernel-pv.s with `options.programs`; run it in a VM created with `paravirtual: true`. */
 export function buildParavirtualKernelImage(options: KernelImageOptions): KernelImage {
   const base = buildKernelImage(options);
-  const kernel = assemble(paravirtualKernelSource(), { file: "kernel-pv.s", origin: 0 });
-  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
-    throw new Error(`kernel-pv.s ends at 0x${kernel.end.toString(16)}, past the boot table at 0x10000`);
-  }
+  const kernel = assembleBootKernel([{ file: "kernel-pv.s", text: paravirtualKernelSource() }], PV_REQUIRED);
   const image = base.image.slice();
   image.fill(0, 0, BOOT_LAYOUT.BOOT_TABLE);
   image.set(kernel.image, 0);
