@@ -6,6 +6,7 @@
  */
 import type { Course } from "../course";
 import { escapeHtml } from "./html";
+import { document } from "./page";
 import { HANDOUT_CSS } from "./theme";
 
 export function renderIndexPage(course: Course, built: ReadonlySet<string>, options: { standalone?: boolean } = {}): string {
@@ -18,27 +19,20 @@ export function renderIndexPage(course: Course, built: ReadonlySet<string>, opti
     return `<li>${heading}<p>${escapeHtml(ch.summary)}</p></li>`;
   });
   const style = options.standalone ? `<style>${HANDOUT_CSS}</style>` : `<link rel="stylesheet" href="assets/handout.css">`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="vmlab build">
-<title>${escapeHtml(course.title)}</title>
-${style}
-</head>
-<body>
-<div class="layout">
-<main class="chapter index">
-<h1>${escapeHtml(course.title)}</h1>
-${course.description ? `<p>${escapeHtml(course.description)}</p>` : ""}
+  const description = course.description ? `<p>${escapeHtml(course.description)}</p>` : "";
+  return document({
+    title: course.title,
+    head: style,
+    header: "",
+    toc: "",
+    main: `<h1>${escapeHtml(course.title)}</h1>
+${description}
 <h2>Chapters</h2>
 <ol class="chapter-list">
 ${items.join("\n")}
-</ol>
-</main>
-</div>
-</body>
-</html>
-`;
+</ol>`,
+    scripts: "",
+    mainClass: "index",
+    generator: "vmlab build",
+  });
 }

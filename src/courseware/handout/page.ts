@@ -89,22 +89,27 @@ export function renderNotebookPage(nb: Notebook, options: PageOptions = {}): Ren
   return { html, title, headings: markdown.headings, usesPlotly: outputs.usesPlotly };
 }
 
-interface Parts {
+/** The pieces of a handout page; the index page uses the same shell. */
+export interface Parts {
   title: string;
   head: string;
   header: string;
   toc: string;
   main: string;
   scripts: string;
+  /** Classes of <main> beside "chapter" (the index page's "index"). */
+  mainClass?: string;
+  /** The command that wrote the page, for <meta name="generator">. */
+  generator?: string;
 }
 
-function document(p: Parts): string {
+export function document(p: Parts): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="vmlab export">
+<meta name="generator" content="${p.generator ?? "vmlab export"}">
 <title>${escapeHtml(p.title)}</title>
 ${p.head}
 </head>
@@ -112,7 +117,7 @@ ${p.head}
 ${p.header}
 <div class="layout">
 ${p.toc}
-<main class="chapter">
+<main class="${p.mainClass ? `chapter ${p.mainClass}` : "chapter"}">
 ${p.main}
 </main>
 </div>
