@@ -23,7 +23,7 @@ import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
 import { Message, newKey, Session } from "./wire";
-import { tslabBin } from "./kernelspec";
+import { kernelCommand } from "./kernelspec";
 import { ORPHAN_GUARD_FILE, ORPHAN_GUARD_JS } from "./orphan-guard";
 
 /** How a kernel process ended, and the tail of what it printed itself. */
@@ -111,7 +111,8 @@ export class Kernel {
     fs.writeFileSync(conn, JSON.stringify(connectionInfo(dir, key)), { mode: 0o600 });
     const guard = path.join(dir, ORPHAN_GUARD_FILE);
     fs.writeFileSync(guard, ORPHAN_GUARD_JS);
-    const child = spawn(process.execPath, ["--require", guard, tslabBin(), "kernel", "--config-path", conn], {
+    const [node, ...args] = kernelCommand(conn, ["--require", guard]);
+    const child = spawn(node, args, {
       cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

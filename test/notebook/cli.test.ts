@@ -71,8 +71,10 @@ describe("vmlab kernel install", () => {
     const dir = path.join(prefix, "share", "jupyter", "kernels", "tslab");
     expect(r.stdout).toBe(`installed kernelspec "tslab" (TypeScript) in ${dir}\n`);
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; language: string };
-    expect(spec.argv.slice(2)).toEqual(["kernel", "--config-path", "{connection_file}"]);
-    expect(fs.realpathSync(spec.argv[1])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
+    // The same command `vmlab run` starts: node with the kernel's V8 flags, then tslab.
+    expect(spec.argv.slice(0, 2)).toEqual([process.execPath, "--interrupt-budget=2000000"]);
+    expect(spec.argv.slice(3)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(fs.realpathSync(spec.argv[2])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
     expect([spec.display_name, spec.language]).toEqual(["TypeScript", "typescript"]);
     expect(fs.readFileSync(path.join(dir, "logo-64x64.png")).subarray(1, 4).toString()).toBe("PNG");
     const list = spawnSync("jupyter", ["kernelspec", "list", "--json"], {
