@@ -13,6 +13,8 @@
  * Where vmlab's time goes less: two kernels at once; the next kernel starts
  * while the current notebook runs; no Python interpreter and no nbconvert
  * import per notebook; the kernel is told to stop and reaped at once.
+ * Both start the kernel with the same command line (the kernelspec's argv,
+ * KERNEL_NODE_FLAGS included), so the kernels do the same work.
  * The two commands alternate (vmlab, nbconvert, vmlab, nbconvert) and each
  * keeps its best of three, so load from elsewhere on the machine hurts both
  * alike. With no chapter written yet, the runner's fixtures stand in.
