@@ -31,13 +31,15 @@ export function tslabBin(): string {
  * nbconvert, `vmlab run`), so all of them run the same kernel.
  *
  * --interrupt-budget: how much bytecode a function runs before V8 considers
- * optimizing it (default 67,584 in Node 20's V8). A kernel spends most of its
- * life in tslab's TypeScript compiler, whose thousands of lukewarm functions
- * V8 would otherwise hand to its optimizing compiler on background threads,
- * work a short-lived kernel never earns back: measured on the chapters, 2,000,000
- * cuts a kernel's CPU time by a quarter to a third and its wall time a
- * little, while the simulator's hot loops still run optimized within
- * milliseconds (V8, "Sparkplug" and "Maglev" blog posts on tiering).
+ * optimizing it ("interrupt budget which should be used for the profiler
+ * counter", `node --v8-options`; 67,584 by default in Node 20). A kernel
+ * spends most of its life in tslab's TypeScript compiler, whose thousands of
+ * lukewarm functions V8 would otherwise hand to its optimizing compiler on
+ * background threads, work a short-lived kernel never earns back. Measured
+ * on the chapters, 2,000,000 cuts a kernel's CPU time by a quarter to a
+ * third: one kernel alone finishes in about the same time (it had idle cores
+ * for that compiler), several at once finish a quarter sooner. The
+ * simulator's hot loops still run optimized within milliseconds.
  */
 export const KERNEL_NODE_FLAGS: readonly string[] = ["--interrupt-budget=2000000"];
 
