@@ -21,7 +21,7 @@ import { logoPng, LOGO_SVG } from "./logo";
 export const KERNEL_NAME = "tslab";
 
 /** The tslab command of this install (node_modules/tslab/bin/tslab). */
-export function tslabBin(): string {
+function tslabBin(): string {
   const pkg = require.resolve("tslab/package.json");
   return path.join(path.dirname(pkg), "bin", "tslab");
 }
