@@ -135,12 +135,14 @@ export class Cpu implements TrapTarget {
   execute(budgetEnd: number, instructionLimit: number): void {
     const { memory, stats } = this.config;
     const r = this.regs, mem = memory.words, mix = stats.opcodes, ram = memory.size;
+    // A software-TLB machine has kseg0 even with paging off, so every page change asks translate().
+    const kseg0 = this.config.mmu.kind === "software-tlb";
     this.budgetEnd = budgetEnd;
     this.instructionLimit = instructionLimit;
     let pc = this.pc | 0, cycles = this.cycles, icount = this.instructions, nextEvent = 0;
     let paged = false, latchHits = 0, fetchPaged = false, fetchStart = 0;
     let fetchBase = NO_PAGE, fetchDelta = 0, loadBase = NO_PAGE, loadDelta = 0, storeBase = NO_PAGE, storeDelta = 0;
-    let tc = 0, tb = 0, w = 0;
+    let tc = 0, tb = 0, w = 0, loadCounts = 1, storeCounts = 1;
     run: for (;;) {
       r[0] = 0;
       if (cycles >= nextEvent) {
@@ -148,7 +150,7 @@ export class Cpu implements TrapTarget {
         const go = this.service();
         pc = this.pc | 0; cycles = this.cycles; nextEvent = this.nextEvent;
         if (!go) break run;
-        paged = (this.csr[CSR.STATUS] & STATUS.PG) !== 0;
+        paged = kseg0 || (this.csr[CSR.STATUS] & STATUS.PG) !== 0;
         fetchBase = loadBase = storeBase = NO_PAGE;
       }
       trap: {
@@ -163,7 +165,7 @@ export class Cpu implements TrapTarget {
             cycles = this.cycles;
             loadBase = storeBase = NO_PAGE;
             if (pa < 0) { tc = -pa; tb = pc; break trap; }
-            fetchPaged = true;
+            fetchPaged = !this.bypassedTlb;
             fetchStart = icount + 1;
           }
           if (pa >= ram) { tc = CAUSE.PAGE_FAULT_FETCH; tb = pc; break trap; }
@@ -208,12 +210,12 @@ export class Cpu implements TrapTarget {
             if (kind === Kind.LW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
             let pa = va >>> 0;
             if (paged) {
-              if ((va & -4096) === loadBase) { pa = va + loadDelta; latchHits++; }
+              if ((va & -4096) === loadBase) { pa = va + loadDelta; latchHits += loadCounts; }
               else {
                 this.cycles = cycles; pa = this.translate(va, ACCESS.LOAD); cycles = this.cycles;
                 fetchBase = storeBase = NO_PAGE;
                 if (pa < 0) { tc = -pa; tb = va; break trap; }
-                loadBase = va & -4096; loadDelta = pa - va;
+                loadBase = va & -4096; loadDelta = pa - va; loadCounts = this.bypassedTlb ? 0 : 1;
               }
             }
             const rd = (w >>> 20) & 15;
@@ -232,12 +234,12 @@ export class Cpu implements TrapTarget {
             if (kind === Kind.SW && (va & 3) !== 0) { tc = CAUSE.MISALIGNED; tb = va; break trap; }
             let pa = va >>> 0;
             if (paged) {
-              if ((va & -4096) === storeBase) { pa = va + storeDelta; latchHits++; }
+              if ((va & -4096) === storeBase) { pa = va + storeDelta; latchHits += storeCounts; }
               else {
                 this.cycles = cycles; pa = this.translate(va, ACCESS.STORE); cycles = this.cycles;
                 fetchBase = loadBase = NO_PAGE;
                 if (pa < 0) { tc = -pa; tb = va; break trap; }
-                storeBase = va & -4096; storeDelta = pa - va;
+                storeBase = va & -4096; storeDelta = pa - va; storeCounts = this.bypassedTlb ? 0 : 1;
               }
             }
             const v = r[(w >>> 16) & 15];
@@ -301,11 +303,17 @@ export class Cpu implements TrapTarget {
     takeTrap(this, { cause, badva, epc });
   }
 
+  /** True if the last translate() left the TLB alone (kseg0, or paging off): its latch counts no hits. */
+  private bypassedTlb = false;
+
   /** Translation on the slow path: pa, or -CAUSE; charges walk cycles. */
   translate(va: number, access: Access): number {
     const csr = this.csr;
     const user = (csr[CSR.STATUS] & STATUS.KM) === 0;
-    const pa = this.config.mmu.translate(va >>> 0, access, user, csr[CSR.ASID], csr[CSR.PTBR]);
+    const mmu = this.config.mmu;
+    this.bypassedTlb = (csr[CSR.STATUS] & STATUS.PG) === 0 || mmu.unmapped(va >>> 0, user);
+    if (this.bypassedTlb) return mmu.unpaged(va >>> 0, user);
+    const pa = mmu.translate(va >>> 0, access, user, csr[CSR.ASID], csr[CSR.PTBR]);
     this.cycles += this.config.mmu.takeCycles();
     return pa;
   }

@@ -8,7 +8,7 @@ import { DIRECTIVES } from "./assembler/directives";
 import { PSEUDO_INSTRUCTIONS } from "./assembler/pseudo";
 import { operandSyntax } from "./assembler/operands";
 import {
-  CAUSE, CONSOLE_TX, CSR, INSTRUCTIONS, MMIO_BASE, PAGE_SIZE, PTE, REGISTER_NAMES, STATUS, isInterrupt,
+  CAUSE, CONSOLE_TX, CSR, INSTRUCTIONS, KSEG0_BASE, KSEG0_END, MMIO_BASE, PAGE_SIZE, PTE, REGISTER_NAMES, STATUS, isInterrupt,
   type Category, type InstructionSpec, type Operand,
 } from "./isa";
 
@@ -181,6 +181,8 @@ function pteSection(): string[] {
 function addressSection(): string[] {
   const rows = [
     ["`PAGE_SIZE`", String(PAGE_SIZE), "bytes in a page (10-bit directory index, 10-bit table index, 12-bit offset)"],
+    ["`KSEG0_BASE`", hex(KSEG0_BASE, 8), "`mmu: \"software-tlb\"` only: kernel-mode addresses from here are untranslated, physical = va - KSEG0_BASE, never in the TLB (MIPS kseg0); user-mode ones go through the TLB"],
+    ["`KSEG0_END`", hex(KSEG0_END, 8), "kseg0 ends below this address"],
     ["`MMIO_BASE`", hex(MMIO_BASE, 8), "devices are mapped from here up"],
     ["`CONSOLE_TX`", hex(CONSOLE_TX, 8), "a byte stored here is printed on the console"],
   ];

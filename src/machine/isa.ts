@@ -193,6 +193,14 @@ export const PTE = { V: 1 << 0, W: 1 << 1, U: 1 << 2, X: 1 << 3, A: 1 << 5, D: 1
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 
+/**
+ * kseg0 (ISA.md, "Memory management"; MIPS R4000's kseg0): on a machine
+ * built `mmu: "software-tlb"`, kernel-mode addresses KSEG0_BASE up to
+ * KSEG0_END (exclusive) are not translated, physical = va - KSEG0_BASE.
+ */
+export const KSEG0_BASE = 0x80000000;
+export const KSEG0_END = 0xc0000000;
+
 /** Memory-mapped devices start here; CONSOLE_TX is fixed by ISA.md. */
 export const MMIO_BASE = 0xffff0000;
 export const CONSOLE_TX = 0xffff0000;

@@ -268,7 +268,7 @@ export class Machine {
     const csr = this.cpu.csr;
     const a = va >>> 0;
     const pa = (csr[CSR.STATUS] & STATUS.PG) === 0
-      ? a
+      ? this.mmu.unpaged(a, mode === "user")
       : this.mmu.probe(a, ACCESS_BY_NAME[access], mode === "user", csr[CSR.ASID], csr[CSR.PTBR]);
     return pa !== undefined && this.memory.exists(pa, 1) ? pa : undefined;
   }

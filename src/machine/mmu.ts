@@ -19,11 +19,19 @@
  * costs COSTS.pageWalkReference cycles. Permissions: V always; W for a
  * store (in both modes); U for any access from user mode; X for a fetch.
  *
+ * Built `software-tlb`, the machine also has kseg0 (ISA.md; MIPS R4000's
+ * "kseg0: unmapped, cached" segment): in kernel mode an address in
+ * 0x80000000..0xBFFFFFFF is not translated (physical = va - 0x80000000),
+ * never looked up in or cached by the TLB, and counted in no TLB statistic;
+ * as on MIPS it needs no setup, so it holds with STATUS.PG = 0 as well.
+ * In user mode kseg0 goes through the TLB like any other address: a kernel
+ * deprivileged by a VMM misses on its own kseg0 (Disco, 4.2.1).
+ *
  * translate() returns the physical address (>= 0), or a fault as a value:
  * the negated CAUSE (STYLE.md 5, traps are values).
  */
 import { COSTS } from "./costs";
-import { CAUSE, PTE, PAGE_SHIFT } from "./isa";
+import { CAUSE, KSEG0_BASE, PTE, PAGE_SHIFT } from "./isa";
 import type { PhysicalMemory } from "./memory";
 import type { Tlb } from "./tlb";
 
@@ -56,8 +64,19 @@ export class Mmu {
 
   constructor(readonly kind: MmuKind, private readonly memory: PhysicalMemory, readonly tlb: Tlb) {}
 
+  /** True if this MMU leaves `va` untranslated in this mode (kseg0, above). */
+  unmapped(va: number, user: boolean): boolean {
+    return this.kind === "software-tlb" && !user && va >>> 30 === 2;
+  }
+
+  /** Where `va` leads with STATUS.PG = 0: itself, or its kseg0 frame. */
+  unpaged(va: number, user: boolean): number {
+    return this.unmapped(va, user) ? va - KSEG0_BASE : va;
+  }
+
   /** Translates `va` for `access`: a physical address, or -CAUSE. */
   translate(va: number, access: Access, user: boolean, asid: number, ptbr: number): number {
+    if (this.unmapped(va, user)) return va - KSEG0_BASE;
     const vpn = va >>> PAGE_SHIFT;
     const i = this.tlb.lookup(vpn, asid);
     if (i >= 0) {
@@ -84,6 +103,7 @@ export class Mmu {
    * Returns the physical address or undefined.
    */
   probe(va: number, access: Access, user: boolean, asid: number, ptbr: number): number | undefined {
+    if (this.unmapped(va, user)) return va - KSEG0_BASE;
     const i = this.tlb.probe(va >>> PAGE_SHIFT, asid);
     if (i >= 0) {
       return permits(this.tlb.flags[i], access, user) ? ((this.tlb.pfn[i] << PAGE_SHIFT) | (va & PAGE_MASK)) >>> 0 : undefined;

@@ -275,3 +275,111 @@ ${HANDLER}`, { mmu: "software-tlb" });
     expect([m.regs[S0], m.regs[S2]]).toEqual([CAUSE.PAGE_FAULT_STORE, 0x3000]);
   });
 });
+
+describe("kseg0 on the software-TLB machine (ISA.md; MIPS R4000's unmapped kernel segment)", () => {
+  /** Sets TVEC to the handler's kseg0 alias and jumps to `high`'s kseg0 alias. */
+  const INTO_KSEG0 = `
+        li   t0, 0x80000000
+        la   k0, handler
+        or   k0, k0, t0
+        csrw TVEC, k0
+        la   t1, high
+        or   t1, t1, t0
+        jalr zero, t1, 0
+high:`;
+  const PAGING_ON = `
+        csrr t2, STATUS
+        ori  t2, t2, 16         # PG = 1, and not one TLB entry written
+        csrw STATUS, t2`;
+
+  it("kernel-mode fetches, loads and stores in kseg0 reach physical va - 0x80000000 with no TLB entry and no TLB_MISS", () => {
+    const m = load(`${INTO_KSEG0}${PAGING_ON}
+        li   t3, 0x80020010
+        li   t4, 0x1234
+        sw   t4, 0(t3)
+        sb   t4, 4(t3)
+        lw   a1, 0(t3)
+        lbu  a2, 4(t3)
+        li   a0, 0
+        halt
+${HANDLER}`, { mmu: "software-tlb" });
+    const r = m.run({ maxCycles: 100_000 });
+    expect(r).toMatchObject({ reason: "halted", exitCode: 0 });
+    expect(m.readWord(0x20010)).toBe(0x1234);
+    expect([m.regs[A1], m.regs[2 + 1]]).toEqual([0x1234, 0x34]);
+    expect(r.stats.traps).toEqual({});
+    expect(m.tlb.entries()).toEqual([]);
+    expect(m.pc >>> 0).toBeGreaterThanOrEqual(0x80000000);
+  });
+
+  it("the TLB statistics count no kseg0 access, and no page walk happens", () => {
+    const m = load(`${INTO_KSEG0}${PAGING_ON}
+        li   t3, 0x80020000
+        li   s1, 50
+loop:   lw   a1, 0(t3)
+        sw   a1, 4(t3)
+        addi s1, s1, -1
+        bne  s1, zero, loop
+        li   a0, 0
+        halt
+${HANDLER}`, { mmu: "software-tlb" });
+    const r = m.run({ maxCycles: 100_000 });
+    expect(r.reason).toBe("halted");
+    expect(r.stats.tlb).toMatchObject({ hits: 0, misses: 0, writes: 0 });
+    expect(r.stats.pageWalks).toBe(0);
+  });
+
+  it("kseg0 needs no paging: with PG = 0 a kernel-mode kseg0 load is the physical word", () => {
+    const m = load(`${INTO_KSEG0}
+        li   t3, 0x80020000
+        lw   a1, 0(t3)
+        li   a0, 0
+        halt
+${HANDLER}`, { mmu: "software-tlb" });
+    m.writeWord(0x20000, 0xcafe);
+    expect(m.run({ maxCycles: 100_000 }).reason).toBe("halted");
+    expect(m.regs[A1]).toBe(0xcafe);
+    expect(m.translate(0x80020000, "load", "kernel")).toBe(0x20000);
+  });
+
+  it("in user mode kseg0 goes through the TLB: a load there traps TLB_MISS with BADVA", () => {
+    const m = load(`${INTO_KSEG0}
+        li   k0, 0x00000000     # user code page 0: V X U
+        csrw TLBHI, k0
+        li   k0, 0x0000000d
+        csrw TLBLO, k0
+        tlbw
+        ${PAGING_ON}
+        la   k0, user
+        csrw EPC, k0
+        rett
+user:   li   t3, 0x80020000
+        lw   a1, 0(t3)
+        halt
+${HANDLER}`, { mmu: "software-tlb" });
+    const r = m.run({ maxCycles: 100_000 });
+    expect([m.regs[S0], m.regs[S2] >>> 0]).toEqual([CAUSE.TLB_MISS, 0x80020000]);
+    expect(r.stats.traps).toEqual({ TLB_MISS: 1 });
+    expect(m.translate(0x80020000, "load", "user")).toBeUndefined();
+    expect(m.translate(0x80020000, "load", "kernel")).toBe(0x20000);
+  });
+
+  it("a user-mode TLB entry for a kseg0 page is used in user mode only", () => {
+    const m = load("halt", { mmu: "software-tlb" });
+    m.tlb.write(0x80020000, 0x30000 | PTE.V | PTE.U);
+    m.setCsr("STATUS", STATUS.KM | STATUS.PG);
+    expect(m.translate(0x80020004, "load", "user")).toBe(0x30004);
+    expect(m.translate(0x80020004, "load", "kernel")).toBe(0x20004);
+  });
+
+  it("the hardware-walker machine has no kseg0: the same kernel-mode load faults", () => {
+    const m = load(`${SETUP}
+        li   t3, 0x80020000
+        lw   a1, 0(t3)
+        halt
+${HANDLER}`);
+    m.run({ maxCycles: 100_000 });
+    expect([m.regs[S0], m.regs[S2] >>> 0]).toEqual([CAUSE.PAGE_FAULT_LOAD, 0x80020000]);
+    expect(m.translate(0x80020000, "load", "kernel")).toBeUndefined();
+  });
+});
