@@ -3,7 +3,7 @@
  * `import { ... } from "vmlab"`.
  */
 export * from "./machine/isa";
-export { COSTS } from "./machine/costs";
+export { CLOCK_HZ, COSTS, formatSimulatedTime, perSimulatedSecond, simulatedSeconds } from "./machine/costs";
 export type { CostName } from "./machine/costs";
 export { UserError } from "./errors";
 export * from "./machine/assembler";

@@ -54,3 +54,35 @@ export const COSTS = {
 } as const;
 
 export type CostName = keyof typeof COSTS;
+
+/**
+ * The clock rate: cycles per simulated second. One billion, so a cycle is
+ * a nanosecond, the order of the CPUs the table's costs come from (Adams
+ * and Agesen 2006 measured on Pentium 4 parts of 3.6-3.8 GHz). It turns
+ * cycle counts into simulated time and rates for every figure that speaks
+ * of seconds (ISA.md, "Time": the figures stay the same on every machine;
+ * wall-clock time only measures the simulator).
+ */
+export const CLOCK_HZ = 1_000_000_000;
+
+/** Simulated seconds that `cycles` take at CLOCK_HZ. */
+export function simulatedSeconds(cycles: number): number {
+  if (!Number.isFinite(cycles) || cycles < 0) throw new RangeError(`simulatedSeconds: cycles must be a finite number >= 0, not ${cycles}`);
+  return cycles / CLOCK_HZ;
+}
+
+/** A rate in simulated time: `count` events over `cycles` cycles, per simulated second. */
+export function perSimulatedSecond(count: number, cycles: number): number {
+  if (!Number.isFinite(count) || count < 0) throw new RangeError(`perSimulatedSecond: count must be a finite number >= 0, not ${count}`);
+  if (!Number.isFinite(cycles) || cycles <= 0) throw new RangeError(`perSimulatedSecond: cycles must be a finite number > 0, not ${cycles}`);
+  return count / simulatedSeconds(cycles);
+}
+
+const TIME_UNITS: readonly (readonly [string, number])[] = [["s", 1], ["ms", 1e-3], ["µs", 1e-6], ["ns", 1e-9]];
+
+/** `cycles` as simulated time for a label: "2.5 µs", "1.2 ms", "3 s" (three significant digits). */
+export function formatSimulatedTime(cycles: number): string {
+  const seconds = simulatedSeconds(cycles);
+  const [unit, scale] = TIME_UNITS.find(([, s]) => seconds >= s) ?? TIME_UNITS[TIME_UNITS.length - 1];
+  return `${Number((seconds / scale).toPrecision(3))} ${unit}`;
+}

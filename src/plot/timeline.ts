@@ -10,6 +10,7 @@
  * `x` = length), one trace per label so the legend names each runner.
  */
 import { UserError } from "../errors";
+import { formatSimulatedTime } from "../machine/costs";
 import { type BarTrace, type Figure, paletteColor } from "./figure";
 import { type ChartOptions, baseLayout, checkPositiveSize } from "./options";
 
@@ -51,7 +52,7 @@ function checkSegments(segments: readonly TimelineSegment[]): void {
 }
 
 function hoverText(s: TimelineSegment): string {
-  const span = `cycles ${s.start} to ${s.end} (${s.end - s.start})`;
+  const span = `cycles ${s.start} to ${s.end} (${s.end - s.start}, ${formatSimulatedTime(s.end - s.start)})`;
   return s.detail ? `${span}<br>${s.detail}` : span;
 }
 

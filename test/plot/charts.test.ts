@@ -133,6 +133,11 @@ describe("timelineChart", () => {
     expect(fig.layout.yaxis).toMatchObject({ categoryarray: ["cpu0"], autorange: "reversed" });
   });
 
+  it("the hover box gives each bar's length in simulated time at the cost table's clock", () => {
+    const fig = timelineChart([{ lane: "cpu0", label: "A", start: 0, end: 2_500 }]);
+    expect((fig.data[0] as BarTrace).text?.[0]).toBe("cycles 0 to 2500 (2500, 2.5 µs)");
+  });
+
   it("uses fixed colours when given", () => {
     const fig = timelineChart(segments, { colors: { B: "#123456" } });
     expect((fig.data[1] as BarTrace).marker?.color).toBe("#123456");
