@@ -33,6 +33,9 @@ export { Disk, DISK_BASE, DISK_REG, DISK_COMMAND, DISK_STATUS, SECTOR_SIZE } fro
 export { Nic, NIC_BASE, NIC_REG, NIC_STATUS } from "./machine/devices/nic";
 // Guest software: the toy32 kernel, its user programs and the loader (src/guests).
 export * from "./guests";
+// The toy32 file system on the host: mkfs, the reader, the checker (src/guests/fs).
+export { FsImage, FsImageError, buildImage, checkImage, decodeExecutable, executableFromSource, mkfs, MAX_FILE_BYTES } from "./guests/fs";
+export type { DirectoryEntry, FsDirectory, FsNode, InodeStat, MkfsOptions } from "./guests/fs";
 export * from "./plot";
 // Exercises: the test helper of grade cells, seeded problem generators.
 export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";
