@@ -14,6 +14,8 @@ import { register as grade } from "./grade";
 import { register as feedback } from "./feedback";
 import { register as run } from "./run";
 import { register as kernel } from "./kernel";
+import { register as mkfs } from "./mkfs";
+import { register as fsImage } from "./fs";
 
 export type Register = (program: Command) => void;
 
@@ -29,4 +31,6 @@ export const COMMANDS: readonly Register[] = [
   problem,
   run,
   kernel,
+  mkfs,
+  fsImage,
 ];
