@@ -110,12 +110,14 @@ class InodeChecker {
     return inode;
   }
 
-  private where(inode: Inode, field: keyof typeof INODE, detail = ""): string {
-    return `inode ${inode.inum} at ${at(inodeOffset(this.sb, inode.inum) + INODE[field])}, ${field}${detail}`;
+  /** "inode 5 at byte 0x1154 (block 4 +340), ADDRS[3]": word `index` of the field. */
+  private where(inode: Inode, field: keyof typeof INODE, index?: number): string {
+    const offset = inodeOffset(this.sb, inode.inum) + INODE[field] + 4 * (index ?? 0);
+    return `inode ${inode.inum} at ${at(offset)}, ${field}${index === undefined ? "" : `[${index}]`}`;
   }
 
-  private fail(inode: Inode, field: keyof typeof INODE, what: string, detail = ""): never {
-    throw new FsImageError(this.image, this.where(inode, field, detail), what);
+  private fail(inode: Inode, field: keyof typeof INODE, what: string): never {
+    throw new FsImageError(this.image, this.where(inode, field), what);
   }
 
   private validate(inode: Inode): void {
@@ -132,8 +134,8 @@ class InodeChecker {
       this.fail(inode, "SIZE", `a directory of ${inode.size} bytes is not a whole number of ${DIRENT_BYTES}-byte entries`);
     }
     const owner = `inode ${inode.inum}`;
-    inode.addrs.forEach((block, i) => this.claim(block, inode, "ADDRS", `[${i}]`, owner));
-    this.claim(inode.indirect, inode, "INDIRECT", "", owner);
+    inode.addrs.forEach((block, i) => this.claim(block, inode, "ADDRS", i, owner));
+    this.claim(inode.indirect, inode, "INDIRECT", undefined, owner);
     if (inode.indirect !== 0) {
       const v = view(this.bytes);
       for (let i = 0; i < NINDIRECT; i++) {
@@ -151,8 +153,8 @@ class InodeChecker {
     }
   }
 
-  private claim(block: number, inode: Inode, field: keyof typeof INODE, detail: string, owner: string): void {
-    if (block !== 0) this.claimAt(block, this.where(inode, field, detail), owner);
+  private claim(block: number, inode: Inode, field: keyof typeof INODE, index: number | undefined, owner: string): void {
+    if (block !== 0) this.claimAt(block, this.where(inode, field, index), owner);
   }
 
   /** A block number an inode holds: in the data region, marked used, held once. */

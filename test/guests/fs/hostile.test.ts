@@ -102,7 +102,7 @@ const KINDS: ((r: Rng, b: Uint8Array) => Omit<Damage, "bytes">)[] = [
     const block = [outside, metadataBlock, swapBlock][kind](r, SBK);
     u32(b, inodeAt(i, "ADDRS") + 4 * k, block);
     const says = [/outside the disk/, /in the (boot block and superblock|inode bitmap|block bitmap|inode table), not a data block/, /in the swap area, not a data block/][kind];
-    return { what: `inode ${i} ADDRS[${k}] = ${block}`, says: new RegExp(`inode ${i} .*ADDRS\\[${k}\\]: block ${block} is ${says.source}`) };
+    return { what: `inode ${i} ADDRS[${k}] = ${block}`, says: new RegExp(`inode ${i} at byte 0x${(inodeAt(i, "ADDRS") + 4 * k).toString(16)} \\(block \\d+ \\+\\d+\\), ADDRS\\[${k}\\]: block ${block} is ${says.source}`) };
   },
   (r, b) => { const i = INUM["/a/big"]; const block = r.pick([outside, metadataBlock, swapBlock])(r, SBK); u32(b, inodeAt(i, "INDIRECT"), block); return { what: `indirect = ${block}`, says: new RegExp(`inode ${i} .*INDIRECT: block ${block} is`) }; },
   (r, b) => {
