@@ -175,31 +175,41 @@ class InodeChecker {
   }
 }
 
-interface Visit {
-  readonly inum: number;
-  readonly path: string;
+/** Where the walk first reached a directory: its parent and its name there. */
+interface Reached {
   readonly parent: number;
-  /** The directories from the root down to this one. */
-  readonly ancestors: ReadonlySet<number>;
+  readonly name: string;
 }
 
-/** The tree from the root: every entry valid, every directory reached once. */
+/**
+ * The tree from the root: every entry valid, every directory reached once.
+ * Each directory keeps only its parent and name (paths are spelled out
+ * for messages alone), so a hostile chain of nested directories costs
+ * time and memory in proportion to its length.
+ */
 function walkTree(bytes: Uint8Array, sb: Superblock, image: string, inodes: InodeChecker): { files: number; directories: number } {
   const root = inodes.get(ROOT_INUM);
   if (root.type !== INODE_TYPE.DIR) {
     throw new FsImageError(image, `inode ${ROOT_INUM} at ${at(inodeOffset(sb, ROOT_INUM))}, TYPE`, "the root is not a directory");
   }
-  const reached = new Map<number, string>([[ROOT_INUM, "/"]]);
+  const reached = new Map<number, Reached>([[ROOT_INUM, { parent: ROOT_INUM, name: "" }]]);
+  /** The directories from `inum` up to the root (the reached parents form a tree). */
+  const lineage = (inum: number): number[] => {
+    const up = [inum];
+    for (let at = inum; at !== ROOT_INUM; ) up.push((at = (reached.get(at) as Reached).parent));
+    return up;
+  };
+  const pathOf = (inum: number): string => "/" + lineage(inum).reverse().slice(1).map((d) => (reached.get(d) as Reached).name).join("/");
   const files = new Set<number>();
-  const stack: Visit[] = [{ inum: ROOT_INUM, path: "/", parent: ROOT_INUM, ancestors: new Set([ROOT_INUM]) }];
+  const stack: number[] = [ROOT_INUM];
   while (stack.length > 0) {
-    const dir = stack.pop() as Visit;
-    const inode = inodes.get(dir.inum);
+    const dir = stack.pop() as number;
+    const inode = inodes.get(dir);
     const entries = readDirents(readContents(bytes, inode));
     const entryAt = (slot: number): string => {
       const byte = slot * DIRENT_BYTES;
       const block = fileBlock(bytes, inode, Math.floor(byte / BSIZE));
-      return `directory ${dir.path} (inode ${dir.inum}), entry ${slot} at ${block === 0 ? `byte ${byte} of the directory (a hole)` : at(block * BSIZE + (byte % BSIZE))}`;
+      return `directory ${pathOf(dir)} (inode ${dir}), entry ${slot} at ${block === 0 ? `byte ${byte} of the directory (a hole)` : at(block * BSIZE + (byte % BSIZE))}`;
     };
     const fail = (slot: number, what: string): never => {
       throw new FsImageError(image, entryAt(slot), what);
@@ -210,8 +220,8 @@ function walkTree(bytes: Uint8Array, sb: Superblock, image: string, inodes: Inod
       if (showName(e.name) !== name || !e.padded) fail(slot, `named "${showName(e.name)}", but entry ${slot} must be "${name}"`);
       if (e.inum !== inum) fail(slot, `"${name}" names inode ${e.inum}, not ${inum}`);
     };
-    expectSelf(0, ".", dir.inum);
-    expectSelf(1, "..", dir.parent);
+    expectSelf(0, ".", dir);
+    expectSelf(1, "..", (reached.get(dir) as Reached).parent);
     const names = new Set<string>();
     for (const e of entries.slice(2)) {
       if (e.inum === 0) continue;
@@ -223,18 +233,18 @@ function walkTree(bytes: Uint8Array, sb: Superblock, image: string, inodes: Inod
       names.add(shown);
       if (e.inum >= sb.NINODES) fail(e.slot, `"${shown}" names inode ${e.inum}, outside the inode table (${sb.NINODES} inodes)`);
       const child = inodes.get(e.inum);
-      const path = dir.path === "/" ? `/${shown}` : `${dir.path}/${shown}`;
       if (child.type === INODE_TYPE.FILE) {
         files.add(e.inum);
         continue;
       }
-      if (dir.ancestors.has(e.inum)) {
-        fail(e.slot, `directory loop: "${shown}" names inode ${e.inum}, which is ${reached.get(e.inum)}, a directory above it`);
+      if (reached.has(e.inum)) {
+        if (lineage(dir).includes(e.inum)) {
+          fail(e.slot, `directory loop: "${shown}" names inode ${e.inum}, which is ${pathOf(e.inum)}, a directory above it`);
+        }
+        fail(e.slot, `"${shown}" names directory inode ${e.inum}, already reached as ${pathOf(e.inum)} (a directory has one parent)`);
       }
-      const seen = reached.get(e.inum);
-      if (seen !== undefined) fail(e.slot, `"${shown}" names directory inode ${e.inum}, already reached as ${seen} (a directory has one parent)`);
-      reached.set(e.inum, path);
-      stack.push({ inum: e.inum, path, parent: dir.inum, ancestors: new Set([...dir.ancestors, e.inum]) });
+      reached.set(e.inum, { parent: dir, name: shown });
+      stack.push(e.inum);
     }
   }
   return { files: files.size, directories: reached.size };

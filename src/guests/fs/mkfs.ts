@@ -58,12 +58,7 @@ export function mkfs(dir: string, options: MkfsOptions = {}): Uint8Array {
  * file system cannot hold and files larger than its largest.
  */
 export function readHostFolder(dir: string): FsDirectory {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dir);
-  } catch (e) {
-    throw new UserError(`cannot read the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const stat = hostRead(dir, () => fs.statSync(dir));
   if (!stat.isDirectory()) throw new UserError(`${dir} is not a folder`, "vmlab mkfs IMAGE DIR copies the folder DIR into the image's root");
   return readFolder(dir);
 }
@@ -71,13 +66,13 @@ export function readHostFolder(dir: string): FsDirectory {
 function readFolder(dir: string): FsDirectory {
   const entries = new Map<string, FsNode>();
   const from = new Map<string, string>();
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const e of hostRead(dir, () => fs.readdirSync(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const host = path.join(dir, e.name);
     let name = e.name;
     let node: FsNode;
     if (e.isDirectory()) node = readFolder(host);
     else if (e.isFile()) {
-      const data = fs.readFileSync(host);
+      const data = hostRead(host, () => fs.readFileSync(host));
       if (name.endsWith(".s")) {
         name = name.slice(0, -2);
         node = { kind: "file", data: executableFromSource({ name: host, source: data.toString("utf8") }) };
@@ -99,6 +94,15 @@ function readFolder(dir: string): FsDirectory {
   }
   if (entries.size + 2 > MAX_DIRENTS) throw new UserError(`${dir} holds ${entries.size} entries; a toy32 directory holds at most ${MAX_DIRENTS - 2}`);
   return { kind: "directory", entries };
+}
+
+/** A host read whose failure (EACCES, EIO ...) is a UserError naming the path. */
+function hostRead<T>(at: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new UserError(`cannot read ${at}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }
 
 interface Needs {

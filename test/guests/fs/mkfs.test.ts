@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  BSIZE, FsImage, INODE_TYPE, MAX_FILE_BYTES, NDIRECT, ROOT_INUM, TX32, checkImage, decodeExecutable, executableFromSource, mkfs,
+  BSIZE, FsImage, INODE_TYPE, buildImage, type FsDirectory, type FsNode, MAX_FILE_BYTES, NDIRECT, ROOT_INUM, TX32, checkImage, decodeExecutable, executableFromSource, mkfs,
   readInode, readSuperblock,
 } from "../../../src/guests/fs";
 import { assembleUserProgram, userProgramSource } from "../../../src/guests/loader";
@@ -108,8 +108,20 @@ describe("mkfs and the reader", () => {
     const linked = writeTree(fs.mkdtempSync(path.join(work, "link-")), { f: "x" });
     fs.symlinkSync("f", path.join(linked, "l"));
     expect(() => mkfs(linked)).toThrow(`${path.join(linked, "l")} is a symbolic link`);
+    expect(() => mkfs(path.join(work, "no-such-folder"))).toThrow(`cannot read ${path.join(work, "no-such-folder")}: ENOENT`);
+    expect(() => mkfs(path.join(dirOk, "f"))).toThrow(`${path.join(dirOk, "f")} is not a folder`);
     const clash = writeTree(fs.mkdtempSync(path.join(work, "clash-")), { "hello": "x", "hello.s": userProgramSource("hello") });
     expect(() => mkfs(clash)).toThrow(/would both be named "hello"/);
+  });
+});
+
+describe("deep trees", () => {
+  it("a chain of 2,000 nested folders is built, checked and read back", () => {
+    let node: FsNode = { kind: "file", data: new TextEncoder().encode("bottom\n") };
+    for (let depth = 0; depth < 2_000; depth++) node = { kind: "directory", entries: new Map([[depth === 0 ? "f" : "d", node]]) };
+    const image = FsImage.fromBytes(buildImage(node as FsDirectory, { size: 8 << 20 }));
+    expect(image.summary).toMatchObject({ files: 1, directories: 2_000 });
+    expect(new TextDecoder().decode(image.readFile("/d".repeat(1_999) + "/f"))).toBe("bottom\n");
   });
 });
 
