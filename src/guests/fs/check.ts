@@ -6,6 +6,7 @@
  * tree from the root). Each refusal is one FsImageError saying what is
  * wrong and where: the block, the inode, the byte offset in the image.
  *
+ * The inodes in use are checked first, in table order, then the tree.
  * Every walk is bounded by the superblock's counts, once those are
  * checked against the image's length: each inode is read once, each file
  * holds at most NDIRECT + NINDIRECT blocks, and the tree walk visits each
@@ -47,6 +48,7 @@ export function at(offset: number): string {
 export function checkImage(bytes: Uint8Array, image = "the image"): CheckedImage {
   const sb = checkSuperblock(bytes, image);
   const inodes = new InodeChecker(bytes, sb, image);
+  inodes.checkTable();
   const tree = walkTree(bytes, sb, image, inodes);
   return { superblock: sb, ...tree, dataBlocksUsed: inodes.claimed.size };
 }
@@ -100,6 +102,13 @@ class InodeChecker {
 
   constructor(private readonly bytes: Uint8Array, private readonly sb: Superblock, private readonly image: string) {}
 
+  /** fsck's first pass: every inode in use, in table order, so a block held twice is found whatever the tree. */
+  checkTable(): void {
+    for (let inum = 1; inum < this.sb.NINODES; inum++) {
+      if (view(this.bytes).getUint16(inodeOffset(this.sb, inum) + INODE.TYPE, true) !== INODE_TYPE.FREE) this.get(inum);
+    }
+  }
+
   /** Inode `inum` (already range-checked by the caller), validated. */
   get(inum: number): Inode {
     const known = this.checked.get(inum);
@@ -122,7 +131,8 @@ class InodeChecker {
 
   private validate(inode: Inode): void {
     if (inode.type !== INODE_TYPE.DIR && inode.type !== INODE_TYPE.FILE) {
-      this.fail(inode, "TYPE", inode.type === INODE_TYPE.FREE ? "a directory entry names this free inode" : `${inode.type} is not a type (1 directory, 2 file)`);
+      const named = inode.inum === ROOT_INUM ? "the superblock's ROOT names it" : "a directory entry names it";
+      this.fail(inode, "TYPE", inode.type === INODE_TYPE.FREE ? `the inode is free (0), but ${named}` : `${inode.type} is not a type (1 directory, 2 file)`);
     }
     if (!bitSet(this.bytes, this.sb.IBMAP, inode.inum)) {
       this.fail(inode, "TYPE", `the inode is in use, but bit ${inode.inum} of the inode bitmap (block ${this.sb.IBMAP + (inode.inum >>> 13)}) says free`);

@@ -94,6 +94,7 @@ const KINDS: ((r: Rng, b: Uint8Array) => Omit<Damage, "bytes">)[] = [
   (r, b) => { u32(b, sbAt("NDATA"), SBK.NDATA + r.between(1, 1 << 20)); return { what: "data into swap", says: /\+32 SWAP: the swap area .* overlaps the data blocks|runs past/ }; },
   (r, b) => { u32(b, sbAt("SWAPBLOCKS"), SBK.SWAPBLOCKS + r.pick([1, 2, 3])); return { what: "swap not pages", says: /\+36 SWAPBLOCKS: \d+ is not a multiple of 4/ }; },
   (r, b) => { u32(b, sbAt("SWAPBLOCKS"), SBK.SWAPBLOCKS + 4 * r.between(1, 1 << 20)); return { what: "swap past the end", says: /the swap area .* runs past the end of the disk/ }; },
+  (r, b) => { u16(b, inodeAt(1, "TYPE"), r.pick([0, 2])); return { what: "root not a directory", says: /inode 1 at byte 0x[0-9a-f]+ \(block \d+ \+64\), TYPE: (the inode is free \(0\), but the superblock's ROOT names it|the root is not a directory)/ }; },
   (r, b) => { const i = r.pick(USED); u16(b, inodeAt(i, "TYPE"), r.between(3, 0xffff)); return { what: `inode ${i} type`, says: new RegExp(`inode ${i} at byte 0x[0-9a-f]+ \\(block \\d+ \\+\\d+\\), TYPE: \\d+ is not a type`) }; },
   (r, b) => { const i = r.pick(USED); u32(b, inodeAt(i, "SIZE"), r.between(MAX_FILE_BYTES + 1, 0xffffffff)); return { what: `inode ${i} size`, says: new RegExp(`inode ${i} .*SIZE: \\d+ bytes is beyond what 12 direct and 256 indirect blocks hold`) }; },
   (r, b) => { const i = INUM["/small"]; u32(b, inodeAt(i, "SIZE"), r.between(BSIZE + 1, MAX_FILE_BYTES)); return { what: "size past the blocks", says: /inode \d+ .*SIZE: \d+ bytes is beyond what the inode's blocks hold: its last byte is in block \d+ of the file, but (ADDRS\[\d+\]|INDIRECT|entry \d+ of the indirect block) is 0/ }; },
@@ -122,7 +123,7 @@ const KINDS: ((r: Rng, b: Uint8Array) => Omit<Damage, "bytes">)[] = [
   (r, b) => { const dir = r.pick(DIRS), slot = r.pick([0, 1]); u32(b, direntAt(dir, slot) + DIRENT.INUM, r.between(0, 0xffffffff)); return { what: `${dir} entry ${slot}`, says: new RegExp(`directory ${dir.replace(/\//g, "\\/")} \\(inode \\d+\\), entry ${slot} at byte 0x[0-9a-f]+ \\(block \\d+ \\+\\d+\\): "\\.{1,2}" names inode \\d+, not \\d+`) }; },
   (r, b) => { const dir = r.pick(DIRS); b[direntAt(dir, r.pick([0, 1])) + DIRENT.NAME] = r.pick([0x41, 0x2f, 0xff]); return { what: `${dir} . renamed`, says: /entry [01] .*: named ".*", but entry [01] must be/ }; },
   (r, b) => { u32(b, direntAt("/", slotOf("/", "small")) + DIRENT.INUM, r.between(SBK.NINODES, 0xffffffff)); return { what: "entry past the table", says: /directory \/ \(inode 1\), entry \d+ .*: "small" names inode \d+, outside the inode table/ }; },
-  (r, b) => { u32(b, direntAt("/a", slotOf("/a", "big")) + DIRENT.INUM, r.between(Math.max(...USED) + 1, SBK.NINODES - 1)); return { what: "entry to a free inode", says: /inode \d+ .*TYPE: a directory entry names this free inode/ }; },
+  (r, b) => { u32(b, direntAt("/a", slotOf("/a", "big")) + DIRENT.INUM, r.between(Math.max(...USED) + 1, SBK.NINODES - 1)); return { what: "entry to a free inode", says: /inode \d+ .*TYPE: the inode is free \(0\), but a directory entry names it/ }; },
   (r, b) => {
     const [dir, name] = r.pick([["/a/b", "c"], ["/a", "b"], ["/a/b/c", "note"]] as const);
     const target = r.pick(DIRS.filter((d) => dir === d || dir.startsWith(d === "/" ? "/" : d + "/")));
