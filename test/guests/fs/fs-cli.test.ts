@@ -44,6 +44,7 @@ describe("vmlab mkfs and vmlab fs", () => {
     expect(r.status).toBe(0);
     expect(r.stdout.toString().split("\n").map((l) => l.split(/\s+/).filter(Boolean)).filter((l) => l.length > 0).map((l) => [l[0], l[3]]))
       .toEqual([["d", "bin/"], ["d", "data/"], ["-", "empty"], ["-", "readme"]]);
+    expect(vmlab("fs", "ls", image, "/readme").stdout.toString()).toMatch(/^- +\d+ +6 readme\n$/);
     expect(vmlab("fs", "ls", image, "/data").stdout.toString()).toMatch(new RegExp(`^- +\\d+ ${MAX_FILE_BYTES} max\\.bin\\nd +\\d+ +96 nested/\\n$`));
   });
 
