@@ -6,7 +6,7 @@
  *   text/html                        a div and a script that draws with plotly.js
  *   text/plain                       figureSummary(): for text-only readers
  * and before the first figure of a kernel session, a loader output carrying
- * plotly.js itself (see html.ts for why it is separate).
+ * plotly.js itself, compressed (see html.ts for why it is separate).
  *
  * tslab's public `display` sends one MIME type per message, so bundles go
  * through its internal writer, `lastWriteDisplayData` in
@@ -21,7 +21,7 @@ import { randomBytes } from "crypto";
 import type { Figure } from "./figure";
 import { DEFAULT_HEIGHT } from "./options";
 import { FIGURE_METADATA, LOADER_METADATA, figureHtml, loaderHtml } from "./html";
-import { plotlySource } from "./plotlyjs";
+import { plotlyPacked } from "./plotlyjs";
 import { figureSummary } from "./summary";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -54,7 +54,8 @@ export interface DisplayHost {
   writer(): DisplayWriter | null;
   /** Where text goes outside a kernel. */
   print(text: string): void;
-  plotlySource(): string;
+  /** plotly.js gzip-compressed and base64-encoded (plotlyjs.ts plotlyPacked). */
+  plotlyPacked(): string;
   /** A fresh display_id for a live figure. */
   newId(): string;
 }
@@ -79,7 +80,7 @@ export function createPlotDisplay(host: DisplayHost): PlotDisplay {
     writer({ data, metadata: { ...FIGURE_METADATA }, transient: displayId ? { display_id: displayId } : {} }, update);
   };
   const sendLibrary = (writer: DisplayWriter) => {
-    const data = { "text/html": loaderHtml(host.plotlySource()), "text/plain": "" };
+    const data = { "text/html": loaderHtml(host.plotlyPacked()), "text/plain": "" };
     writer({ data, metadata: { ...LOADER_METADATA }, transient: {} }, false);
     libraryShown = true;
   };
@@ -125,7 +126,7 @@ export function tslabWriter(): DisplayWriter | null {
 const kernelHost: DisplayHost = {
   writer: tslabWriter,
   print: (text) => console.log(text),
-  plotlySource,
+  plotlyPacked,
   newId: () => randomBytes(8).toString("hex"),
 };
 

@@ -110,6 +110,17 @@ export interface HeatmapTrace {
 
 export type Trace = ScatterTrace | BarTrace | HeatmapTrace;
 
+/**
+ * Every trace type a Figure can hold, at run time: the plotly.js bundle
+ * vmlab ships must register each (a browser test asks its PlotSchema).
+ * The check below makes adding a trace to `Trace` without listing it here a
+ * compile error.
+ */
+export const TRACE_TYPES = ["scatter", "bar", "heatmap"] as const;
+type Listed = (typeof TRACE_TYPES)[number];
+const everyTraceListed: [Trace["type"]] extends [Listed] ? ([Listed] extends [Trace["type"]] ? true : never) : never = true;
+void everyTraceListed;
+
 /** What plotly.js draws: `Plotly.newPlot(div, figure.data, figure.layout)`. */
 export interface Figure {
   data: Trace[];
