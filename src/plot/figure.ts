@@ -25,6 +25,12 @@ export interface Axis {
   autorange?: boolean | "reversed";
   ticksuffix?: string;
   tickformat?: string;
+  /** Distance between labelled ticks; on a log axis 1 means one per decade. */
+  dtick?: number | string;
+  /** How exponents read: "power" writes 10⁻⁵ where plotly's default writes 10µ. */
+  exponentformat?: "none" | "e" | "E" | "power" | "SI" | "B";
+  /** Unlabelled ticks and grid lines between the labelled ones. */
+  minor?: { dtick?: number | string; showgrid?: boolean; ticks?: "" | "inside" | "outside" };
   automargin?: boolean;
   zeroline?: boolean;
   showgrid?: boolean;

@@ -39,6 +39,11 @@ const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts", "plot");
 /** One figure of each builder, with the options that change the traces it emits. */
 const FIGURES: Record<string, Figure> = {
   line: lineChart([{ name: "a", x: [1, 10, 100], y: [1, 2, 3] }], { x: { title: "n", log: true }, y: { title: "f", log: true } }),
+  /** Chapter 00's slowdown against the fraction of trapping instructions. */
+  logFractions: lineChart(
+    [{ name: "trap", x: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1], y: [1.002, 1.02, 1.2, 3, 21] }, { name: "interpret", x: [1e-5, 1e-1], y: [30, 30] }],
+    { x: { title: "fraction", log: true }, y: { title: "slowdown", log: true } },
+  ),
   lineStepMarkers: lineChart({ name: "s", x: [0, 1, 2], y: [3, 1, 2] }, { step: true, markers: true }),
   scatter: scatterChart([{ name: "p", x: [1, 2], y: [2, 1] }, { name: "q", x: [1, 2], y: [1, 2] }]),
   bar: barChart(["add", "lw"], { name: "n", values: [4, 2] }, { labels: true }),
@@ -62,6 +67,8 @@ const pages = new Map<string, string>();
 let server: http.Server;
 let base = "";
 let browser: Browser;
+/** The tick labels plotly drew on the log-log figure, read by the first test's page. */
+let logLabels: { x: string[]; y: string[] } = { x: [], y: [] };
 /** The trace types the bundle registered, read by the first test's page. */
 let registered: string[] = [];
 
@@ -124,6 +131,10 @@ describe("the packed plotly.js loader in Chromium", () => {
     const problems = await visit(page, "loader-first.html");
     expect(await expectAllDrawn(page)).toBe(Object.keys(FIGURES).length);
     await page.screenshot({ path: path.join(ARTIFACTS, "loader-first.png"), fullPage: true });
+    logLabels = await page.locator(".vmlab-figure").nth(Object.keys(FIGURES).indexOf("logFractions")).evaluate((el) => ({
+      x: [...el.querySelectorAll(".xtick text")].map((t) => t.textContent ?? ""),
+      y: [...el.querySelectorAll(".ytick text")].map((t) => t.textContent ?? ""),
+    }));
     registered = await page.evaluate(() =>
       Object.keys((window as unknown as { Plotly: { PlotSchema: { get(): { traces: object } } } }).Plotly.PlotSchema.get().traces),
     );
@@ -159,6 +170,15 @@ describe("the packed plotly.js loader in Chromium", () => {
     expect(await page.locator(".vmlab-figure svg.main-svg").count()).toBe(0);
     expect(await page.locator(".vmlab-figure pre").textContent()).toContain("heatmap");
     await context.close();
+  });
+});
+
+describe("log axes in Chromium", () => {
+  it("label fractions as powers of ten, once a decade, and never with an SI prefix", () => {
+    const clean = (labels: string[]) => labels.map((l) => l.replace(/\u200b/g, ""));
+    expect(clean(logLabels.x)).toEqual(["10−5", "10−4", "10−3", "10−2", "10−1"]);
+    expect(clean(logLabels.y)).toEqual(["1", "10"]);
+    expect([...logLabels.x, ...logLabels.y].join(" ")).not.toMatch(/[µmkMG]/);
   });
 });
 
