@@ -23,6 +23,7 @@ import { DEFAULT_HEIGHT } from "./options";
 import { FIGURE_METADATA, LOADER_METADATA, figureHtml, loaderHtml } from "./html";
 import { plotlyPacked } from "./plotlyjs";
 import { figureSummary } from "./summary";
+import { type TableOptions, type TableRows, TABLE_METADATA, tableBundle } from "./table";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -46,6 +47,8 @@ export interface PlotDisplay {
   showLive(fig: Figure): LiveFigure;
   /** Sends plotly.js again (e.g. after its output was cleared). */
   loadPlotly(): void;
+  /** Shows rows as an HTML table with a text fallback (outside a kernel, prints the text). */
+  showTable(rows: TableRows, options?: TableOptions): void;
 }
 
 /** What a PlotDisplay needs from the world; tests pass fakes. */
@@ -101,6 +104,12 @@ export function createPlotDisplay(host: DisplayHost): PlotDisplay {
       const writer = host.writer();
       if (writer) sendLibrary(writer);
     },
+    showTable(rows, options) {
+      const data = tableBundle(rows, options);
+      const writer = host.writer();
+      if (writer) writer({ data, metadata: { ...TABLE_METADATA }, transient: {} }, false);
+      else host.print(data["text/plain"]);
+    },
   };
 }
 
@@ -151,4 +160,12 @@ export function showLive(fig: Figure): LiveFigure {
 /** Sends plotly.js to the page again, for figures that wait for it. */
 export function loadPlotly(): void {
   kernelDisplay.loadPlotly();
+}
+
+/**
+ * Shows rows as a table (what console.table takes), as HTML that the page
+ * lays out to its width, with an aligned-text fallback; see table.ts.
+ */
+export function showTable(rows: TableRows, options?: TableOptions): void {
+  kernelDisplay.showTable(rows, options);
 }
