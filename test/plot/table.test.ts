@@ -17,7 +17,7 @@ describe("tableBundle", () => {
   it("names rows by an object's keys, puts single values in a value column, and escapes HTML", () => {
     const bundle = tableBundle({ "<b>guest</b>": { pc: "0x10" }, host: 7 }, { title: "who & where", index: "view" });
     expect(bundle["text/plain"]).toBe(
-      ["who & where", "view          pc    value", "------------  ----  -----", "<b>guest</b>  0x10", "host                      7"].join("\n"),
+      ["who & where", "view          pc    value", "------------  ----  -----", "<b>guest</b>  0x10", "host                    7"].join("\n"),
     );
     const html = bundle["text/html"];
     expect(html).toContain("<caption style=\"text-align:left\">who &amp; where</caption>");
