@@ -18,7 +18,8 @@ import { escapeHtml } from "./html";
 /** Marks a table's output in `metadata`, as figures are marked (html.ts). */
 export const TABLE_METADATA = { vmlab: { role: "table" } } as const;
 
-export type TableRows = readonly unknown[] | Readonly<Record<string, unknown>>;
+/** An array of rows, or an object whose keys name its rows (any object: an interface needs no index signature). */
+export type TableRows = readonly unknown[] | object;
 
 export interface TableOptions {
   /** A caption above the table. */
