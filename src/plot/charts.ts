@@ -16,6 +16,7 @@ import {
   checkPositiveSize,
   checkSameLength,
 } from "./options";
+import { withLogTicks } from "./log-axis";
 
 /** One curve: y against x, named for the legend. */
 export interface Series {
@@ -78,7 +79,7 @@ export function lineChart(series: Series | readonly Series[], options: LineOptio
   checkSeries("lineChart", list);
   checkPositiveSize("lineChart", options);
   const mode = options.markers ? "lines+markers" : "lines";
-  return { data: xyTraces(list, mode, options.step ?? false), layout: baseLayout(options, list.length) };
+  return withLogTicks({ data: xyTraces(list, mode, options.step ?? false), layout: baseLayout(options, list.length) });
 }
 
 /** Points of y against x, one colour per series. */
@@ -86,7 +87,7 @@ export function scatterChart(series: Series | readonly Series[], options: ChartO
   const list = asList(series);
   checkSeries("scatterChart", list);
   checkPositiveSize("scatterChart", options);
-  return { data: xyTraces(list, "markers", false), layout: baseLayout(options, list.length) };
+  return withLogTicks({ data: xyTraces(list, "markers", false), layout: baseLayout(options, list.length) });
 }
 
 function checkBars(chart: string, categories: readonly Datum[], series: readonly BarSeries[]): void {
@@ -135,7 +136,7 @@ export function barChart(
   categoryAxis.categoryorder = "array";
   categoryAxis.categoryarray = categories.map(String);
   if (horizontal) categoryAxis.autorange = "reversed";
-  return { data, layout };
+  return withLogTicks({ data, layout });
 }
 
 /**
@@ -155,7 +156,7 @@ export function areaChart(
     const line = options.step ? { color, width: 1, shape: "hv" as const } : { color, width: 1 };
     return { type: "scatter", name: s.name, x: [...x], y: [...s.values], mode: "lines", stackgroup: "stack", line };
   });
-  return { data, layout: baseLayout(options, list.length) };
+  return withLogTicks({ data, layout: baseLayout(options, list.length) });
 }
 
 /** A number as a short label: integers whole, others to 3 significant digits. */

@@ -6,7 +6,7 @@
  *   text/html                        a div and a script that draws with plotly.js
  *   text/plain                       figureSummary(): for text-only readers
  * and before the first figure of a kernel session, a loader output carrying
- * plotly.js itself (see html.ts for why it is separate).
+ * plotly.js itself, compressed (see html.ts for why it is separate).
  *
  * tslab's public `display` sends one MIME type per message, so bundles go
  * through its internal writer, `lastWriteDisplayData` in
@@ -21,8 +21,9 @@ import { randomBytes } from "crypto";
 import type { Figure } from "./figure";
 import { DEFAULT_HEIGHT } from "./options";
 import { FIGURE_METADATA, LOADER_METADATA, figureHtml, loaderHtml } from "./html";
-import { plotlySource } from "./plotlyjs";
+import { plotlyPacked } from "./plotlyjs";
 import { figureSummary } from "./summary";
+import { type TableOptions, type TableRows, TABLE_METADATA, tableBundle } from "./table";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -46,6 +47,8 @@ export interface PlotDisplay {
   showLive(fig: Figure): LiveFigure;
   /** Sends plotly.js again (e.g. after its output was cleared). */
   loadPlotly(): void;
+  /** Shows rows as an HTML table with a text fallback (outside a kernel, prints the text). */
+  showTable(rows: TableRows, options?: TableOptions): void;
 }
 
 /** What a PlotDisplay needs from the world; tests pass fakes. */
@@ -54,7 +57,8 @@ export interface DisplayHost {
   writer(): DisplayWriter | null;
   /** Where text goes outside a kernel. */
   print(text: string): void;
-  plotlySource(): string;
+  /** plotly.js gzip-compressed and base64-encoded (plotlyjs.ts plotlyPacked). */
+  plotlyPacked(): string;
   /** A fresh display_id for a live figure. */
   newId(): string;
 }
@@ -79,7 +83,7 @@ export function createPlotDisplay(host: DisplayHost): PlotDisplay {
     writer({ data, metadata: { ...FIGURE_METADATA }, transient: displayId ? { display_id: displayId } : {} }, update);
   };
   const sendLibrary = (writer: DisplayWriter) => {
-    const data = { "text/html": loaderHtml(host.plotlySource()), "text/plain": "" };
+    const data = { "text/html": loaderHtml(host.plotlyPacked()), "text/plain": "" };
     writer({ data, metadata: { ...LOADER_METADATA }, transient: {} }, false);
     libraryShown = true;
   };
@@ -99,6 +103,12 @@ export function createPlotDisplay(host: DisplayHost): PlotDisplay {
     loadPlotly() {
       const writer = host.writer();
       if (writer) sendLibrary(writer);
+    },
+    showTable(rows, options) {
+      const data = tableBundle(rows, options);
+      const writer = host.writer();
+      if (writer) writer({ data, metadata: { ...TABLE_METADATA }, transient: {} }, false);
+      else host.print(data["text/plain"]);
     },
   };
 }
@@ -125,7 +135,7 @@ export function tslabWriter(): DisplayWriter | null {
 const kernelHost: DisplayHost = {
   writer: tslabWriter,
   print: (text) => console.log(text),
-  plotlySource,
+  plotlyPacked,
   newId: () => randomBytes(8).toString("hex"),
 };
 
@@ -150,4 +160,12 @@ export function showLive(fig: Figure): LiveFigure {
 /** Sends plotly.js to the page again, for figures that wait for it. */
 export function loadPlotly(): void {
   kernelDisplay.loadPlotly();
+}
+
+/**
+ * Shows rows as a table (what console.table takes), as HTML that the page
+ * lays out to its width, with an aligned-text fallback; see table.ts.
+ */
+export function showTable(rows: TableRows, options?: TableOptions): void {
+  kernelDisplay.showTable(rows, options);
 }

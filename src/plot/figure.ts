@@ -25,6 +25,12 @@ export interface Axis {
   autorange?: boolean | "reversed";
   ticksuffix?: string;
   tickformat?: string;
+  /** Distance between labelled ticks; on a log axis 1 means one per decade. */
+  dtick?: number | string;
+  /** How exponents read: "power" writes 10⁻⁵ where plotly's default writes 10µ. */
+  exponentformat?: "none" | "e" | "E" | "power" | "SI" | "B";
+  /** Unlabelled ticks and grid lines between the labelled ones. */
+  minor?: { dtick?: number | string; showgrid?: boolean; ticks?: "" | "inside" | "outside" };
   automargin?: boolean;
   zeroline?: boolean;
   showgrid?: boolean;
@@ -109,6 +115,17 @@ export interface HeatmapTrace {
 }
 
 export type Trace = ScatterTrace | BarTrace | HeatmapTrace;
+
+/**
+ * Every trace type a Figure can hold, at run time: the plotly.js bundle
+ * vmlab ships must register each (a browser test asks its PlotSchema).
+ * The check below makes adding a trace to `Trace` without listing it here a
+ * compile error.
+ */
+export const TRACE_TYPES = ["scatter", "bar", "heatmap"] as const;
+type Listed = (typeof TRACE_TYPES)[number];
+const everyTraceListed: [Trace["type"]] extends [Listed] ? ([Listed] extends [Trace["type"]] ? true : never) : never = true;
+void everyTraceListed;
 
 /** What plotly.js draws: `Plotly.newPlot(div, figure.data, figure.layout)`. */
 export interface Figure {

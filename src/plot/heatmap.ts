@@ -9,6 +9,7 @@
  */
 import { UserError } from "../errors";
 import type { Datum, Figure, HeatmapTrace } from "./figure";
+import { withLogTicks } from "./log-axis";
 import { type ChartOptions, baseLayout, checkDatums, checkFinite, checkPositiveSize } from "./options";
 
 export interface HeatmapData {
@@ -78,5 +79,5 @@ export function heatmapChart(grid: HeatmapData, options: HeatmapOptions = {}): F
     layout.yaxis!.type = "category";
     layout.yaxis!.autorange = "reversed"; // row 0 on top, as the matrix is written
   }
-  return { data: [trace], layout };
+  return withLogTicks({ data: [trace], layout });
 }

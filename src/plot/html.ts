@@ -3,12 +3,14 @@
  * renderer (JupyterLab without jupyterlab-plotly, the classic Notebook,
  * `jupyter nbconvert --to html`, vmlab's handouts).
  *
- * plotly.js is several MB, so it travels once per kernel session, in its own
- * output (the "loader") just before the first figure; every figure's script
+ * plotly.js is large (the cartesian bundle: 1.5 MB, 0.66 MB gzipped and in
+ * base64 as the loader carries it, see plotlyjs.ts), so it travels once per
+ * kernel session, in its own output (the "loader") just before the first
+ * figure; every figure's script
  * draws with `window.Plotly` if it is there and otherwise queues itself for
  * the loader:
  *
- *   output 1 (loader)    <script> plotly.js; window.Plotly = ...; drain queue </script>
+ *   output 1 (loader)    <script> inflate plotly.js; run it; drain queue </script>
  *   output 2 (figure A)  <div>summary</div><script> draw A, or queue it </script>
  *   output 3 (figure B)  <div>summary</div><script> draw B, or queue it </script>
  *
@@ -46,15 +48,6 @@ export function scriptJson(value: unknown): string {
 }
 
 /**
- * JavaScript source made safe inside a <script> element. The HTML tokenizer
- * ends a script at "</script" and treats "<!--" specially; both only occur in
- * string literals of plotly.min.js, where "<\/" and "<\!" mean the same.
- */
-export function scriptSafeSource(source: string): string {
-  return source.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
-}
-
-/**
  * The browser's copy of the loader, kept in IndexedDB ("vmlab" database,
  * "scripts" store) so that a figure on a page without a loader -- the page
  * was reloaded while the kernel ran on, or the loader's output was cleared --
@@ -72,23 +65,58 @@ const CACHE_JS = `function vmlabCache(then) {
 const CACHE_KEY = "plotly-loader";
 const CACHED_SCRIPT_ID = "vmlab-cached-plotly-loader";
 
-/** The loader output: runs plotly.js once per page, then draws what waited. */
-export function loaderHtml(plotlySource: string): string {
+/**
+ * Turns the packed bundle back into source: base64 (atob) to bytes, then the
+ * Compression Streams standard's DecompressionStream("gzip") (WHATWG
+ * Compression, in Chromium 80, Firefox 113, Safari 16.4), read out as text
+ * through a Response. A browser without it gets a note in each figure.
+ */
+const INFLATE_JS = `function vmlabInflate(packed) {
+    var bytes = atob(packed);
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) buffer[i] = bytes.charCodeAt(i);
+    var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }`;
+
+/**
+ * The loader output: inflates plotly.js, runs it once per page, then draws
+ * what waited. `packed` is plotlyPacked(): gzip, then base64.
+ * window.__vmlabPlotlyLoading tells figures that a loader is at work, so they
+ * do not also fetch the cached copy; __vmlabPlotlyProblem says why none came.
+ */
+export function loaderHtml(packed: string): string {
   return `<div class="vmlab-plotly-loader" style="display:none"></div>
 <script type="text/javascript">
 (function () {
   var me = document.currentScript;
-  if (!window.Plotly) {
+  var packed = ${scriptJson(packed)};
+  function drain() {
+    var queue = window.__vmlabPlotQueue || [];
+    window.__vmlabPlotQueue = [];
+    for (var i = 0; i < queue.length; i++) queue[i]();
+  }
+  function run(source) {
     // Hide CommonJS and AMD (the classic Notebook has require.js) so that
     // plotly.js's bundle sets window.Plotly rather than registering a module.
-    (function (module, exports, define, require) {
-${scriptSafeSource(plotlySource)}
-    }).call(window);
+    if (!window.Plotly) new Function("module", "exports", "define", "require", source).call(window);
+    window.__vmlabPlotlyLoading = false;
+    drain();
   }
-  var queue = window.__vmlabPlotQueue || [];
-  window.__vmlabPlotQueue = [];
-  for (var i = 0; i < queue.length; i++) queue[i]();
+  function fail(error) {
+    window.__vmlabPlotlyLoading = false;
+    window.__vmlabPlotlyProblem = "this browser could not unpack plotly.js (" + error + "); " +
+      "a browser from 2023 or later (Chromium, Firefox, Safari) draws these figures.";
+  }
+  ${INFLATE_JS}
   ${CACHE_JS}
+  if (window.Plotly) { drain(); return; }
+  window.__vmlabPlotlyLoading = true;
+  try {
+    vmlabInflate(packed).then(run, fail);
+  } catch (e) {
+    fail(e);
+  }
   if (me && me.id !== ${scriptJson(CACHED_SCRIPT_ID)} && me.text) {
     vmlabCache(function (store) { store.put(me.text, ${scriptJson(CACHE_KEY)}); });
   }
@@ -144,12 +172,12 @@ export function figureHtml(fig: unknown, summary: string, height: number): strin
   if (window.Plotly) { draw(); return; }
   (window.__vmlabPlotQueue = window.__vmlabPlotQueue || []).push(draw);
   ${CACHE_JS}
-  if (!window.__vmlabCacheTried) {
+  if (!window.__vmlabCacheTried && !window.__vmlabPlotlyLoading) {
     window.__vmlabCacheTried = true;
     vmlabCache(function (store) {
       var got = store.get(${scriptJson(CACHE_KEY)});
       got.onsuccess = function () {
-        if (window.Plotly || typeof got.result !== "string") return;
+        if (window.Plotly || window.__vmlabPlotlyLoading || typeof got.result !== "string") return;
         var script = document.createElement("script");
         script.id = ${scriptJson(CACHED_SCRIPT_ID)};
         script.text = got.result;
@@ -163,8 +191,9 @@ export function figureHtml(fig: unknown, summary: string, height: number): strin
     var note = document.createElement("p");
     note.className = "vmlab-wait";
     note.style.color = "#a33";
-    note.textContent = "plotly.js is not loaded on this page: it comes with the first figure of a " +
-      "kernel session. Run loadPlotly() from vmlab in a cell, or restart the kernel and run all cells.";
+    note.textContent = window.__vmlabPlotlyProblem ? "This figure cannot be drawn: " + window.__vmlabPlotlyProblem :
+      "plotly.js is not loaded on this page: it comes with the first figure of a kernel session. " +
+      "Run loadPlotly() from vmlab in a cell, or restart the kernel and run all cells.";
     el.appendChild(note);
   }, ${WAIT_NOTE_MS});
 })();

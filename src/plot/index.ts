@@ -21,5 +21,7 @@ export type { HeatmapData, HeatmapOptions } from "./heatmap";
 export { segmentsFromSwitches, timelineChart } from "./timeline";
 export type { SwitchEvent, TimelineOptions, TimelineSegment } from "./timeline";
 export { chartKind, figureSummary } from "./summary";
-export { PLOTLY_MIME, createPlotDisplay, figureBundle, loadPlotly, show, showLive } from "./display";
+export { PLOTLY_MIME, createPlotDisplay, figureBundle, loadPlotly, show, showLive, showTable } from "./display";
+export { tableBundle } from "./table";
+export type { TableOptions, TableRows } from "./table";
 export type { DisplayHost, DisplayMessage, DisplayWriter, LiveFigure, PlotDisplay } from "./display";

@@ -12,6 +12,7 @@
 import { UserError } from "../errors";
 import { formatSimulatedTime } from "../machine/costs";
 import { type BarTrace, type Figure, paletteColor } from "./figure";
+import { withLogTicks } from "./log-axis";
 import { type ChartOptions, baseLayout, checkPositiveSize } from "./options";
 
 export interface TimelineSegment {
@@ -90,7 +91,7 @@ export function timelineChart(segments: readonly TimelineSegment[], options: Tim
   layout.bargap = 0.3;
   layout.yaxis = { ...layout.yaxis, type: "category", categoryorder: "array", categoryarray: lanes, autorange: "reversed" };
   layout.height = options.height ?? Math.max(200, 120 + 50 * lanes.length);
-  return { data, layout };
+  return withLogTicks({ data, layout });
 }
 
 /**

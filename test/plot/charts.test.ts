@@ -54,6 +54,35 @@ describe("lineChart and scatterChart", () => {
     expect(fig.layout.xaxis).toMatchObject({ type: "log", range: [0, 3] });
   });
 
+  it("every builder's log axes write powers of ten, one label a decade over a decade or more", () => {
+    const log = { log: true };
+    const figures = [
+      lineChart({ name: "s", x: [1e-5, 1e-1], y: [1, 1e4] }, { x: log, y: log }),
+      scatterChart({ name: "s", x: [1e-5, 1e-1], y: [1, 1e4] }, { x: log, y: log }),
+      barChart(["a", "b"], { name: "n", values: [1, 1e4] }, { y: log }),
+      barChart(["a", "b"], { name: "n", values: [1, 1e4] }, { x: log, horizontal: true }),
+      areaChart([1e-5, 1e-1], { name: "n", values: [1, 1e4] }, { x: log, y: log }),
+      heatmapChart({ z: [[1]] }, { x: { log: true, min: 1e-5, max: 1e-1 }, y: { log: true, min: 1, max: 1e4 } }),
+      timelineChart([{ lane: "cpu", label: "A", start: 1, end: 1e4 }], { x: log }),
+    ];
+    for (const fig of figures) {
+      for (const axis of [fig.layout.xaxis, fig.layout.yaxis]) {
+        if (axis?.type !== "log") continue;
+        expect(axis).toMatchObject({ exponentformat: "power", dtick: 1, minor: { dtick: "D1" } });
+      }
+    }
+    expect(figures.flatMap((f) => [f.layout.xaxis?.type, f.layout.yaxis?.type]).filter((t) => t === "log")).toHaveLength(11);
+  });
+
+  it("a log axis spanning under a decade keeps plotly's own ticks, in powers of ten if any", () => {
+    const fig = lineChart({ name: "s", x: [1, 3], y: [2e-5, 5e-5] }, { x: { log: true }, y: { log: true } });
+    for (const axis of [fig.layout.xaxis, fig.layout.yaxis]) {
+      expect(axis?.exponentformat).toBe("power");
+      expect(axis?.dtick).toBeUndefined();
+    }
+    expect(lineChart({ name: "s", x: [1, 3], y: [1, 2] }).layout.xaxis?.exponentformat).toBeUndefined();
+  });
+
   it("rejects mismatched or non-finite data with a UserError naming the series", () => {
     expect(() => lineChart({ name: "bad", x: [1, 2, 3], y: [1, 2] })).toThrow(
       new UserError('lineChart: series "bad" has 3 x values but 2 y values'),

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { executeNotebook } from "../../src/notebook/execute";
 import type { CodeCell, DisplayDataOutput, Notebook, Output } from "../../src/notebook/nbformat";
 import { PLOTLY_MIME, figureSummary, lineChart } from "../../src/index";
+import { plotlyPacked } from "../../src/plot/plotlyjs";
 
 const cell = (id: string, source: string): CodeCell => ({ id, cell_type: "code", source, metadata: {}, execution_count: null, outputs: [] });
 
@@ -41,7 +42,9 @@ describe("show in a tslab kernel", () => {
     expect(first.data[PLOTLY_MIME]).toEqual({ data: expected.data, layout: expected.layout });
     expect(first.data["text/plain"]).toBe(figureSummary(expected));
     expect(String(first.data["text/html"])).toContain("Plotly.newPlot");
-    expect(String((two.outputs[0] as DisplayDataOutput).data["text/html"]).length).toBeGreaterThan(1_000_000);
+    const loader = String((two.outputs[0] as DisplayDataOutput).data["text/html"]);
+    expect(loader).toContain(plotlyPacked());
+    expect(loader.length).toBeLessThan(800_000);
 
     expect(live.outputs.map(role)).toEqual(["figure"]);
     const updated = (live.outputs[0] as DisplayDataOutput).data[PLOTLY_MIME] as { layout: { title: { text: string } } };

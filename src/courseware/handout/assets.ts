@@ -6,7 +6,8 @@
  *     katex/katex.min.css    KaTeX's styles, fonts reduced to woff2
  *     katex/fonts/*.woff2    KaTeX's fonts (every browser that runs
  *                            plotly.js reads woff2)
- *     plotly.min.js          plotly.js, only if some page has a figure
+ *     plotly.min.js          plotly.js (its cartesian bundle, as in the
+ *                            notebooks), only if some page has a figure
  *
  * Copied once per output folder (a file already there with the same size
  * is kept). A standalone page instead inlines the CSS, the fonts as data:
@@ -19,7 +20,8 @@ import { HANDOUT_CSS } from "./theme";
 export const ASSETS_DIR = "assets";
 
 const katexDist = (): string => path.dirname(require.resolve("katex/dist/katex.min.css"));
-const plotlyFile = (): string => require.resolve("plotly.js-dist-min/plotly.min.js");
+/** The same partial bundle notebooks carry (src/plot/plotlyjs.ts: the trace types vmlab draws). */
+const plotlyFile = (): string => require.resolve("plotly.js-cartesian-dist-min/plotly-cartesian.min.js");
 
 /** KaTeX's CSS with every font source but woff2 removed. */
 function katexCssWoff2(): string {

@@ -172,7 +172,8 @@ function flagNames(entry: number): string {
 
 function render(data: PagingData, answers: readonly Translation[], withAnswers: boolean): string {
   const lines = [
-    "VA = dir[31:22] | table[21:12] | offset[11:0]; PDE/PTE = frame[31:12] | D(6) A(5) X(3) U(2) W(1) V(0)",
+    "VA = dir[31:22] | table[21:12] | offset[11:0]",
+    "PDE/PTE = frame[31:12] | D(6) A(5) X(3) U(2) W(1) V(0)",
     `PTBR = ${hex(data.ptbr)} (the page directory is frame ${hex(data.ptbr >>> PAGE_SHIFT, 3)})`,
     "",
     "Page directory (entries not listed are 0):",

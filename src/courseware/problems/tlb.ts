@@ -140,7 +140,8 @@ function render(d: TlbData, a: TlbAnswers, withAnswers: boolean): string {
   const vpn = (v: number): string => hex(v, 5);
   const lines = [
     `A fully associative TLB of ${d.entries} entries, empty at the start, replacement policy ${d.policy}.`,
-    "Pages are 4 KiB (VPN = VA >> 12). For each access: its VPN, hit or miss, what is evicted, the TLB after.",
+    "Pages are 4 KiB (VPN = VA >> 12).",
+    "For each access: its VPN, hit or miss, what is evicted, the TLB after.",
   ];
   for (const s of a.steps) {
     const what = withAnswers
