@@ -12,6 +12,7 @@
  * is 0 and parseInt("12s") is 12, and neither is what the user meant.
  */
 import { UserError } from "../errors";
+import { MAX_TIMER_MS } from "../notebook/timer";
 
 export interface NumberRange {
   readonly min: number;
@@ -24,13 +25,8 @@ export interface NumberRange {
   readonly maxMeaning?: string;
 }
 
-/**
- * Node keeps timer delays in a signed 32-bit count of milliseconds; a
- * longer delay fires at once (Node's timers documentation: "When delay is
- * larger than 2147483647 or less than 1, the delay will be set to 1").
- * A time limit in seconds is therefore at most this.
- */
-export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** A time limit in seconds is at most what Node's timers hold (notebook/timer.ts). */
+export const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /** The range of a time limit in seconds. */
 export const SECONDS: NumberRange = { min: 0.001, max: MAX_TIMER_SECONDS, unit: "seconds", maxMeaning: "about 24 days" };

@@ -29,11 +29,14 @@ import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
+import { guardOutputs, writing } from "../notebook/output-guard";
+import { clampDelayMs, clampSeconds } from "../notebook/timer";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
-import { type Assignment, type ExerciseCourse, loadSource } from "./assignments";
-import { gradebookRows, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
+import { type Assignment, type ExerciseCourse, exerciseSources, loadSource } from "./assignments";
+import { noSubmissionsFound } from "./submissions";
+import { gradebookRows, gradedStudentIds, readGradebook, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
 import { exerciseCells, maxScore, pointsOf, type ExerciseCell } from "./metadata";
 import { releaseNotebook } from "./release";
 import { gradeCell, round2, type CellGrade, type RunEnd } from "./score";
@@ -49,6 +52,12 @@ export interface GradeOptions {
   force?: boolean;
   /** Stream text kept per cell (the runner's default: 1 MiB). */
   maxOutputBytes?: number;
+  /**
+   * Write the gradebook from this run's students only (and course.json's);
+   * by default it keeps every student graded before, from autograded/ and
+   * the gradebook itself.
+   */
+  replaceGradebook?: boolean;
   /** Called when the work is known and after each submission. */
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -96,7 +105,7 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
   const jobs: Job[] = [];
   for (const student of fs.readdirSync(dir).sort()) {
     const studentDir = path.join(dir, student);
-    if (!fs.statSync(studentDir).isDirectory()) continue;
+    if (!isFolder(studentDir)) continue;
     if (!/^[A-Za-z0-9._@+-]+$/.test(student) || student.startsWith(".")) {
       ignored.push(`${path.join(dir, student)}: a student id may hold only letters, digits and . _ @ + -`);
       continue;
@@ -115,7 +124,16 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
       jobs.push({ student, prepared: prepared.get(assignment.name) as Prepared, file: path.join(student, name), absolute: path.join(studentDir, name) });
     }
   }
+  if (jobs.length === 0) throw noSubmissionsFound(course, dir, ignored);
   return jobs;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false; // a dangling link, or gone meanwhile
+  }
 }
 
 /**
@@ -126,16 +144,23 @@ function notebooksOf(studentDir: string): string[] {
   return fs.readdirSync(studentDir).sort().flatMap((name) => {
     if (name.endsWith(".ipynb")) return [name];
     const nested = path.join(name, `${name}.ipynb`);
-    return fs.existsSync(path.join(studentDir, nested)) && fs.statSync(path.join(studentDir, name)).isDirectory() ? [nested] : [];
+    return fs.existsSync(path.join(studentDir, nested)) && isFolder(path.join(studentDir, name)) ? [nested] : [];
   });
 }
 
 /** Grades every submission under `submissionsDir`; writes grades and the gradebook. */
 export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: string, options: GradeOptions = {}): Promise<GradeSummary> {
+  guardOutputs(
+    [{ path: course.autogradedDir, kind: "folder" }, { path: course.gradebook, kind: "file" }],
+    [...exerciseSources(course), submissionsDir],
+    "the course's autograded/ and gradebook.csv must not be the sources or the submissions",
+  );
   const ignored: string[] = [];
   const jobs = findJobs(course, submissionsDir, ignored);
+  const earlier = options.replaceGradebook ? [] : readGradebook(course.gradebook);
   const students = new Map<string, StudentGrades>();
-  for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]) {
+  const everyone = options.replaceGradebook ? [] : gradedStudentIds(course);
+  for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id), ...everyone]) {
     if (!students.has(id)) students.set(id, readStudentGrades(course, id));
   }
   ensureLibraryResolves(course.autogradedDir);
@@ -151,7 +176,7 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   });
   const all = [...students.values()];
   const maxScores = new Map(jobs.map((j) => [j.prepared.assignment.name, j.prepared.maxScore]));
-  writeGradebook(course, gradebookRows(course, all, maxScores));
+  writeGradebook(course, gradebookRows(course, all, maxScores, earlier));
   return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all, gradebook: course.gradebook };
 }
 
@@ -233,15 +258,16 @@ function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string
 
 /** Runs the notebook in a fresh kernel, killing it when the total limit passes. */
 async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promise<{ executed: Notebook; end: RunEnd }> {
-  const perCell = options.timeoutSeconds ?? 60;
-  const total = options.totalTimeoutSeconds ?? perCell * 10;
+  // Clamped: a longer delay makes Node fire the timer at once (timer.ts).
+  const perCell = clampSeconds(options.timeoutSeconds ?? 60);
+  const total = clampSeconds(options.totalTimeoutSeconds ?? perCell * 10);
   const kernel = Kernel.start(cwd);
   kernel.catch(() => undefined); // reported by executeNotebook
   let overran = false;
   const timer = setTimeout(() => {
     overran = true;
     void kernel.then((k) => k.kill(), () => undefined);
-  }, total * 1000);
+  }, clampDelayMs(total * 1000));
   try {
     const run = await executeNotebook(nb, { cwd, timeoutSeconds: perCell, allowErrors: true, maxOutputBytes: options.maxOutputBytes, kernel });
     capRichOutputs(run.notebook, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -312,7 +338,7 @@ function timestampOf(job: Job): string {
  * to this package (for both Node's and TypeScript's resolution).
  */
 export function ensureLibraryResolves(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+  writing(dir, () => fs.mkdirSync(dir, { recursive: true }));
   try {
     require.resolve("vmlab", { paths: [dir] });
     return;
@@ -320,6 +346,8 @@ export function ensureLibraryResolves(dir: string): void {
     // link it below
   }
   const link = path.join(dir, "node_modules", "vmlab");
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
+  writing(link, () => {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
+  });
 }

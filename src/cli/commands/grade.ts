@@ -16,6 +16,7 @@ interface Options {
   timeout: string;
   totalTimeout?: string;
   force?: boolean;
+  replaceGradebook?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option("--timeout <s>", "time limit per cell, seconds", "60")
     .option("--total-timeout <s>", "time limit per notebook, seconds (default 10 x --timeout)")
     .option("--force", "grade again what is already graded")
+    .option("--replace-gradebook", "write gradebook.csv with only these students (by default it keeps everyone graded before)")
     .action(async (submissions: string, opts: Options) => {
       const course = loadExerciseCourse(opts.course);
       const bar = new SingleBar({ format: "grading [{bar}] {value}/{total} | {eta_formatted} left | {label}", stream: process.stderr, etaBuffer: 8 });
@@ -37,6 +39,7 @@ export function register(program: Command): void {
         timeoutSeconds: parseNumber("--timeout", opts.timeout, SECONDS),
         totalTimeoutSeconds: parseOptionalNumber("--total-timeout", opts.totalTimeout, SECONDS),
         force: opts.force,
+        replaceGradebook: opts.replaceGradebook,
         onProgress: (done, total, label) => {
           if (!started && total > 0) {
             bar.start(total, 0, { label: "" });
