@@ -86,6 +86,14 @@ describe("huge time limits", () => {
     // 300,000 s per cell: the default total (10 x) is 3e9 ms, past 2^31-1.
     const summary = await gradeSubmissions(course, submit("patient", "eve", solved), { timeoutSeconds: 300_000 });
     expect(summary.students.find((s) => s.student_id === "eve")?.notebooks["01-sums"].score).toBe(6);
+    // The test cells showed a readable verdict; the score rode in its own MIME type, not as a printed line.
+    const ran = readNotebook(path.join(course.autogradedDir, "eve", "01-sums.ipynb"));
+    const verdicts = ran.cells.filter((c) => c.metadata.nbgrader?.grade && c.cell_type === "code").flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
+    expect(JSON.stringify(verdicts)).not.toContain("vmlab-score");
+    expect(verdicts.map((o) => (o.output_type === "display_data" ? [String(o.data["text/plain"]).split("\n")[0], Object.keys(o.data).sort()] : o.output_type))).toEqual([
+      ["✓ sum: 2 of 2 points (all 2 tests passed)", ["application/vnd.vmlab.score+json", "text/plain"]],
+      ["✓ mean: 3 of 3 points (all 2 tests passed)", ["application/vnd.vmlab.score+json", "text/plain"]],
+    ]);
     const huge = await gradeSubmissions(course, submit("very-patient", "fay", solved), { timeoutSeconds: 1e12, totalTimeoutSeconds: 1e15 });
     expect(huge.students.find((s) => s.student_id === "fay")?.notebooks["01-sums"].score).toBe(6);
   }, 120_000);
