@@ -34,6 +34,7 @@ import { clampDelayMs, clampSeconds } from "../notebook/timer";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
+import { KernelsAhead } from "./kernels-ahead";
 import { type Assignment, type ExerciseCourse, exerciseSources, loadSource } from "./assignments";
 import { noSubmissionsFound } from "./submissions";
 import { gradebookRows, gradedStudentIds, readGradebook, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
@@ -166,9 +167,12 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   ensureLibraryResolves(course.autogradedDir);
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
+  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job)));
   options.onProgress?.(0, todo.length, "");
-  await runPool(todo, options.jobs ?? 2, async (job) => {
-    const grade = await gradeOne(course, job, options);
+  await runPool(todo, options.jobs ?? 2, async (job, queued) => {
+    // Once this job's kernel is up, the next job's starts (kernels-ahead.ts).
+    const grade = await gradeOne(course, job, options, { take: () => ahead.take(job), up: () => ahead.startNext(queued()) });
+    ahead.discard(job);
     const mine = students.get(job.student) as StudentGrades;
     mine.notebooks[job.prepared.assignment.name] = grade;
     writeStudentGrades(course, mine);
@@ -195,17 +199,24 @@ function upToDate(grades: StudentGrades, job: Job): boolean {
   }
 }
 
-/** Runs `work` over `items`, at most `jobs` at a time. */
-async function runPool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, at most `jobs` at a time; `queued()` says what no worker has taken yet. */
+async function runPool<T>(items: readonly T[], jobs: number, work: (item: T, queued: () => readonly T[]) => Promise<void>): Promise<void> {
   let next = 0;
+  const queued = (): readonly T[] => items.slice(next);
   const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length) await work(items[next++], queued);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
 }
 
 /** One submission, start to end; never throws. */
-async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions): Promise<NotebookGrade> {
+/** Where a submission's kernel comes from, and what to do once it is up. */
+interface KernelSource {
+  take(): Promise<Kernel>;
+  up(): void;
+}
+
+async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions, kernel: KernelSource): Promise<NotebookGrade> {
   const p = job.prepared;
   let bytes: Buffer;
   try {
@@ -222,15 +233,29 @@ async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions)
   }
   try {
     const { notebook, notes, gradeCells, readOnlyCells } = assemble(p.source, p.released, student, p.assignment.file);
-    const workDir = path.join(course.autogradedDir, job.student);
-    fs.mkdirSync(workDir, { recursive: true });
-    const { executed, end } = await execute(notebook, workDir, options);
+    const workDir = workDirOf(course, job);
+    const { executed, end } = await execute(notebook, kernel.take(), workDir, options, kernel.up);
     writeNotebook(path.join(workDir, path.basename(job.file)), executed);
     const cells = p.exercises.filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests").map((e) => cellGrade(executed, e, gradeCells, end));
     return finish(job, base.sha, base.timestamp, cells, [...notes, ...readOnlyFailures(readOnlyCells, end)]);
   } catch (err) {
     return zeroGrade(job, base.sha, base.timestamp, `${GRADING_FAILED}${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** A submission's working folder: COURSE/autograded/STUDENT. */
+function workDirOf(course: ExerciseCourse, job: Job): string {
+  return path.join(course.autogradedDir, job.student);
+}
+
+/** A kernel in `cwd` (made if need be); a failure to start is reported by executeNotebook. */
+function startKernel(cwd: string): Promise<Kernel> {
+  const kernel = (async () => {
+    writing(cwd, () => fs.mkdirSync(cwd, { recursive: true }));
+    return Kernel.start(cwd);
+  })();
+  kernel.catch(() => undefined);
+  return kernel;
 }
 
 /**
@@ -257,12 +282,11 @@ function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string
 }
 
 /** Runs the notebook in a fresh kernel, killing it when the total limit passes. */
-async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promise<{ executed: Notebook; end: RunEnd }> {
+async function execute(nb: Notebook, kernel: Promise<Kernel>, cwd: string, options: GradeOptions, kernelUp: () => void): Promise<{ executed: Notebook; end: RunEnd }> {
   // Clamped: a longer delay makes Node fire the timer at once (timer.ts).
   const perCell = clampSeconds(options.timeoutSeconds ?? 60);
   const total = clampSeconds(options.totalTimeoutSeconds ?? perCell * 10);
-  const kernel = Kernel.start(cwd);
-  kernel.catch(() => undefined); // reported by executeNotebook
+  void kernel.then(kernelUp, () => undefined);
   let overran = false;
   const timer = setTimeout(() => {
     overran = true;
