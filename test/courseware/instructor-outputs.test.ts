@@ -131,7 +131,7 @@ describe("paths through a file, and files where folders go", () => {
   it("says which part is a file, for every writing command", async () => {
     const { work, dir } = freshCourse();
     fs.writeFileSync(path.join(work, "notes.txt"), "mine");
-    expect(userError(() => releaseCourse(loadExerciseCourse(dir), path.join(work, "notes.txt", "sub")))).toMatch(/^cannot write .*notes\.txt\/sub: .*notes\.txt is a file, not a folder$/);
+    expect(userError(() => releaseCourse(loadExerciseCourse(dir), path.join(work, "notes.txt", "sub")))).toMatch(/^cannot write .*notes\.txt\/sub: a part of the path is a file \(.*notes\.txt\)$/);
     expect(userError(() => releaseCourse(loadExerciseCourse(dir), path.join(work, "notes.txt")))).toMatch(/notes\.txt: it is a file, not a folder$/);
     fs.writeFileSync(path.join(dir, "feedback"), "a file");
     fs.mkdirSync(path.join(dir, "autograded", "ann"), { recursive: true });
