@@ -68,6 +68,7 @@ export interface GradeSummary {
   skipped: number;
   /** Files that are not graded, and why (an unknown notebook name, ...). */
   ignored: string[];
+  /** This folder's students and course.json's (the gradebook also keeps everyone graded before). */
   students: StudentGrades[];
   gradebook: string;
 }
@@ -181,7 +182,8 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   const all = [...students.values()];
   const maxScores = new Map(jobs.map((j) => [j.prepared.assignment.name, j.prepared.maxScore]));
   writeGradebook(course, gradebookRows(course, all, maxScores, earlier));
-  return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all, gradebook: course.gradebook };
+  const here = new Set([...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]);
+  return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all.filter((s) => here.has(s.student_id)), gradebook: course.gradebook };
 }
 
 /** What a grade says when vmlab itself failed (no kernel, ...): never kept as final. */
