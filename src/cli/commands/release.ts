@@ -32,7 +32,7 @@ export function register(program: Command): void {
       for (const nb of manifest.notebooks) {
         const graded = nb.cells.filter((c) => c.kind === "tests").length;
         const done = actions.get(nb.file);
-        process.stdout.write(`${nb.file.padEnd(36)} ${String(graded).padStart(2)} graded cells, ${String(nb.max_score).padStart(3)} points  ${done ? ACTION_WORDS[done.action] : ""}${done?.backup ? ` (your edited copy is kept as ${done.backup})` : ""}\n`);
+        process.stdout.write(`${nb.file.padEnd(36)} ${String(graded).padStart(2)} graded cells, ${nb.max_score} points  ${done ? ACTION_WORDS[done.action] : ""}${done?.backup ? ` (your edited copy is kept as ${done.backup})` : ""}\n`);
       }
       if (manifest.missing.length) process.stdout.write(`not yet written, skipped: ${manifest.missing.join(", ")}\n`);
       process.stdout.write(`released ${manifest.notebooks.length} notebooks to ${out} (manifest.json lists the checksums)\n`);
