@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../errors";
 import type { Notebook } from "../notebook/nbformat";
+import { sourcesOf } from "../notebook/output-guard";
 import { readNotebook } from "../notebook/read";
 import { loadCourse, projectCourseDir, type Student } from "./course";
 
@@ -56,6 +57,11 @@ export function loadExerciseCourse(dir: string = projectCourseDir()): ExerciseCo
     feedbackDir: path.join(root, "feedback"),
     gradebook: path.join(root, "gradebook.csv"),
   };
+}
+
+/** What no command may write over: every assignment's source notebook and the folders holding them. */
+export function exerciseSources(course: ExerciseCourse): string[] {
+  return sourcesOf(course.assignments.map((a) => a.file));
 }
 
 /** The source notebook of an assignment (a UserError if it cannot be read). */

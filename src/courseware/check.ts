@@ -9,18 +9,26 @@
  *     t.close(() => hitRate(trace), 0.75, { abs: 0.01 }, "hit rate", 2);
  *   });
  *
- * prints one line per assertion and a score, e.g.
+ shows the student a verdict, e.g.
  *
- *   check translate: 1/3
+ *   ✗ translate: 1 of 3 points
  *     ✓ a mapped address
  *     ✗ hit rate: threw Error: not implemented yet
- *   vmlab-score: {"name":"translate","points":1,"max":3,"message":"..."}
  *
  * and throws when any assertion failed, so the cell fails in Jupyter as a
- * failed test should. The last line is for `vmlab grade`: a grade cell
- * earns its points times points/max of the checks it ran (nbgrader gives
- * partial credit from a number the cell outputs; tslab prints rather than
- * returns, so the number travels on stdout).
+ * failed test should. The verdict is one display_data output whose bundle
+ * also carries the score for `vmlab grade`, under a MIME type of its own
+ * that no notebook renders (every frontend shows the richest type it knows,
+ * here text/plain):
+ *
+ *   { "text/plain": "✗ translate: 1 of 3 points\n  ✓ ...",
+ *     "application/vnd.vmlab.score+json": {"name":"translate","points":1,"max":3,"message":"..."} }
+ *
+ * A grade cell earns its points times points/max of the checks it ran
+ * (nbgrader gives partial credit from a number the cell outputs). Outside
+ * a kernel, or with a tslab whose display writer is not found, the verdict
+ * is printed and the score follows as the older `vmlab-score: {...}` line
+ * on stdout, which grading still reads.
  *
  * Each assertion weighs 1 point unless given another weight. An `actual`
  * given as a function is called inside the check, so a student's function
@@ -28,9 +36,27 @@
  * the check and counts as one more failed point.
  */
 import { inspect, isDeepStrictEqual } from "util";
+import { tslabWriter, type DisplayWriter } from "../plot/display";
 
-/** The prefix of the machine-readable score line. */
+/** The prefix of the machine-readable score line (printed only where no display can be sent). */
 export const SCORE_PREFIX = "vmlab-score: ";
+
+/** The MIME type of the score in a verdict's display bundle. */
+export const SCORE_MIME = "application/vnd.vmlab.score+json";
+
+/** Where verdicts go: the kernel's display writer, or stdout. */
+export interface CheckHost {
+  writer(): DisplayWriter | null;
+  print(text: string): void;
+}
+
+const kernelHost: CheckHost = { writer: tslabWriter, print: (text) => console.log(text) };
+let host: CheckHost = kernelHost;
+
+/** Sends verdicts to `next` (tests); with no argument, back to the kernel. */
+export function setCheckHost(next: CheckHost = kernelHost): void {
+  host = next;
+}
 
 /** What the score line carries. */
 export interface CheckScore {
@@ -135,7 +161,9 @@ function finish(name: string, t: Checker, stopped: unknown): void {
     t.verdicts.push({ label: "the test stopped", passed: false, points: 0, max: 1, detail: describeError(stopped) });
   }
   const score = scoreOf(name, t.verdicts);
-  console.log(report(score, t.verdicts));
+  const writer = host.writer();
+  if (writer) writer({ data: scoreBundle(score, t.verdicts), metadata: {}, transient: {} }, false);
+  else host.print(`${verdictText(score, t.verdicts)}\n${SCORE_PREFIX}${JSON.stringify(score)}`);
   if (score.points < score.max) throw new CheckFailure(score);
 }
 
@@ -167,12 +195,18 @@ function failureMessage(failed: readonly Verdict[]): string {
   return parts.join("; ");
 }
 
-/** The readable verdict, then the score line the grader reads. */
-export function report(score: CheckScore, verdicts: readonly Verdict[]): string {
-  const lines = [`check ${score.name}: ${score.points}/${score.max}`];
+/** What a student reads: the check's points, then each assertion's outcome. */
+export function verdictText(score: CheckScore, verdicts: readonly Verdict[]): string {
+  const passed = score.points >= score.max;
+  const head = `${passed ? "✓" : "✗"} ${score.name}: ${score.points} of ${score.max} ${score.max === 1 ? "point" : "points"}`;
+  const lines = [passed && verdicts.length > 1 ? `${head} (all ${verdicts.length} tests passed)` : head];
   for (const v of verdicts) lines.push(`  ${v.passed ? "✓" : "✗"} ${v.label}${v.detail ? `: ${v.detail}` : ""}`);
-  lines.push(SCORE_PREFIX + JSON.stringify(score));
   return lines.join("\n");
+}
+
+/** The verdict's display bundle: text for people, the score for the grader. */
+export function scoreBundle(score: CheckScore, verdicts: readonly Verdict[]): Record<string, unknown> {
+  return { "text/plain": verdictText(score, verdicts), [SCORE_MIME]: score };
 }
 
 function closeProblem(value: number | readonly number[], expected: number | readonly number[], t: Tolerance): string | undefined {

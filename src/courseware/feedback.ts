@@ -24,12 +24,14 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Cell, Notebook, Output } from "../notebook/nbformat";
 import { joinSource } from "../notebook/nbformat";
+import { UserError } from "../errors";
+import { guardOutputs, writing } from "../notebook/output-guard";
 import { readNotebook } from "../notebook/read";
 import { writeAssets } from "./handout/assets";
 import { escapeHtml } from "./handout/html";
 import { renderNotebookPage } from "./handout/page";
-import { type Assignment, type ExerciseCourse, loadSource } from "./assignments";
-import { readStudentGrades, type NotebookGrade } from "./gradebook";
+import { type Assignment, type ExerciseCourse, exerciseSources, loadSource } from "./assignments";
+import { GRADES_FILE, gradedStudentIds, gradesPath, type NotebookGrade, type StudentGrades } from "./gradebook";
 import { exerciseCells } from "./metadata";
 import { releaseNotebook } from "./release";
 import type { CellGrade } from "./score";
@@ -37,38 +39,66 @@ import type { CellGrade } from "./score";
 export interface FeedbackSummary {
   pages: string[];
   dir: string;
+  /** Students or notebooks with no page, and why (a corrupt grades.json or graded notebook). */
+  skipped: string[];
 }
 
-/** Students that have grades: the folders of autograded/ with a grades.json. */
-function gradedStudents(course: ExerciseCourse): string[] {
-  if (!fs.existsSync(course.autogradedDir)) return [];
-  return fs
-    .readdirSync(course.autogradedDir)
-    .filter((s) => fs.existsSync(path.join(course.autogradedDir, s, "grades.json")))
-    .sort();
+/** A student's grades.json, or why it cannot be used. */
+function gradesOf(course: ExerciseCourse, student: string): StudentGrades | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(gradesPath(course, student), "utf8"));
+  } catch (err) {
+    return `${student}: ${GRADES_FILE} is unreadable (${err instanceof SyntaxError ? `not JSON: ${err.message}` : (err as NodeJS.ErrnoException).code ?? String(err)}); grade again with --force`;
+  }
+  const notebooks = (json as { notebooks?: unknown } | null)?.notebooks;
+  if (typeof notebooks !== "object" || notebooks === null || Array.isArray(notebooks)) return `${student}: ${GRADES_FILE} has no "notebooks" object; grade again with --force`;
+  return { student_id: student, notebooks: notebooks as Record<string, NotebookGrade> };
 }
 
-/** Writes every graded student's feedback pages; returns their paths. */
+/**
+ * Writes every graded student's feedback pages; returns their paths. A
+ * student or notebook that cannot be shown is skipped with the reason
+ * and the others are still written, as grading goes on past a bad
+ * submission.
+ */
 export function writeFeedback(course: ExerciseCourse): FeedbackSummary {
+  guardOutputs([{ path: course.feedbackDir, kind: "folder" }], [...exerciseSources(course), course.autogradedDir], "the course's feedback/ must not be the sources or autograded/");
   const pages: string[] = [];
+  const skipped: string[] = [];
   const released = new Map<string, Notebook>();
   let plotly = false;
-  for (const student of gradedStudents(course)) {
-    const grades = readStudentGrades(course, student);
-    for (const grade of Object.values(grades.notebooks)) {
-      const assignment = course.assignments.find((a) => a.name === grade.assignment);
-      if (!assignment) continue;
-      if (!released.has(assignment.name)) released.set(assignment.name, releaseNotebook(loadSource(assignment), assignment.file, assignment.name).notebook);
-      const page = feedbackPage(course, student, assignment, grade, released.get(assignment.name) as Notebook);
+  for (const student of gradedStudentIds(course)) {
+    const grades = gradesOf(course, student);
+    if (typeof grades === "string") {
+      skipped.push(grades);
+      continue;
+    }
+    for (const [name, grade] of Object.entries(grades.notebooks)) {
+      const assignment = course.assignments.find((a) => a.name === grade?.assignment);
+      if (!assignment) {
+        skipped.push(`${student}/${name}: not a notebook of the course (${GRADES_FILE} names ${JSON.stringify(grade?.assignment)})`);
+        continue;
+      }
       const file = path.join(course.feedbackDir, student, `${assignment.name}.html`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, page.html);
-      plotly ||= page.usesPlotly;
-      pages.push(file);
+      try {
+        if (!released.has(assignment.name)) released.set(assignment.name, releaseNotebook(loadSource(assignment), assignment.file, assignment.name).notebook);
+        const page = feedbackPage(course, student, assignment, grade, released.get(assignment.name) as Notebook);
+        writing(file, () => {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, page.html);
+        });
+        plotly ||= page.usesPlotly;
+        pages.push(file);
+      } catch (err) {
+        if (err instanceof UserError && err.message.startsWith("cannot write")) throw err; // the folder itself: every page would fail
+        // Anything else comes from this student's files (a corrupt notebook, a grades.json with odd fields).
+        skipped.push(`${student}/${assignment.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
-  if (pages.length) writeAssets(course.feedbackDir, plotly);
-  return { pages, dir: course.feedbackDir };
+  if (pages.length) writing(course.feedbackDir, () => writeAssets(course.feedbackDir, plotly));
+  return { pages, dir: course.feedbackDir, skipped };
 }
 
 /** One page: the banner, then the graded notebook made safe to show. */

@@ -29,11 +29,15 @@ import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
+import { guardOutputs, writing } from "../notebook/output-guard";
+import { clampDelayMs, clampSeconds } from "../notebook/timer";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
-import { type Assignment, type ExerciseCourse, loadSource } from "./assignments";
-import { gradebookRows, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
+import { KernelsAhead } from "./kernels-ahead";
+import { type Assignment, type ExerciseCourse, exerciseSources, loadSource } from "./assignments";
+import { noSubmissionsFound } from "./submissions";
+import { gradebookRows, gradedStudentIds, readGradebook, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
 import { exerciseCells, maxScore, pointsOf, type ExerciseCell } from "./metadata";
 import { releaseNotebook } from "./release";
 import { gradeCell, round2, type CellGrade, type RunEnd } from "./score";
@@ -49,6 +53,12 @@ export interface GradeOptions {
   force?: boolean;
   /** Stream text kept per cell (the runner's default: 1 MiB). */
   maxOutputBytes?: number;
+  /**
+   * Write the gradebook from this run's students only (and course.json's);
+   * by default it keeps every student graded before, from autograded/ and
+   * the gradebook itself.
+   */
+  replaceGradebook?: boolean;
   /** Called when the work is known and after each submission. */
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -58,6 +68,7 @@ export interface GradeSummary {
   skipped: number;
   /** Files that are not graded, and why (an unknown notebook name, ...). */
   ignored: string[];
+  /** This folder's students and course.json's (the gradebook also keeps everyone graded before). */
   students: StudentGrades[];
   gradebook: string;
 }
@@ -96,7 +107,7 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
   const jobs: Job[] = [];
   for (const student of fs.readdirSync(dir).sort()) {
     const studentDir = path.join(dir, student);
-    if (!fs.statSync(studentDir).isDirectory()) continue;
+    if (!isFolder(studentDir)) continue;
     if (!/^[A-Za-z0-9._@+-]+$/.test(student) || student.startsWith(".")) {
       ignored.push(`${path.join(dir, student)}: a student id may hold only letters, digits and . _ @ + -`);
       continue;
@@ -115,7 +126,16 @@ function findJobs(course: ExerciseCourse, dir: string, ignored: string[]): Job[]
       jobs.push({ student, prepared: prepared.get(assignment.name) as Prepared, file: path.join(student, name), absolute: path.join(studentDir, name) });
     }
   }
+  if (jobs.length === 0) throw noSubmissionsFound(course, dir, ignored);
   return jobs;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false; // a dangling link, or gone meanwhile
+  }
 }
 
 /**
@@ -126,24 +146,34 @@ function notebooksOf(studentDir: string): string[] {
   return fs.readdirSync(studentDir).sort().flatMap((name) => {
     if (name.endsWith(".ipynb")) return [name];
     const nested = path.join(name, `${name}.ipynb`);
-    return fs.existsSync(path.join(studentDir, nested)) && fs.statSync(path.join(studentDir, name)).isDirectory() ? [nested] : [];
+    return fs.existsSync(path.join(studentDir, nested)) && isFolder(path.join(studentDir, name)) ? [nested] : [];
   });
 }
 
 /** Grades every submission under `submissionsDir`; writes grades and the gradebook. */
 export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: string, options: GradeOptions = {}): Promise<GradeSummary> {
+  guardOutputs(
+    [{ path: course.autogradedDir, kind: "folder" }, { path: course.gradebook, kind: "file" }],
+    [...exerciseSources(course), submissionsDir],
+    "the course's autograded/ and gradebook.csv must not be the sources or the submissions",
+  );
   const ignored: string[] = [];
   const jobs = findJobs(course, submissionsDir, ignored);
+  const earlier = options.replaceGradebook ? [] : readGradebook(course.gradebook);
   const students = new Map<string, StudentGrades>();
-  for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]) {
+  const everyone = options.replaceGradebook ? [] : gradedStudentIds(course);
+  for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id), ...everyone]) {
     if (!students.has(id)) students.set(id, readStudentGrades(course, id));
   }
   ensureLibraryResolves(course.autogradedDir);
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
+  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job)));
   options.onProgress?.(0, todo.length, "");
-  await runPool(todo, options.jobs ?? 2, async (job) => {
-    const grade = await gradeOne(course, job, options);
+  await runPool(todo, options.jobs ?? 2, async (job, queued) => {
+    // Once this job's kernel is up, the next job's starts (kernels-ahead.ts).
+    const grade = await gradeOne(course, job, options, { take: () => ahead.take(job), up: () => ahead.startNext(queued()) });
+    ahead.discard(job);
     const mine = students.get(job.student) as StudentGrades;
     mine.notebooks[job.prepared.assignment.name] = grade;
     writeStudentGrades(course, mine);
@@ -151,8 +181,9 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   });
   const all = [...students.values()];
   const maxScores = new Map(jobs.map((j) => [j.prepared.assignment.name, j.prepared.maxScore]));
-  writeGradebook(course, gradebookRows(course, all, maxScores));
-  return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all, gradebook: course.gradebook };
+  writeGradebook(course, gradebookRows(course, all, maxScores, earlier));
+  const here = new Set([...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]);
+  return { graded: todo.length, skipped: jobs.length - todo.length, ignored, students: all.filter((s) => here.has(s.student_id)), gradebook: course.gradebook };
 }
 
 /** What a grade says when vmlab itself failed (no kernel, ...): never kept as final. */
@@ -170,17 +201,24 @@ function upToDate(grades: StudentGrades, job: Job): boolean {
   }
 }
 
-/** Runs `work` over `items`, at most `jobs` at a time. */
-async function runPool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, at most `jobs` at a time; `queued()` says what no worker has taken yet. */
+async function runPool<T>(items: readonly T[], jobs: number, work: (item: T, queued: () => readonly T[]) => Promise<void>): Promise<void> {
   let next = 0;
+  const queued = (): readonly T[] => items.slice(next);
   const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length) await work(items[next++], queued);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
 }
 
 /** One submission, start to end; never throws. */
-async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions): Promise<NotebookGrade> {
+/** Where a submission's kernel comes from, and what to do once it is up. */
+interface KernelSource {
+  take(): Promise<Kernel>;
+  up(): void;
+}
+
+async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions, kernel: KernelSource): Promise<NotebookGrade> {
   const p = job.prepared;
   let bytes: Buffer;
   try {
@@ -197,15 +235,29 @@ async function gradeOne(course: ExerciseCourse, job: Job, options: GradeOptions)
   }
   try {
     const { notebook, notes, gradeCells, readOnlyCells } = assemble(p.source, p.released, student, p.assignment.file);
-    const workDir = path.join(course.autogradedDir, job.student);
-    fs.mkdirSync(workDir, { recursive: true });
-    const { executed, end } = await execute(notebook, workDir, options);
+    const workDir = workDirOf(course, job);
+    const { executed, end } = await execute(notebook, kernel.take(), workDir, options, kernel.up);
     writeNotebook(path.join(workDir, path.basename(job.file)), executed);
     const cells = p.exercises.filter((e) => pointsOf(e.meta) > 0 || e.kind === "tests").map((e) => cellGrade(executed, e, gradeCells, end));
     return finish(job, base.sha, base.timestamp, cells, [...notes, ...readOnlyFailures(readOnlyCells, end)]);
   } catch (err) {
     return zeroGrade(job, base.sha, base.timestamp, `${GRADING_FAILED}${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** A submission's working folder: COURSE/autograded/STUDENT. */
+function workDirOf(course: ExerciseCourse, job: Job): string {
+  return path.join(course.autogradedDir, job.student);
+}
+
+/** A kernel in `cwd` (made if need be); a failure to start is reported by executeNotebook. */
+function startKernel(cwd: string): Promise<Kernel> {
+  const kernel = (async () => {
+    writing(cwd, () => fs.mkdirSync(cwd, { recursive: true }));
+    return Kernel.start(cwd);
+  })();
+  kernel.catch(() => undefined);
+  return kernel;
 }
 
 /**
@@ -232,16 +284,16 @@ function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string
 }
 
 /** Runs the notebook in a fresh kernel, killing it when the total limit passes. */
-async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promise<{ executed: Notebook; end: RunEnd }> {
-  const perCell = options.timeoutSeconds ?? 60;
-  const total = options.totalTimeoutSeconds ?? perCell * 10;
-  const kernel = Kernel.start(cwd);
-  kernel.catch(() => undefined); // reported by executeNotebook
+async function execute(nb: Notebook, kernel: Promise<Kernel>, cwd: string, options: GradeOptions, kernelUp: () => void): Promise<{ executed: Notebook; end: RunEnd }> {
+  // Clamped: a longer delay makes Node fire the timer at once (timer.ts).
+  const perCell = clampSeconds(options.timeoutSeconds ?? 60);
+  const total = clampSeconds(options.totalTimeoutSeconds ?? perCell * 10);
+  void kernel.then(kernelUp, () => undefined);
   let overran = false;
   const timer = setTimeout(() => {
     overran = true;
     void kernel.then((k) => k.kill(), () => undefined);
-  }, total * 1000);
+  }, clampDelayMs(total * 1000));
   try {
     const run = await executeNotebook(nb, { cwd, timeoutSeconds: perCell, allowErrors: true, maxOutputBytes: options.maxOutputBytes, kernel });
     capRichOutputs(run.notebook, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -312,7 +364,7 @@ function timestampOf(job: Job): string {
  * to this package (for both Node's and TypeScript's resolution).
  */
 export function ensureLibraryResolves(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+  writing(dir, () => fs.mkdirSync(dir, { recursive: true }));
   try {
     require.resolve("vmlab", { paths: [dir] });
     return;
@@ -320,6 +372,8 @@ export function ensureLibraryResolves(dir: string): void {
     // link it below
   }
   const link = path.join(dir, "node_modules", "vmlab");
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
+  writing(link, () => {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
+  });
 }

@@ -22,11 +22,13 @@ import * as path from "path";
 import { UserError } from "../errors";
 import type { Cell, Notebook } from "../notebook/nbformat";
 import { joinSource } from "../notebook/nbformat";
-import { writeNotebook } from "../notebook/read";
+import { guardOutputs, writing } from "../notebook/output-guard";
+import { serializeNotebook } from "../notebook/read";
 import type { Assignment, ExerciseCourse } from "./assignments";
-import { loadSource } from "./assignments";
+import { exerciseSources, loadSource } from "./assignments";
 import { computeChecksum } from "./checksum";
 import { hasRegion, removeHiddenTests, stubSolutions, findRegions } from "./markers";
+import { MANIFEST_FILE, readManifest, sha256, writeReleaseFiles, type PlannedFile, type ReleaseAction } from "./release-files";
 import { cellWhere, exerciseCells, isLocked, maxScore, pointsOf, type ExerciseKind } from "./metadata";
 
 /** One exercise cell as the release manifest records it. */
@@ -46,6 +48,8 @@ export interface ManifestNotebook {
   file: string;
   max_score: number;
   cells: ManifestCell[];
+  /** sha256 of the released file as written: a later release tells a hand edit by it. */
+  sha256?: string;
 }
 
 export interface ReleaseManifest {
@@ -54,6 +58,8 @@ export interface ReleaseManifest {
   notebooks: ManifestNotebook[];
   /** Chapters course.json lists whose notebook does not exist yet. */
   missing: string[];
+  /** What this release did to each file it wrote (not read back from an older manifest). */
+  actions?: ReleaseAction[];
 }
 
 /** The student's copy of one validated source notebook, and its manifest entry. */
@@ -110,20 +116,35 @@ function lockCell(cell: Cell, solution: boolean, locked: boolean): void {
   }
 }
 
-/** Releases every assignment of a course into `outDir`; returns the manifest. */
-export function releaseCourse(course: ExerciseCourse, outDir: string): ReleaseManifest {
-  fs.mkdirSync(outDir, { recursive: true });
+export interface ReleaseOptions {
+  /** Replace released files edited by hand (each kept as a backup first). */
+  force?: boolean;
+}
+
+/**
+ * Releases every assignment of a course into `outDir`; returns the
+ * manifest, which says what each file's release did (release-files.ts).
+ * Refuses an `outDir` that is, or resolves to, the course's sources, and
+ * a release over hand-edited copies unless `force`.
+ */
+export function releaseCourse(course: ExerciseCourse, outDir: string, options: ReleaseOptions = {}): ReleaseManifest {
+  guardOutputs([{ path: outDir, kind: "folder" }, { path: path.join(outDir, MANIFEST_FILE), kind: "file" }], exerciseSources(course), "choose another --out (the default is COURSE/release)");
   const manifest: ReleaseManifest = { generator: "vmlab release", course: course.title, notebooks: [], missing: [] };
+  const planned: PlannedFile[] = [];
   for (const assignment of course.assignments) {
     if (!fs.existsSync(assignment.file)) {
       manifest.missing.push(assignment.name);
       continue;
     }
     const { notebook, manifest: entry } = releaseAssignment(assignment);
-    writeNotebook(path.join(outDir, path.basename(assignment.file)), notebook);
+    const text = serializeNotebook(notebook);
+    entry.sha256 = sha256(text);
+    planned.push({ file: path.join(outDir, entry.file), text });
     manifest.notebooks.push(entry);
   }
-  fs.writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  guardOutputs(planned.map((f) => ({ path: f.file, kind: "file" })), exerciseSources(course));
+  manifest.actions = writeReleaseFiles(outDir, planned, readManifest(outDir), options.force ?? false);
+  writing(outDir, () => fs.writeFileSync(path.join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n"));
   return manifest;
 }
 

@@ -2,8 +2,9 @@
  * Scoring the grade cells of an executed notebook. nbgrader's rule
  * (`utils.determine_grade`) is: an error output means no credit; a number
  * the cell outputs is partial credit; anything else is full credit. Under
- * tslab the number travels as the `check` helper's score line on stdout
- * (check.ts), so:
+ * tslab the number travels in the `check` helper's verdict, a display_data
+ * whose bundle holds the score under SCORE_MIME (or, from a check that
+ * could not send a display, a `vmlab-score:` line on stdout; check.ts), so:
  *
  *   the cell...                                   earns
  *   --------------------------------------------  ---------------------------
@@ -16,7 +17,7 @@
 import type { Failure } from "../notebook/failure";
 import type { CodeCell, Notebook, Output } from "../notebook/nbformat";
 import { joinSource } from "../notebook/nbformat";
-import { SCORE_PREFIX, type CheckScore } from "./check";
+import { SCORE_MIME, SCORE_PREFIX, type CheckScore } from "./check";
 
 export type CellStatus = "passed" | "partial" | "failed" | "timeout" | "kernel-died" | "not-run" | "output-limit" | "not-graded";
 
@@ -42,16 +43,26 @@ function stdoutOf(outputs: readonly Output[]): string {
     .join("");
 }
 
-/** The score lines `check` printed in a cell's stdout. */
+/** A score as `check` sent it, checked (anything else: undefined). */
+function asScore(json: unknown): CheckScore | undefined {
+  const s = (typeof json === "object" && json !== null ? json : {}) as Partial<CheckScore>;
+  if (typeof s.points !== "number" || typeof s.max !== "number" || !(s.max > 0) || !Number.isFinite(s.points)) return undefined;
+  return { name: String(s.name ?? ""), points: Math.max(0, Math.min(s.points, s.max)), max: s.max, message: String(s.message ?? "") };
+}
+
+/** The scores `check` reported in a cell: its verdicts' bundles, then any score lines on stdout. */
 export function scoreLines(outputs: readonly Output[]): CheckScore[] {
   const found: CheckScore[] = [];
+  for (const o of outputs) {
+    if (o.output_type !== "display_data" && o.output_type !== "execute_result") continue;
+    const score = asScore(o.data[SCORE_MIME]);
+    if (score) found.push(score);
+  }
   for (const line of stdoutOf(outputs).split("\n")) {
     if (!line.startsWith(SCORE_PREFIX)) continue;
     try {
-      const s = JSON.parse(line.slice(SCORE_PREFIX.length)) as Partial<CheckScore>;
-      if (typeof s.points === "number" && typeof s.max === "number" && s.max > 0) {
-        found.push({ name: String(s.name ?? ""), points: Math.max(0, Math.min(s.points, s.max)), max: s.max, message: String(s.message ?? "") });
-      }
+      const score = asScore(JSON.parse(line.slice(SCORE_PREFIX.length)));
+      if (score) found.push(score);
     } catch {
       // not a score line after all
     }

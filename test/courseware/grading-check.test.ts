@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { check, CheckFailure, SCORE_PREFIX } from "../../src/courseware/check";
+import { check, CheckFailure, SCORE_MIME, SCORE_PREFIX, setCheckHost } from "../../src/courseware/check";
+import type { DisplayMessage } from "../../src/plot/display";
 import type { CodeCell, Notebook, Output } from "../../src/notebook/nbformat";
 import { gradeCell, scoreLines } from "../../src/courseware/score";
 
@@ -20,7 +21,30 @@ describe("check", () => {
       t.ok(true, "ok");
     });
     expect(scoreLines(stdout())).toEqual([{ name: "sum", points: 3, max: 3, message: "all tests passed" }]);
-    expect(printed.join("\n")).toContain("check sum: 3/3\n  ✓ sum([1, 2, 3])\n  ✓ floats\n  ✓ ok\n" + SCORE_PREFIX);
+    expect(printed.join("\n")).toContain("✓ sum: 3 of 3 points (all 3 tests passed)\n  ✓ sum([1, 2, 3])\n  ✓ floats\n  ✓ ok\n" + SCORE_PREFIX);
+  });
+
+  it("in a kernel, shows the student a verdict and carries the score where students do not read it", () => {
+    const sent: DisplayMessage[] = [];
+    setCheckHost({ writer: () => (message) => void sent.push(message), print: (text) => void printed.push(text) });
+    try {
+      expect(() => check("mean", (t) => {
+        t.close(3, 3, 1e-9, "mean([2, 4])");
+        t.close(2, 1.5, 1e-9, "mean([1, 2])");
+      })).toThrow(CheckFailure);
+      check("sum", (t) => t.ok(true, "sums"));
+    } finally {
+      setCheckHost();
+    }
+    expect(printed).toEqual([]);
+    expect(sent.map((m) => m.data["text/plain"])).toEqual(["✗ mean: 1 of 2 points\n  ✓ mean([2, 4])\n  ✗ mean([1, 2]): expected 1.5, got 2", "✓ sum: 1 of 1 point\n  ✓ sums"]);
+    const outputs: Output[] = sent.map((m) => ({ output_type: "display_data", data: m.data, metadata: m.metadata }));
+    expect(JSON.stringify(outputs)).not.toContain(SCORE_PREFIX);
+    expect(scoreLines(outputs)).toEqual([
+      { name: "mean", points: 1, max: 2, message: "mean([1, 2]): expected 1.5, got 2" },
+      { name: "sum", points: 1, max: 1, message: "all tests passed" },
+    ]);
+    expect(Object.keys(sent[0].data)).toEqual(["text/plain", SCORE_MIME]);
   });
 
   it("throws when a test fails, after saying what was expected", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ExerciseCourse } from "../../src/courseware/assignments";
-import { gradebookRows, toCsv, type NotebookGrade } from "../../src/courseware/gradebook";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { gradebookRows, parseCsv, readGradebook, toCsv, type NotebookGrade } from "../../src/courseware/gradebook";
 
 const course: ExerciseCourse = {
   dir: "/c", title: "t", releaseDir: "/c/release", autogradedDir: "/c/autograded", feedbackDir: "/c/feedback", gradebook: "/c/gradebook.csv",
@@ -30,5 +33,20 @@ describe("the gradebook", () => {
       "01-a,2026-12-01T00:00:00Z,2026-11-30T10:00:00.000Z,bob,,,,3.5,0,3.5,5",
       "",
     ]);
+  });
+
+  it("reads back what it wrote (quotes, commas and all) and keeps those rows when merging", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-gradebook-")), "gradebook.csv");
+    fs.writeFileSync(file, toCsv(rows));
+    expect(parseCsv(toCsv(rows))[1][4]).toBe("O'Neil, Jr.");
+    const earlier = readGradebook(file);
+    const merged = gradebookRows(course, [{ student_id: "cy", notebooks: { "01-a": graded(5) } }], new Map([["01-a", 5]]), earlier);
+    expect(merged.map((r) => `${r.student_id}=${r.raw_score}`)).toEqual(["ann=0", "bob=3.5", "cy=5"]);
+  });
+
+  it("refuses to merge into a file that is not its gradebook, rather than lose it", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-gradebook-")), "gradebook.csv");
+    fs.writeFileSync(file, "name,grade\nann,A\n");
+    expect(() => readGradebook(file)).toThrow(/gradebook\.csv: not a gradebook vmlab wrote/);
   });
 });

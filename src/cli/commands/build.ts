@@ -9,6 +9,7 @@ import * as os from "os";
 import type { Command } from "commander";
 import { UserError } from "../../errors";
 import { loadCourse, projectCourseDir } from "../../courseware/course";
+import { guardCopies } from "../../notebook/output-guard";
 import { displayPath } from "./export";
 
 interface BuildFlags {
@@ -35,6 +36,7 @@ export function register(program: Command): void {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       const course = loadCourse(flags.course);
+      guardCopies(flags.out ?? course.handoutsDir, course.chapters.map((c) => c.file), "choose another --out (or course.json's \"handouts\")");
       // Loaded here, not at the top: other commands need not load KaTeX and markdown-it.
       const { buildHandouts } = await import("../../courseware/handout/build");
       const result = await buildHandouts(course, {

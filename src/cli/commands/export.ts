@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import type { Command } from "commander";
+import { guardCopies } from "../../notebook/output-guard";
 
 interface ExportOptions {
   out: string;
@@ -24,6 +25,7 @@ export function register(program: Command): void {
       // Loaded here, not at the top: other commands need not load KaTeX and markdown-it.
       const { writePages } = await import("../../courseware/handout/site");
       const { readNotebook } = await import("../../notebook/read");
+      guardCopies(opts.out, files);
       const sources = files.map((file) => ({ notebook: readNotebook(file), file }));
       const pages = writePages(sources, {
         outDir: opts.out,

@@ -1,6 +1,8 @@
 /**
  * `vmlab feedback [--course DIR]`: an HTML page per student and notebook
- * with each exercise's score and message (COURSE/feedback/STUDENT/).
+ * with each exercise's score and message (COURSE/feedback/STUDENT/). A
+ * student whose grades or graded notebook cannot be read is skipped with
+ * the reason, the others still get their pages (exit status 1).
  */
 import type { Command } from "commander";
 import { loadExerciseCourse } from "../../courseware/assignments";
@@ -15,7 +17,9 @@ export function register(program: Command): void {
     .action((opts: { course?: string }) => {
       const course = loadExerciseCourse(opts.course);
       const summary = writeFeedback(course);
-      if (summary.pages.length === 0) throw new UserError(`nothing graded in ${course.autogradedDir}`, "run `vmlab grade SUBMISSIONS` first");
-      process.stdout.write(`wrote ${summary.pages.length} feedback pages under ${summary.dir}\n`);
+      for (const line of summary.skipped) process.stderr.write(`vmlab feedback: skipped ${line}\n`);
+      if (summary.pages.length === 0 && summary.skipped.length === 0) throw new UserError(`nothing graded in ${course.autogradedDir}`, "run `vmlab grade SUBMISSIONS` first");
+      process.stdout.write(`wrote ${summary.pages.length} feedback pages under ${summary.dir}${summary.skipped.length ? `; skipped ${summary.skipped.length} (above)` : ""}\n`);
+      if (summary.skipped.length > 0) process.exitCode = 1;
     });
 }

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { UserError } from "../../errors";
+import { JOBS, parseNumber, parseOptionalNumber, SECONDS } from "../options";
 import { loadExerciseCourse } from "../../courseware/assignments";
 import { gradeSubmissions } from "../../courseware/grade";
 
@@ -16,12 +16,7 @@ interface Options {
   timeout: string;
   totalTimeout?: string;
   force?: boolean;
-}
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} ${text}: expected a positive number`);
-  return n;
+  replaceGradebook?: boolean;
 }
 
 export function register(program: Command): void {
@@ -34,15 +29,17 @@ export function register(program: Command): void {
     .option("--timeout <s>", "time limit per cell, seconds", "60")
     .option("--total-timeout <s>", "time limit per notebook, seconds (default 10 x --timeout)")
     .option("--force", "grade again what is already graded")
+    .option("--replace-gradebook", "write gradebook.csv with only these students (by default it keeps everyone graded before)")
     .action(async (submissions: string, opts: Options) => {
       const course = loadExerciseCourse(opts.course);
       const bar = new SingleBar({ format: "grading [{bar}] {value}/{total} | {eta_formatted} left | {label}", stream: process.stderr, etaBuffer: 8 });
       let started = false;
       const summary = await gradeSubmissions(course, path.resolve(submissions), {
-        jobs: Math.floor(positive("--jobs", opts.jobs)),
-        timeoutSeconds: positive("--timeout", opts.timeout),
-        totalTimeoutSeconds: opts.totalTimeout === undefined ? undefined : positive("--total-timeout", opts.totalTimeout),
+        jobs: parseNumber("--jobs", opts.jobs, JOBS),
+        timeoutSeconds: parseNumber("--timeout", opts.timeout, SECONDS),
+        totalTimeoutSeconds: parseOptionalNumber("--total-timeout", opts.totalTimeout, SECONDS),
         force: opts.force,
+        replaceGradebook: opts.replaceGradebook,
         onProgress: (done, total, label) => {
           if (!started && total > 0) {
             bar.start(total, 0, { label: "" });

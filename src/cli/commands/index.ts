@@ -13,6 +13,8 @@ import { register as release } from "./release";
 import { register as grade } from "./grade";
 import { register as feedback } from "./feedback";
 import { register as run } from "./run";
+import { register as fetch } from "./fetch";
+import { register as checkNotebook } from "./check";
 import { register as kernel } from "./kernel";
 import { register as mkfs } from "./mkfs";
 import { register as fsImage } from "./fs";
@@ -28,6 +30,8 @@ export const COMMANDS: readonly Register[] = [
   release,
   grade,
   feedback,
+  fetch,
+  checkNotebook,
   problem,
   run,
   kernel,

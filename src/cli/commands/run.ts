@@ -11,6 +11,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from "../../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../notebook/outputs";
 import { summarizeRuns } from "../../notebook/progress";
 import { runNotebooks } from "../../notebook/run";
+import { guardCopies } from "../../notebook/output-guard";
 
 interface RunFlags {
   out?: string;
@@ -36,6 +37,7 @@ export function register(program: Command): void {
       const stopKernels = (): never => process.exit(130); // kernel.ts kills live kernels on exit
       process.once("SIGINT", stopKernels);
       process.once("SIGTERM", stopKernels);
+      if (flags.out !== undefined) guardCopies(flags.out, notebooks, "choose another --out, or pass --inplace to overwrite the sources on purpose");
       const runs = await runNotebooks(notebooks, {
         outDir: flags.out,
         inplace: flags.inplace,

@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../errors";
+import { writing } from "../../notebook/output-guard";
 import type { Notebook } from "../../notebook/nbformat";
 import type { Course } from "../course";
 import { writeAssets } from "./assets";
@@ -45,17 +46,6 @@ export interface WrittenPage {
 /** The page file name of a notebook: NAME.ipynb -> NAME.html. */
 export function pageName(notebookFile: string): string {
   return `${path.basename(notebookFile, ".ipynb")}.html`;
-}
-
-/** Runs a file-system step, turning its failure (a path that is a file, no permission) into a UserError. */
-export function writing<T>(target: string, step: () => T): T {
-  try {
-    return step();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e?.code !== "string") throw err;
-    throw new UserError(`cannot write ${target}: ${e.code === "ENOTDIR" ? "a part of the path is a file" : e.code === "EACCES" ? "permission denied" : e.message}`);
-  }
 }
 
 /** Writes one page per source, linked in order, and the assets they need. */
