@@ -19,7 +19,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { assemble, type Program, type SourceFile } from "../machine/assembler";
+import { AssemblyError, assemble, type Diagnostic, type Program, type SourceFile } from "../machine/assembler";
 import { PAGE_SIZE } from "../machine/isa";
 import { UserError } from "../errors";
 
@@ -172,8 +172,26 @@ export function userLibrarySource(): string {
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
+  if (spec.source.trim() === "") throw new UserError(`${file} is empty`, NEEDS_MAIN);
   const files = [{ file, text: spec.source }, { file: ULIB, text: userLibrarySource() }];
-  return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
+  try {
+    return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
+  } catch (error) {
+    throw error instanceof AssemblyError ? withoutMissingMain(error, file) : error;
+  }
+}
+
+const NEEDS_MAIN = "a user program defines main: (ulib.s's _start calls it, and exits with what it returns)";
+
+/**
+ * A program without `main:` fails inside ulib.s ("undefined symbol 'main'"),
+ * which is not where the mistake is: say it of the program, in one line.
+ */
+function withoutMissingMain(error: AssemblyError, file: string): AssemblyError | UserError {
+  const missing = (d: Diagnostic): boolean => d.file === ULIB && d.message.startsWith("undefined symbol 'main'");
+  if (!error.diagnostics.some(missing)) return error;
+  const rest = error.diagnostics.filter((d) => !missing(d));
+  return rest.length === 0 ? new UserError(`${file} has no main: label`, NEEDS_MAIN) : new AssemblyError(rest);
 }
 
 let kernelCache: { source: string; program: Program } | undefined;
@@ -237,7 +255,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   }
   const freeStart = next;
   if (freeStart + 16 * PAGE_SIZE > memoryBytes) {
-    throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "pass a larger memoryBytes");
+    throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "give it more memory: `vmlab boot --memory BYTES`, or memoryBytes from code");
   }
   const image = new Uint8Array(freeStart);
   image.set(kernel.image, 0);
