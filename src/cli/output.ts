@@ -10,7 +10,13 @@
  * A guest runs synchronously, so the event would only arrive after it
  * halted (never, for an endless print loop). Node records the failure on
  * the stream at once (`writable.errored`), so the guest's console checks
- * that after each write and stops the machine.
+ * that after each write and stops the machine. That needs each write to
+ * reach the pipe before the next: a socket (what Node's spawn gives a
+ * child) is non-blocking, and once its buffer fills Node queues writes in
+ * memory, to be flushed by an event loop the running guest never yields
+ * to. So stdout and stderr are made blocking, as a shell's pipe already
+ * is and as Node makes them on Windows: a slow reader slows the guest
+ * down, as it would a C program.
  */
 import type { Machine } from "../machine/machine";
 
@@ -21,14 +27,16 @@ export function outputClosed(): boolean {
 
 /**
  * Installs, once per process, the handler that ends vmlab quietly when
- * stdout or stderr fails: the exit status is the one the command had set
- * (0 if none), with nothing printed.
+ * stdout or stderr fails (the exit status is the one the command had set,
+ * 0 if none, with nothing printed), and makes both blocking (above).
  */
 export function exitQuietlyWhenOutputCloses(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (handled.has(stream)) continue;
     handled.add(stream);
     stream.on("error", () => process.exit(Number(process.exitCode ?? 0)));
+    // libuv's uv_stream_set_blocking, which Node's stream handles expose (pipes and sockets).
+    (stream as unknown as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle?.setBlocking?.(true);
   }
 }
 

@@ -5,7 +5,7 @@
  * each, with what to do.
  *
  *   cannot read big.s: it is larger than 4 MiB, the most vmlab reads as a source file
- *   a.out is a binary file (byte 0x7f... at offset 0), not assembly text
+ *   a.out is a binary file (byte 0x7f at offset 0), not assembly text
  */
 import * as fs from "fs";
 import { UserError } from "../errors";
@@ -17,33 +17,40 @@ const CHUNK = 64 * 1024;
 
 /** A text file's contents, read with a size limit; UserError for what cannot be assembly text. */
 export function readSourceFile(file: string, what = "assembly text", maxBytes = MAX_SOURCE_BYTES): string {
-  const bytes = readLimited(file, maxBytes);
-  const bad = firstNonTextByte(bytes);
+  const { bytes, complete } = readLimited(file, maxBytes);
+  // Of a file past the cap, what was read is judged first (a UTF-8
+  // sequence may be cut at its end): /dev/urandom is binary, not just long.
+  const bad = firstNonTextByte(complete ? bytes : bytes.subarray(0, bytes.length - 4));
   if (bad !== undefined) {
     const hex = bytes[bad].toString(16).padStart(2, "0");
     throw new UserError(`${file} is a binary file (byte 0x${hex} at offset ${bad}), not ${what}`);
   }
+  if (!complete) throw new UserError(`cannot read ${file}: it is larger than ${maxBytes / (1024 * 1024)} MiB, the most vmlab reads as a source file`);
   return bytes.toString("utf8");
 }
 
-/** At most `maxBytes` of a file, in chunks; refuses a longer one without reading it all. */
-function readLimited(file: string, maxBytes: number): Buffer {
+/**
+ * At most `maxBytes + 1` bytes of a file, in chunks (never the whole of a
+ * longer one); `complete` says whether that was all of it. Of a regular
+ * file, its first chunk is all that is read when its size is past the cap.
+ */
+function readLimited(file: string, maxBytes: number): { bytes: Buffer; complete: boolean } {
   const fd = openForReading(file);
   try {
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw new UserError(`cannot read ${file}: it is a folder, not a file`);
-    if (stat.isFile() && stat.size > maxBytes) throw tooLarge(file, maxBytes);
+    const limit = stat.isFile() && stat.size > maxBytes ? CHUNK : maxBytes + 1;
     const chunks: Buffer[] = [];
     let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit - total));
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw tooLarge(file, maxBytes);
     }
-    return Buffer.concat(chunks, total);
+    const complete = total <= maxBytes && !(stat.isFile() && stat.size > maxBytes);
+    return { bytes: Buffer.concat(chunks, total), complete };
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw cannotRead(file, err);
@@ -58,10 +65,6 @@ function openForReading(file: string): number {
   } catch (err) {
     throw cannotRead(file, err);
   }
-}
-
-function tooLarge(file: string, maxBytes: number): UserError {
-  return new UserError(`cannot read ${file}: it is larger than ${maxBytes / (1024 * 1024)} MiB, the most vmlab reads as a source file`);
 }
 
 function cannotRead(file: string, err: unknown): UserError {

@@ -167,13 +167,16 @@ export function userLibrarySource(): string {
 
 /**
  * Assembles a user program at USER_BASE. ulib.s goes after the program's
- * own lines, so an error in the program names its own line numbers.
+ * own lines (aligned to a word), so an error in the program names its own
+ * line numbers.
  */
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
   if (spec.source.trim() === "") throw new UserError(`${file} is empty`, NEEDS_MAIN);
-  const files = [{ file, text: spec.source }, { file: ULIB, text: userLibrarySource() }];
+  // ulib.s's code must start word-aligned even after a program that ends in
+  // a string, or every one of its instructions is an error in ulib.s.
+  const files = [{ file, text: spec.source }, { file: "(the loader)", text: "        .text\n        .align 4" }, { file: ULIB, text: userLibrarySource() }];
   try {
     return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
   } catch (error) {
