@@ -31,6 +31,25 @@ interface EquDef {
   unknownIn?: number;
   /** Why it failed, until settleEquates reports it at its own line. */
   error?: unknown;
+  /** The .equ whose own error left this one without a value (itself, or one it depends on). */
+  origin?: EquOrigin;
+}
+
+interface EquOrigin {
+  readonly name: string;
+  readonly line: number;
+}
+
+/**
+ * "'X' has no value": a consequence of an error reported elsewhere. An
+ * .equ failing only because one it names failed is not reported again
+ * (a 2,000-long chain would bury its one real error); a use of it is,
+ * pointing at that error.
+ */
+class NoValueError extends LineError {
+  constructor(column: number, message: string, readonly origin: EquOrigin) {
+    super(column, message);
+  }
 }
 
 type EquState = "new" | "evaluating" | "done" | "failed";
@@ -89,7 +108,9 @@ export class SymbolTable {
   private equValue(name: string, def: EquDef, column: number, strict: boolean): bigint | undefined {
     if (def.state === "done") return def.value;
     if (def.state === "failed") {
-      throw new LineError(column, `'${name}' has no value (see the error at its .equ ${this.where(def.line)})`);
+      const origin = def.origin ?? { name, line: def.line };
+      const at = origin.name === name ? "its .equ" : `the .equ of '${origin.name}'`;
+      throw new NoValueError(column, `'${name}' has no value (see the error at ${at} ${this.where(origin.line)})`, origin);
     }
     if (def.state === "evaluating") throw new LineError(column, `'.equ ${name}' is defined in terms of itself`);
     if (!strict && def.unknownIn === this.generation) return undefined;
@@ -132,7 +153,7 @@ export class SymbolTable {
     try {
       while (stack.length > 0) {
         const top = stack[stack.length - 1];
-        const dep = this.nextUnsettled(top);
+        const dep = this.nextUnsettled(top, stack.length === 1 ? undefined : root, stack.length - 1);
         if (dep !== undefined) {
           dep.state = "evaluating";
           stack.push({ def: dep, deps: symbolNames(dep.expr), next: 0 });
@@ -144,8 +165,7 @@ export class SymbolTable {
           this.compute(top.def, strict);
         } catch (error) {
           if (!strict || !(error instanceof LineError)) throw error;
-          top.def.state = "failed";
-          top.def.error = error;
+          this.fail(top.def, error);
         }
       }
     } finally {
@@ -154,13 +174,20 @@ export class SymbolTable {
     }
   }
 
-  /** The next dependency to evaluate first; a name already on the walk's stack is a cycle. */
-  private nextUnsettled(entry: { def: EquDef; deps: SymbolRef[]; next: number }): EquDef | undefined {
+  /**
+   * The next dependency to evaluate first; a name already on the walk's
+   * stack is a cycle, reported at the root's line (and column, when the
+   * cycle is found `depth` names down from `root`).
+   */
+  private nextUnsettled(entry: { def: EquDef; deps: SymbolRef[]; next: number }, root: EquDef | undefined, depth: number): EquDef | undefined {
     while (entry.next < entry.deps.length) {
       const ref = entry.deps[entry.next++];
       const def = this.defs.get(ref.name);
       if (def?.kind !== "equ") continue;
-      if (def.state === "evaluating") throw new LineError(ref.column, `'.equ ${ref.name}' is defined in terms of itself`);
+      if (def.state === "evaluating") {
+        const through = depth > 1 ? ` (through ${depth} other .equ names)` : "";
+        throw new LineError(root?.expr.column ?? ref.column, `'.equ ${ref.name}' is defined in terms of itself${through}`);
+      }
       if (def.state === "new" && def.unknownIn !== this.generation) return def;
     }
     return undefined;
@@ -178,12 +205,25 @@ export class SymbolTable {
         def.error = undefined;
         continue;
       }
+      if (def.state === "failed") continue;
       try {
         this.equValue(name, def, def.expr.column, true);
       } catch (error) {
-        def.state = "failed";
-        report(def.line, error);
+        this.fail(def, error);
+        if (def.error !== undefined) report(def.line, def.error);
+        def.error = undefined;
       }
+    }
+  }
+
+  /** Marks an .equ failed: by its own error (kept to report), or by another's (NoValueError). */
+  private fail(def: EquDef, error: unknown): void {
+    def.state = "failed";
+    if (error instanceof NoValueError) {
+      def.origin = error.origin;
+    } else {
+      def.origin = { name: def.name, line: def.line };
+      def.error = error;
     }
   }
 
