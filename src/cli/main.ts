@@ -1,11 +1,13 @@
 /**
  * The `vmlab` command (DESIGN.md, "The command"). Each subcommand lives in
  * cli/commands/ and registers itself here; errors reach the user as one
- * line with what to do, and a stack trace only with --debug.
+ * line with what to do, and a stack trace only with --debug. When stdout
+ * or stderr closes (`| head -1`), the command stops quietly (output.ts).
  */
 import { Command, CommanderError } from "commander";
 import { UserError } from "../errors";
 import { COMMANDS } from "./commands";
+import { exitQuietlyWhenOutputCloses, outputClosed } from "./output";
 
 export function buildProgram(): Command {
   const program = new Command("vmlab")
@@ -20,6 +22,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const debug = argv.includes("--debug");
+  exitQuietlyWhenOutputCloses();
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -28,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function reportError(err: unknown, debug: boolean): number {
+  if (outputClosed()) return Number(process.exitCode ?? 0); // nobody is left to read it (output.ts)
   if (err instanceof CommanderError) {
     // Commander has already printed its message (or the help).
     return err.exitCode;

@@ -23,6 +23,8 @@ export interface NumberRange {
   readonly unit?: string;
   /** A reading of the maximum for people, e.g. "about 24 days". */
   readonly maxMeaning?: string;
+  /** Why the range is what it is: the message's hint (what to do instead). */
+  readonly why?: string;
 }
 
 /** A time limit in seconds is at most what Node's timers hold (notebook/timer.ts). */
@@ -41,7 +43,7 @@ const HEX = /^0[xX][0-9a-fA-F](_?[0-9a-fA-F])*$/;
 export function parseNumber(flag: string, text: string | undefined, range: NumberRange): number {
   const typed = (text ?? "").trim();
   const refuse = (): never => {
-    throw new UserError(`${flag} ${JSON.stringify(text ?? "")}: expected ${describeRange(range)}`);
+    throw new UserError(`${flag} ${JSON.stringify(text ?? "")}: expected ${describeRange(range)}`, range.why);
   };
   let value: number;
   if (HEX.test(typed)) {

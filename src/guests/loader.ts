@@ -19,7 +19,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { assemble, type Program, type SourceFile } from "../machine/assembler";
+import { AssemblyError, assemble, type Diagnostic, type Program, type SourceFile } from "../machine/assembler";
 import { PAGE_SIZE } from "../machine/isa";
 import { UserError } from "../errors";
 
@@ -167,13 +167,34 @@ export function userLibrarySource(): string {
 
 /**
  * Assembles a user program at USER_BASE. ulib.s goes after the program's
- * own lines, so an error in the program names its own line numbers.
+ * own lines (aligned to a word), so an error in the program names its own
+ * line numbers.
  */
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
-  const files = [{ file, text: spec.source }, { file: ULIB, text: userLibrarySource() }];
-  return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
+  if (spec.source.trim() === "") throw new UserError(`${file} is empty`, NEEDS_MAIN);
+  // ulib.s's code must start word-aligned even after a program that ends in
+  // a string, or every one of its instructions is an error in ulib.s.
+  const files = [{ file, text: spec.source }, { file: "(the loader)", text: "        .text\n        .align 4" }, { file: ULIB, text: userLibrarySource() }];
+  try {
+    return { name: spec.name, program: assemble(files, { origin: BOOT_LAYOUT.USER_BASE }) };
+  } catch (error) {
+    throw error instanceof AssemblyError ? withoutMissingMain(error, file) : error;
+  }
+}
+
+const NEEDS_MAIN = "a user program defines main: (ulib.s's _start calls it, and exits with what it returns)";
+
+/**
+ * A program without `main:` fails inside ulib.s ("undefined symbol 'main'"),
+ * which is not where the mistake is: say it of the program, in one line.
+ */
+function withoutMissingMain(error: AssemblyError, file: string): AssemblyError | UserError {
+  const missing = (d: Diagnostic): boolean => d.file === ULIB && d.message.startsWith("undefined symbol 'main'");
+  if (!error.diagnostics.some(missing)) return error;
+  const rest = error.diagnostics.filter((d) => !missing(d));
+  return rest.length === 0 ? new UserError(`${file} has no main: label`, NEEDS_MAIN) : new AssemblyError(rest);
 }
 
 let kernelCache: { source: string; program: Program } | undefined;
@@ -237,7 +258,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   }
   const freeStart = next;
   if (freeStart + 16 * PAGE_SIZE > memoryBytes) {
-    throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "pass a larger memoryBytes");
+    throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "give it more memory: `vmlab boot --memory BYTES`, or memoryBytes from code");
   }
   const image = new Uint8Array(freeStart);
   image.set(kernel.image, 0);

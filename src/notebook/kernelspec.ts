@@ -88,6 +88,34 @@ function jupyterDataDir(): string {
   return path.join(xdg, "jupyter");
 }
 
+/**
+ * The tslab command a kernelspec's argv starts (the entry after node and
+ * its flags, ending in bin/tslab), or undefined if it names none.
+ */
+export function tslabPathOf(spec: { argv?: unknown }): string | undefined {
+  if (!Array.isArray(spec.argv)) return undefined;
+  return spec.argv.find((arg): arg is string => typeof arg === "string" && /(^|[\\/])tslab$/.test(arg));
+}
+
+/** What an install at `where` would replace: nothing, an unreadable kernel.json, or a spec. */
+export type InstalledSpec = { kind: "none" } | { kind: "unreadable"; file: string } | { kind: "spec"; file: string; tslab?: string };
+
+export function installedKernelSpec(where: { prefix?: string } = {}): InstalledSpec {
+  const file = path.join(kernelsDir(where), KERNEL_NAME, "kernel.json");
+  if (!fs.existsSync(file)) return { kind: "none" };
+  try {
+    const spec = JSON.parse(fs.readFileSync(file, "utf8")) as { argv?: unknown };
+    return { kind: "spec", file, tslab: tslabPathOf(spec) };
+  } catch {
+    return { kind: "unreadable", file };
+  }
+}
+
+/** The tslab this install's kernelspec starts. */
+export function thisTslab(): string {
+  return tslabBin();
+}
+
 /** Writes the kernelspec; returns its directory. */
 export function installKernelSpec(where: { prefix?: string } = {}): string {
   const dir = path.join(kernelsDir(where), KERNEL_NAME);

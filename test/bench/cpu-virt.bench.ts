@@ -15,9 +15,16 @@
  *     bt_speedup_kernel               trap-and-emulate seconds / binary
  *                                     translation seconds (goal >= 2)
  *
- * Each figure is the best of several runs (the least disturbed by the other
- * core's work), after one untimed warm-up round. Every run's console must equal bare metal's, or the suite
- * fails: a fast wrong answer is no answer.
+ * The user-mode ratios are measured in interleaved rounds: each round runs
+ * bare metal before and after every technique (B T1 B T2 B T3 B T4 B, the
+ * techniques' order rotating from round to round), and a technique's ratio
+ * in that round is its MIPS over the mean of the two bare runs beside it,
+ * so a change of load on the shared machine (a burst, a drift) reaches
+ * both sides of each ratio alike. A technique's ratio is the median over
+ * the rounds; a MIPS figure is its mode's median run. The kernel-heavy
+ * figure is the best of several runs, the modes taking turns. One untimed
+ * warm-up round comes first. Every run's console must equal bare metal's,
+ * or the suite fails: a fast wrong answer is no answer.
  */
 import {
   buildParavirtualKernelImage,
@@ -34,8 +41,8 @@ import type { BenchSuite } from "vmlab/dist/benchmark";
 
 const USER_ITERATIONS = Number(process.env.VMLAB_CPU_VIRT_ITERATIONS ?? 12_000_000);
 const SYSCALLS = Number(process.env.VMLAB_CPU_VIRT_SYSCALLS ?? 150_000);
-/** Short runs, many of them: the best of many is the least disturbed. */
-const USER_REPEATS = 7;
+/** Interleaved rounds of user-mode runs (median of their ratios), and kernel-heavy repeats (best of). */
+const USER_ROUNDS = 9;
 const KERNEL_REPEATS = 5;
 
 type Mode = "bare" | Technique | "paravirtual";
@@ -68,8 +75,47 @@ function fastest(
   return best;
 }
 
+/** One run, its console checked against bare metal's. */
+function checked(mode: Mode, image: KernelImage, pvImage: KernelImage, expected: string): WorkloadRun {
+  const r = once(mode, image, pvImage);
+  if (r.console !== expected) throw new Error(`cpu-virt: ${mode} printed ${JSON.stringify(r.console)}, bare metal ${JSON.stringify(expected)}`);
+  return r;
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Interleaved rounds (see the top of the file): per technique, the MIPS of
+ * every run and the ratio of each run to the bare runs on either side.
+ */
+function interleaved(
+  techniques: readonly Mode[], image: KernelImage, pvImage: KernelImage, expected: string, rounds: number,
+): { ratios: Map<Mode, number[]>; mips: Map<Mode, number[]> } {
+  const ratios = new Map<Mode, number[]>(techniques.map((t) => [t, []]));
+  const all = new Map<Mode, number[]>([["bare", []], ...techniques.map((t): [Mode, number[]] => [t, []])]);
+  // Round 0 warms the JIT up for every mode and is not counted.
+  for (let round = 0; round <= rounds; round++) {
+    const order = techniques.map((_, i) => techniques[(i + round) % techniques.length]);
+    let before = mips(checked("bare", image, pvImage, expected));
+    for (const technique of order) {
+      const t = mips(checked(technique, image, pvImage, expected));
+      const after = mips(checked("bare", image, pvImage, expected));
+      if (round > 0) {
+        (ratios.get(technique) as number[]).push(t / ((before + after) / 2));
+        (all.get(technique) as number[]).push(t);
+        (all.get("bare") as number[]).push(after);
+      }
+      before = after;
+    }
+  }
+  return { ratios, mips: all };
+}
+
 const mips = (r: WorkloadRun): number => r.instructions / r.cpuSeconds / 1e6;
-const cpuTime = (r: WorkloadRun): number => r.cpuSeconds;
 const wallTime = (r: WorkloadRun): number => r.seconds;
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -87,15 +133,15 @@ export const suite: BenchSuite = {
     const program = userComputeProgram(USER_ITERATIONS);
     const user = workloadImage(program);
     const userPv = buildParavirtualKernelImage({ programs: [program], timerInterval: 0 });
-    const users = fastest(["bare", ...TECHNIQUES.map(([m]) => m)], user, userPv, runBare(user).console, USER_REPEATS, cpuTime);
-    const bare = users.get("bare") as WorkloadRun;
-    const out: Record<string, number> = { bare_mips: round(mips(bare)) };
+    const users = interleaved(TECHNIQUES.map(([m]) => m), user, userPv, runBare(user).console, USER_ROUNDS);
+    const out: Record<string, number> = { bare_mips: round(median(users.mips.get("bare") as number[])) };
     let minRatio = Infinity;
     for (const [mode, key] of TECHNIQUES) {
-      const r = users.get(mode) as WorkloadRun;
-      out[key] = round(mips(r));
-      minRatio = Math.min(minRatio, mips(r) / mips(bare));
-      report(`${key}: ${out[key]} (bare ${out.bare_mips})`);
+      const ratios = users.ratios.get(mode) as number[];
+      const ratio = median(ratios);
+      out[key] = round(median(users.mips.get(mode) as number[]));
+      minRatio = Math.min(minRatio, ratio);
+      report(`${key}: ${out[key]} (bare ${out.bare_mips}); ratio to bare, median of ${ratios.length} rounds ${ratio.toFixed(3)} (rounds ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
     }
     out.min_ratio_user = round(minRatio);
     const kernel = workloadImage(syscallProgram(SYSCALLS));

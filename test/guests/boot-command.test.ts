@@ -1,8 +1,12 @@
 /** `vmlab boot`: the guest kernel from the command line. */
 import { Command } from "commander";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { register } from "../../src/cli/commands/boot";
 import { UserError } from "../../src/errors";
+import { untilFirstLine } from "../machine/pipe-helpers";
 
 /** Runs `vmlab boot ARGS` in-process; returns stdout, stderr and the exit status. */
 async function boot(...args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
@@ -47,7 +51,7 @@ describe("vmlab boot", () => {
 
   it("reports an unknown program or a bad flag as a user error", async () => {
     await expect(boot("nope")).rejects.toThrow(UserError);
-    await expect(boot("hello", "--timer", "soon")).rejects.toThrow(/--timer wants a whole number/);
+    await expect(boot("hello", "--timer", "soon")).rejects.toThrow(/--timer "soon": expected a whole number/);
     await expect(boot("missing.s")).rejects.toThrow(/cannot read missing\.s: no such file/);
   });
 
@@ -55,5 +59,56 @@ describe("vmlab boot", () => {
     const r = await boot("compute", "--max-cycles", "10000");
     expect(r.status).toBe(124);
     expect(r.stderr).toContain("cycle limit");
+  });
+});
+
+describe("vmlab boot: messages that name the user's flags and files", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-boot-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const oneLine = async (...args: string[]): Promise<string> => {
+    const error: unknown = await boot(...args).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    return (error as UserError).message;
+  };
+
+  it("a program without main: gets one line about the program, not errors inside ulib.s", async () => {
+    const message = await oneLine(file("nomain.s", "start:  li a0, 1\n        ret\n"));
+    expect(message).toBe("nomain.s has no main: label");
+    expect(message).not.toContain("ulib.s");
+  });
+
+  it("an empty program says it is empty", async () => {
+    expect(await oneLine(file("empty.s", "\n\n"))).toBe("empty.s is empty");
+  });
+
+  it("--timer under what the kernel's timer path takes is refused, saying why", async () => {
+    const error = await boot("hello", "--timer", "100").catch((e: UserError) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe("--timer 100 is too short: give 0 (no preemption) or at least 500 cycles");
+    expect((error as UserError).hint).toContain("no process makes progress");
+    expect((await boot("hello", "--timer", "500")).stdout).toContain("hello, world\n");
+  });
+
+  it("memory messages say --memory, not memoryBytes", async () => {
+    expect(await oneLine("hello", "--memory", "1000")).toBe('--memory "1000": expected a whole number of bytes from 131072 to 1073741824');
+    expect(await oneLine("hello", "--memory", "200000")).toBe("--memory 200000 is not a multiple of 4096 (a page)");
+    const error = await boot(...Array<string>(8).fill("hello"), "--memory", String(128 * 1024)).catch((e: UserError) => e);
+    expect((error as UserError).message).toMatch(/need more than the kernel's 131072 bytes/);
+    expect((error as UserError).hint).toContain("vmlab boot --memory");
+  });
+
+  it("--max-cycles must be a positive whole number", async () => {
+    expect(await oneLine("hello", "--max-cycles", "0")).toMatch(/^--max-cycles "0": expected a whole number of cycles from 1 to/);
+  });
+
+  it("stops a guest printing forever when its stdout closes, and exits quietly", async () => {
+    const forever = file("forever.s", 'main:   la   a0, msg\n        call print\n        j    main\nmsg:    .asciz "again\\n"\n');
+    const r = await untilFirstLine(["boot", forever, "--max-cycles", "1000000000000"]);
+    expect(r).toMatchObject({ killed: false, firstLine: "again", other: "", status: 0 });
   });
 });

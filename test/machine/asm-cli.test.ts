@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
+import { untilFirstLine } from "./pipe-helpers";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "vmlab.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-asm-"));
@@ -110,5 +111,82 @@ handler: csrr a0, CAUSE
     const r = vmlab(paging, "--software-tlb");
     expect(r.status).toBe(125);
     expect(r.stderr).toContain("TLB_MISS");
+  });
+});
+
+/** An endless loop printing "y\n". */
+const ENDLESS = `
+        li   t0, 0xffff0000
+        li   t1, 'y'
+        li   t2, 10
+loop:   sb   t1, 0(t0)
+        sb   t2, 0(t0)
+        j    loop
+`;
+
+function sourceFile(text: string | Buffer): string {
+  const file = path.join(dir, `t${Math.random().toString(36).slice(2)}.s`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("vmlab asm when stdout closes (`| head -1`)", () => {
+  it("stops a guest in an endless print loop and exits quietly: status 0, nothing on stderr", async () => {
+    const r = await untilFirstLine(["asm", sourceFile(ENDLESS), "--max-cycles", "1000000000000"]);
+    expect(r).toMatchObject({ killed: false, firstLine: "y", other: "", status: 0 });
+  });
+
+  it("a long --listing ends quietly too, and --trace stops the guest when stderr closes", async () => {
+    const listing = await untilFirstLine(["asm", sourceFile("  nop\n".repeat(20_000) + "  halt\n"), "--listing"]);
+    expect(listing).toMatchObject({ killed: false, other: "", status: 0 });
+    expect(listing.firstLine).toMatch(/^00000000\s+10000000\s+1\s+nop$/);
+    const trace = await untilFirstLine(["asm", sourceFile("loop: j loop\n"), "--trace", "--max-cycles", "1000000000000"], "stderr");
+    expect(trace).toMatchObject({ killed: false, other: "", status: 0 });
+    expect(trace.firstLine).toMatch(/j loop|jal/);
+  });
+});
+
+describe("vmlab asm on input that is not a program", () => {
+  it("refuses a file past the size cap, and /dev/zero (endless) as binary, without reading them whole", () => {
+    const big = sourceFile(Buffer.alloc(5 * 1024 * 1024, "# padding\n"));
+    const r = spawnSync(process.execPath, [BIN, "asm", big], { encoding: "utf8", timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmlab: cannot read ${big}: it is larger than 4 MiB, the most vmlab reads as a source file\n`);
+    const zero = spawnSync(process.execPath, [BIN, "asm", "/dev/zero"], { encoding: "utf8", timeout: 30_000 });
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toBe("vmlab: /dev/zero is a binary file (byte 0x00 at offset 0), not assembly text\n");
+  });
+
+  it("calls a binary file binary, with the offset of its first non-text byte, and echoes none of it", () => {
+    const elf = Buffer.concat([Buffer.from("nop\n\x7fELF"), Buffer.from([0x02, 0x01, 0x00, 0xff, 0xfe])]);
+    const r = spawnSync(process.execPath, [BIN, "asm", sourceFile(elf)], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmlab: \S+\.s is a binary file \(byte 0x7f at offset 4\), not assembly text\n$/);
+    const random = spawnSync(process.execPath, [BIN, "asm", "/dev/urandom"], { encoding: "utf8", timeout: 30_000 });
+    expect(random.status).toBe(2);
+    expect(random.stderr).toMatch(/^vmlab: \/dev\/urandom is (a binary file \(byte 0x[0-9a-f]{2} at offset \d+\)|larger than)/);
+    expect(random.stderr.length).toBeLessThan(200);
+  });
+
+  it("shows 20 of 100,000 errors and says how many more; a long line is cut around its column", () => {
+    const r = vmlab("bogus a0\n".repeat(100_000));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(":20:1: error: unknown instruction 'bogus'");
+    expect(r.stderr).not.toContain(":21:1:");
+    expect(r.stderr).toContain("... and 99980 more errors (100000 in all)");
+    expect(r.stderr.length).toBeLessThan(3000);
+    const long = vmlab(`  addi a0, a0, ${"1+".repeat(50_000)}@\n`);
+    expect(long.stderr).toContain(":1:100016: error: unexpected character '@'");
+    expect(long.stderr.length).toBeLessThan(600);
+    const [, echoed, caret] = long.stderr.split("\n");
+    expect(echoed.startsWith("    ...")).toBe(true);
+    expect(caret.indexOf("^")).toBe(echoed.indexOf("@"));
+  });
+
+  it("an empty program says it is empty; --max-cycles out of range names its range", () => {
+    expect(vmlab("# nothing here\n").stderr).toMatch(/^vmlab: \S+\.s is empty: no instructions to run\n$/);
+    const r = vmlab(HELLO, "--max-cycles", "0");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('vmlab: --max-cycles "0": expected a whole number of cycles from 1 to 9007199254740991\n');
   });
 });

@@ -133,6 +133,57 @@ describe("hostile input", () => {
     expect(message).not.toContain("t.s:4:");
   });
 
+  it("follows a 1,500-deep .equ chain in either order, without overflowing the stack", () => {
+    const names = Array.from({ length: 1500 }, (_, i) => i);
+    const backwards = names.map((i) => `.equ x${i}, x${i + 1} + 1`).join("\n") + "\n.equ x1500, 0\n.word x0\n";
+    expect(assemble(backwards).constants.get("x0")).toBe(1500);
+    const forwards = "  li a0, y1499\n.equ y0, 1\n" + names.slice(1).map((i) => `.equ y${i}, y${i - 1} * 1 + 1`).join("\n");
+    expect(assemble(forwards).constants.get("y1499")).toBe(1500);
+  });
+
+  it("reports a cycle deep in a long .equ chain, and an error at the chain's end at its own line", () => {
+    const chain = Array.from({ length: 2000 }, (_, i) => `.equ z${i}, z${i + 1}`).join("\n");
+    expect(errorOf(`${chain}\n.equ z2000, z0\n.word z0`).split("\n")[0]).toBe("t.s:1:10: error: '.equ z0' is defined in terms of itself (through 2000 other .equ names)");
+    const broken = errorOf(`${chain}\n.equ z2000, nowhere\n.word z0`).split("\n").filter((l) => l.includes("error:"));
+    expect(broken).toEqual([
+      "t.s:2001:13: error: undefined symbol 'nowhere'",
+      "t.s:2002:7: error: 'z0' has no value (see the error at the .equ of 'z2000' on line 2001)",
+    ]);
+  });
+
+  it("evaluates a 100,000-term sum, and refuses a step past 64 bits at once", () => {
+    expect(assemble(`.word ${Array<string>(100_000).fill("1").join(" + ")}`).image.slice(0, 4)).toEqual(new Uint8Array([0xa0, 0x86, 0x01, 0x00]));
+    const product = errorOf(`.word ${Array<string>(100_000).fill("0xffffffff").join("*")}`);
+    expect(product.split("\n")[0]).toBe("t.s:1:28: error: the value here does not fit in 64 bits (each step of an expression must)");
+    expect(errorOf(`.word 0x1${"0".repeat(400)}`).split("\n")[0]).toBe("t.s:1:7: error: number 0x100000000000000000... does not fit in 64 bits");
+  });
+
+  it("shows the first 20 of many errors and counts the rest", () => {
+    const message = errorOf("  nop a0\n".repeat(1000));
+    expect(message.match(/error:/g)).toHaveLength(20);
+    expect(message.split("\n").at(-1)).toBe("... and 980 more errors (1000 in all): fix the first ones and assemble again");
+    let caught: unknown;
+    try {
+      assemble("  nop a0\n".repeat(1000));
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as AssemblyError).diagnostics).toHaveLength(1000);
+  });
+
+  it("echoes a long line cut around the column, control characters as ?, the caret still under it", () => {
+    const [, echoed, caret] = errorOf(`  .word ${"1+".repeat(1000)}\x01`).split("\n");
+    expect(echoed.length).toBeLessThan(180);
+    expect(echoed).toMatch(/^ {4}\.\.\.\+1\+1.*\?$/);
+    expect(caret.length - 1).toBe(echoed.length - 1);
+    expect(errorOf("  nop\x1b[2J").split("\n")[0]).toBe("t.s:1:6: error: unexpected character '\\x1b'");
+  });
+
+  it("calls text with a NUL byte binary, in one error", () => {
+    const message = errorOf("nop\n\x7fELF\x02\x01\x00\x00garbage\n".repeat(50));
+    expect(message).toBe(["t.s:2:7: error: t.s holds binary data (a NUL byte), not assembly text", "    ?ELF????garbage", "          ^"].join("\n"));
+  });
+
   it("quotes an operand as it was written", () => {
     expect(errorOf("  lw a0, (4 + 1)")).toContain("expected a memory operand imm(rs1), got '(4 + 1)'");
   });

@@ -12,14 +12,19 @@
  *   2             the file could not be read or assembled (main.ts)
  *   124           the guest ran past --max-cycles
  *   125           triple fault, deadlock, or a host stop (report on stderr)
+ *
+ * A guest whose stdout (or, with --trace, stderr) closes is stopped, and
+ * vmlab exits quietly (output.ts).
  */
-import * as fs from "fs";
 import type { Command } from "commander";
 import { UserError } from "../../errors";
 import { assemble, formatListing, type Program } from "../../machine/assembler";
 import { disassembleImage } from "../../machine/disassembler";
 import { Machine, DEFAULT_MAX_CYCLES, type RunResult } from "../../machine/machine";
 import { formatTraceEntry } from "../../machine/trace";
+import { parseNumber } from "../options";
+import { guestConsole, OUTPUT_CLOSED, stopIfOutputClosed } from "../output";
+import { readSourceFile } from "../source-file";
 
 interface AsmFlags {
   run?: boolean;
@@ -48,7 +53,7 @@ export function register(program: Command): void {
     .option("--software-tlb", "a software-managed TLB (TLB_MISS traps) instead of the page walker")
     .action((file: string, flags: AsmFlags) => {
       const maxCycles = parseMaxCycles(flags.maxCycles);
-      const assembled = assemble(readSource(file), { file });
+      const assembled = assemble(readSourceFile(file), { file });
       if (flags.listing) process.stdout.write(formatListing(assembled) + "\n");
       if (flags.disasm) process.stdout.write(disassembleImage(assembled.image, assembled.origin, assembled.symbols).join("\n") + "\n");
       if ((flags.listing || flags.disasm) && !flags.run && !flags.trace) return;
@@ -57,18 +62,25 @@ export function register(program: Command): void {
 }
 
 function runProgram(assembled: Program, flags: AsmFlags, maxCycles: number): number {
-  const machine = new Machine({
+  const machine: Machine = new Machine({
     virtualizable: flags.virtualizable,
     mmu: flags.softwareTlb ? "software-tlb" : "hardware",
-    onConsole: (text) => void process.stdout.write(text),
+    onConsole: guestConsole(() => machine),
   });
+  if (assembled.image.length === 0) throw new UserError(`${assembled.listing[0]?.file ?? "the program"} is empty: no instructions to run`);
   machine.load(assembled);
-  const onTrace = flags.trace ? (entry: Parameters<typeof formatTraceEntry>[0]) => void process.stderr.write(formatTraceEntry(entry) + "\n") : undefined;
+  const onTrace = flags.trace
+    ? (entry: Parameters<typeof formatTraceEntry>[0]): void => {
+        process.stderr.write(formatTraceEntry(entry) + "\n");
+        stopIfOutputClosed(machine);
+      }
+    : undefined;
   const result = machine.run({ maxCycles, onTrace });
   return exitStatus(result);
 }
 
 function exitStatus(result: RunResult): number {
+  if (result.reason === "stopped" && result.message === OUTPUT_CLOSED) return 0;
   switch (result.reason) {
     case "halted":
       return (result.exitCode ?? 0) & 255;
@@ -83,17 +95,6 @@ function exitStatus(result: RunResult): number {
   }
 }
 
-function readSource(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code ?? String(err)}`);
-  }
-}
-
 function parseMaxCycles(text: string): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n <= 0) throw new UserError(`--max-cycles wants a positive whole number of cycles, not "${text}"`);
-  return n;
+  return parseNumber("--max-cycles", text, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
 }

@@ -4,16 +4,28 @@
  * bare toy32 with user programs, named (src/guests/programs) or given as
  * .s files, one process each in pid order. The console goes to stdout as
  * the guest prints; the exit status is the kernel's exit code (the number
- * of processes it killed), or 124 / 125 as for `vmlab asm`.
+ * of processes it killed), or 124 / 125 as for `vmlab asm`; a guest whose
+ * stdout closes is stopped quietly (output.ts).
  */
-import * as fs from "fs";
 import * as path from "path";
 import type { Command } from "commander";
-import { UserError } from "../../errors";
-import { DEFAULT_MAX_CYCLES, type RunResult } from "../../machine/machine";
+import { DEFAULT_MAX_CYCLES, type Machine, type RunResult } from "../../machine/machine";
 import { bootKernel, processTable, type ProcessInfo } from "../../guests/boot";
 import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type ProgramSpec } from "../../guests/loader";
 import { EXIT_ABNORMAL, EXIT_MAX_CYCLES } from "./asm";
+import { UserError } from "../../errors";
+import { parseNumber } from "../options";
+import { guestConsole, OUTPUT_CLOSED } from "../output";
+import { readSourceFile } from "../source-file";
+
+/**
+ * The shortest timer slice the kernel makes progress in. Its timer path
+ * (trap, save the registers, schedule, restore, eret) takes about 200
+ * cycles; a slice no longer than that is spent entirely in the kernel and
+ * the processes never run (a livelock). 500 leaves them most of a slice.
+ */
+export const MIN_TIMER_INTERVAL = 500;
+const TIMER_WHY = `below ${MIN_TIMER_INTERVAL} cycles the kernel's timer path (about 200 cycles) fills the whole slice and no process makes progress; 0 turns preemption off`;
 
 interface BootFlags {
   timer: string;
@@ -38,14 +50,17 @@ export function register(program: Command): void {
         process.stdout.write(userProgramNames().join("\n") + "\n");
         return;
       }
+      const timerInterval = parseTimer(flags.timer);
+      const memoryBytes = parseMemory(flags.memory);
+      const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map(programSpec);
-      const machine = bootKernel({
+      const machine: Machine = bootKernel({
         programs,
-        timerInterval: whole(flags.timer, "--timer", 0),
-        memoryBytes: whole(flags.memory, "--memory", 1),
-        machine: { onConsole: (text) => void process.stdout.write(text) },
+        timerInterval,
+        memoryBytes,
+        machine: { onConsole: guestConsole(() => machine) },
       });
-      const result = machine.run({ maxCycles: whole(flags.maxCycles, "--max-cycles", 1) });
+      const result = machine.run({ maxCycles });
       if (flags.table) process.stderr.write(formatProcessTable(processTable(machine), result));
       process.exitCode = exitStatus(result);
     });
@@ -54,18 +69,24 @@ export function register(program: Command): void {
 /** A name of a built-in program, or a path to a .s file. */
 function programSpec(arg: string): ProgramSpec {
   if (!arg.endsWith(".s") && !arg.includes("/")) return arg;
-  try {
-    return { name: path.basename(arg), source: fs.readFileSync(arg, "utf8") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${arg}: ${code === "ENOENT" ? "no such file" : code ?? String(err)}`);
-  }
+  return { name: path.basename(arg), source: readSourceFile(arg) };
 }
 
-function whole(text: string, flag: string, min: number): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} wants a whole number >= ${min}, not "${text}"`);
-  return n;
+/** --timer: 0 (no preemption), or a slice the kernel makes progress in. */
+function parseTimer(text: string): number {
+  const timer = parseNumber("--timer", text, { min: 0, max: 0xffff_ffff, integer: true, unit: "cycles", why: TIMER_WHY });
+  if (timer !== 0 && timer < MIN_TIMER_INTERVAL) {
+    throw new UserError(`--timer ${text} is too short: give 0 (no preemption) or at least ${MIN_TIMER_INTERVAL} cycles`, TIMER_WHY);
+  }
+  return timer;
+}
+
+/** --memory: what the kernel can manage (loader.ts checkOptions), in bytes. */
+function parseMemory(text: string): number {
+  const why = "the kernel manages whole 4 KiB pages, at least 128 KiB of them and at most 1 GiB";
+  const bytes = parseNumber("--memory", text, { min: 128 * 1024, max: 0x4000_0000, integer: true, unit: "bytes", why });
+  if (bytes % 4096 !== 0) throw new UserError(`--memory ${text} is not a multiple of 4096 (a page)`, why);
+  return bytes;
 }
 
 /** The process table as aligned text. */
@@ -80,6 +101,7 @@ export function formatProcessTable(table: readonly ProcessInfo[], result: RunRes
 }
 
 function exitStatus(result: RunResult): number {
+  if (result.reason === "stopped" && result.message === OUTPUT_CLOSED) return 0;
   if (result.reason === "halted") return (result.exitCode ?? 0) & 255;
   process.stderr.write(`vmlab: ${result.message ?? result.reason}\n`);
   return result.reason === "max-cycles" ? EXIT_MAX_CYCLES : EXIT_ABNORMAL;

@@ -3,7 +3,7 @@
  * variant, as OSTEP's homework simulators print them (`-s SEED`, `-c`).
  */
 import type { Command } from "commander";
-import { UserError } from "../../errors";
+import { parseNumber, parseOptionalNumber } from "../options";
 import { generateProblem, PROBLEM_KINDS, TLB_POLICIES, type TlbPolicy } from "../../courseware/problems";
 
 interface Options {
@@ -15,11 +15,10 @@ interface Options {
   policy?: string;
 }
 
-function integer(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UserError(`${flag} ${text}: not a non-negative integer`);
-  return Number(text);
-}
+/** The ranges of the numbers a problem takes: a seed is a 32-bit word; counts stay printable. */
+const SEED = { min: 0, max: 0xffff_ffff, integer: true } as const;
+const COUNT = { min: 1, max: 1000, integer: true } as const;
+const ENTRIES = { min: 1, max: 64, integer: true, unit: "TLB entries" } as const;
 
 export function register(program: Command): void {
   program
@@ -38,9 +37,9 @@ export function register(program: Command): void {
         for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(8)} ${g.description}\n`);
         return;
       }
-      const seed = integer("--seed", opts.seed) as number;
+      const seed = parseNumber("--seed", opts.seed, SEED);
       const policy = opts.policy?.toUpperCase() as TlbPolicy | undefined;
-      const problem = generateProblem(kind, seed, { count: integer("--count", opts.count), entries: integer("--entries", opts.entries), policy });
+      const problem = generateProblem(kind, seed, { count: parseOptionalNumber("--count", opts.count, COUNT), entries: parseOptionalNumber("--entries", opts.entries, ENTRIES), policy });
       if (opts.json) {
         const { kind: k, seed: s, title, data, answers } = problem;
         process.stdout.write(JSON.stringify(opts.answers ? { kind: k, seed: s, title, data, answers } : { kind: k, seed: s, title, data }) + "\n");

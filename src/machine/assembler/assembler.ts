@@ -111,6 +111,7 @@ class Assembly {
   }
 
   run(): Program {
+    this.refuseBinary();
     this.lines.forEach((l, i) => this.guard(i + 1, () => this.pass1Line(l.text, i + 1)));
     this.symbols.dataBase = this.layout.dataBase;
     this.symbols.settleEquates((line, error) => this.guard(line, () => { throw error; }));
@@ -133,6 +134,19 @@ class Assembly {
       textEnd: this.layout.textEnd,
       end: this.layout.end,
     };
+  }
+
+  /**
+   * Text never holds a NUL byte, and every binary format does: a file with
+   * one is refused as a whole, in one error, instead of line by line.
+   */
+  private refuseBinary(): void {
+    const at = this.lines.findIndex((l) => l.text.includes("\0"));
+    if (at < 0) return;
+    const { file, text } = this.lines[at];
+    throw new AssemblyError([
+      this.diagnostic({ line: at + 1, column: text.indexOf("\0") + 1, message: `${file} holds binary data (a NUL byte), not assembly text` }),
+    ]);
   }
 
   /** Runs one step; a LineError becomes a diagnostic at that line. */

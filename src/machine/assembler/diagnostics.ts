@@ -19,12 +19,26 @@ export interface Diagnostic {
   readonly sourceLine: string;
 }
 
-/** Thrown once per assembly, with every error of the file. */
+/**
+ * Errors shown in one report; the rest are counted. Later errors often
+ * follow from the first, and a terminal should not drown in 100,000 of
+ * them (a binary file, a file of the wrong kind).
+ */
+export const MAX_REPORTED_ERRORS = 20;
+
+/** Thrown once per assembly, with every error of the file (`diagnostics`); its message shows the first ones. */
 export class AssemblyError extends UserError {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join("\n"));
+    super(formatReport(diagnostics));
     this.name = "AssemblyError";
   }
+}
+
+function formatReport(diagnostics: readonly Diagnostic[]): string {
+  const shown = diagnostics.slice(0, MAX_REPORTED_ERRORS).map(formatDiagnostic);
+  const more = diagnostics.length - shown.length;
+  if (more > 0) shown.push(`... and ${more} more error${more === 1 ? "" : "s"} (${diagnostics.length} in all): fix the first ones and assemble again`);
+  return shown.join("\n");
 }
 
 /**
@@ -39,14 +53,32 @@ export class LineError extends Error {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const caretPad = d.sourceLine
-    .slice(0, Math.max(0, d.column - 1))
-    .replace(/[^\t]/g, " ");
+  const { text, caretAt } = echoed(d.sourceLine, d.column);
+  const caretPad = text.slice(0, caretAt).replace(/[^\t]/g, " ");
   return [
     located(d.file, d.line, d.column, `error: ${d.message}`),
-    `    ${d.sourceLine}`,
+    `    ${text}`,
     `    ${caretPad}^`,
   ].join("\n");
+}
+
+/** The longest source line echoed whole; a longer one is cut around the column. */
+export const MAX_ECHOED_CHARS = 160;
+
+/**
+ * The source line as an error shows it: control characters (but tabs) as
+ * `?` so the terminal shows them as they are counted, and a long line cut
+ * to a window around the column, marked with "...".
+ */
+function echoed(line: string, column: number): { text: string; caretAt: number } {
+  const clean = line.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, "?");
+  const at = Math.max(0, Math.min(column - 1, clean.length));
+  if (clean.length <= MAX_ECHOED_CHARS) return { text: clean, caretAt: at };
+  const start = Math.max(0, Math.min(at - MAX_ECHOED_CHARS / 2, clean.length - MAX_ECHOED_CHARS));
+  const end = start + MAX_ECHOED_CHARS;
+  const head = start > 0 ? "..." : "";
+  const tail = end < clean.length ? "..." : "";
+  return { text: head + clean.slice(start, end) + tail, caretAt: head.length + at - start };
 }
 
 /** Edit distance, for "did you mean". */

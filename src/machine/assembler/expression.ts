@@ -6,7 +6,9 @@
  *
  * Values are exact integers (bigint) until an instruction or directive
  * checks that the result fits its field, so `0xffffffff + 1` is caught as
- * out of range rather than silently wrapped.
+ * out of range rather than silently wrapped. Each step's result must fit
+ * in 64 bits (as GNU as computes in its 64-bit offsetT), which also keeps
+ * a hostile `x*x*x*...` from growing a million-digit number.
  */
 import { LineError } from "./diagnostics";
 import type { Token } from "./lexer";
@@ -99,39 +101,58 @@ class Parser {
  */
 export type Resolver = (name: string, column: number) => bigint | undefined;
 
+/**
+ * The value of an expression, or undefined if a symbol's is not known yet.
+ * A post-order walk with an explicit stack, not recursion: the parser
+ * builds `1 + 1 + ... + 1` as a left-leaning tree as deep as the sum is
+ * long, and a long one must not overflow the JavaScript stack. Operands
+ * are evaluated left to right, so the first error is the leftmost.
+ */
 export function evaluate(expr: Expr, resolve: Resolver): bigint | undefined {
-  switch (expr.kind) {
-    case "number":
-      return expr.value;
-    case "symbol":
-      return resolve(expr.name, expr.column);
-    case "unary": {
-      const v = evaluate(expr.operand, resolve);
-      if (v === undefined) return undefined;
-      return expr.op === "-" ? -v : ~v;
-    }
-    case "half": {
-      const v = evaluate(expr.operand, resolve);
-      if (v === undefined) return undefined;
-      if (v < -(2n ** 31n) || v > 2n ** 32n - 1n) {
-        throw new LineError(expr.column, `${v} does not fit in 32 bits: -2147483648..4294967295`);
-      }
-      const word = BigInt.asUintN(32, v);
-      return expr.half === "hi" ? word >> 16n : word & 0xffffn;
-    }
-    case "binary":
-      return binary(expr, resolve);
-    default: {
-      const never: never = expr;
-      throw new Error(`unknown expression ${JSON.stringify(never)}`);
+  const pending: { expr: Expr; operandsDone: boolean }[] = [{ expr, operandsDone: false }];
+  const values: (bigint | undefined)[] = [];
+  while (pending.length > 0) {
+    const { expr: e, operandsDone } = pending.pop() as { expr: Expr; operandsDone: boolean };
+    if (e.kind === "number") {
+      values.push(e.value);
+    } else if (e.kind === "symbol") {
+      values.push(resolve(e.name, e.column));
+    } else if (!operandsDone) {
+      pending.push({ expr: e, operandsDone: true });
+      if (e.kind === "binary") pending.push({ expr: e.right, operandsDone: false }, { expr: e.left, operandsDone: false });
+      else pending.push({ expr: e.operand, operandsDone: false });
+    } else if (e.kind === "binary") {
+      const b = values.pop();
+      const a = values.pop();
+      values.push(a === undefined || b === undefined ? undefined : fits64(binary(e, a, b), e.column));
+    } else {
+      const v = values.pop();
+      values.push(v === undefined ? undefined : fits64(e.kind === "unary" ? unary(e.op, v) : half(e, v), e.column));
     }
   }
+  return values[0];
 }
 
-function binary(expr: Extract<Expr, { kind: "binary" }>, resolve: Resolver): bigint | undefined {
-  const a = evaluate(expr.left, resolve);
-  const b = evaluate(expr.right, resolve);
-  if (a === undefined || b === undefined) return undefined;
+const LIMIT_64 = 2n ** 64n;
+
+function fits64(v: bigint, column: number): bigint {
+  if (v <= -LIMIT_64 || v >= LIMIT_64) throw new LineError(column, "the value here does not fit in 64 bits (each step of an expression must)");
+  return v;
+}
+
+function unary(op: "-" | "~", v: bigint): bigint {
+  return op === "-" ? -v : ~v;
+}
+
+function half(expr: Extract<Expr, { kind: "half" }>, v: bigint): bigint {
+  if (v < -(2n ** 31n) || v > 2n ** 32n - 1n) {
+    throw new LineError(expr.column, `${v} does not fit in 32 bits: -2147483648..4294967295`);
+  }
+  const word = BigInt.asUintN(32, v);
+  return expr.half === "hi" ? word >> 16n : word & 0xffffn;
+}
+
+function binary(expr: Extract<Expr, { kind: "binary" }>, a: bigint, b: bigint): bigint {
   switch (expr.op) {
     case "*": return a * b;
     case "+": return a + b;

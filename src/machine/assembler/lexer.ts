@@ -54,7 +54,7 @@ export function lexLine(line: string): Token[] {
       i = end;
     } else {
       const p = PUNCTUATION.find((op) => line.startsWith(op, i));
-      if (p === undefined) throw new LineError(column, `unexpected character '${c}'`);
+      if (p === undefined) throw new LineError(column, `unexpected character '${visible(c)}'`);
       tokens.push({ kind: "punct", text: p, column });
       i += p.length;
     }
@@ -68,7 +68,9 @@ function parseNumber(text: string, column: number): bigint {
   if (!valid) {
     throw new LineError(column, `bad number '${text}' (write decimal 42, hex 0x2a, binary 0b101010 or a character 'c')`);
   }
-  return BigInt(digits);
+  const value = BigInt(digits);
+  if (value >= 2n ** 64n) throw new LineError(column, `number ${text.length > 24 ? text.slice(0, 20) + "..." : text} does not fit in 64 bits`);
+  return value;
 }
 
 /**
@@ -101,4 +103,10 @@ function readQuoted(line: string, start: number, quote: string): { bytes: number
     throw new LineError(start + 1, `unterminated ${what}: missing closing ${quote}`);
   }
   return { bytes, end: i + 1 };
+}
+
+/** A character as a message may show it: control characters as \xNN. */
+function visible(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, "0")}` : c;
 }
