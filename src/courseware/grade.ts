@@ -29,6 +29,7 @@ import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
+import { ensureLibraryResolves } from "../notebook/library-link";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
@@ -138,7 +139,8 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id)]) {
     if (!students.has(id)) students.set(id, readStudentGrades(course, id));
   }
-  ensureLibraryResolves(course.autogradedDir);
+  fs.mkdirSync(course.autogradedDir, { recursive: true });
+  ensureLibraryResolves(course.autogradedDir); // one link for every student's folder below
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
   options.onProgress?.(0, todo.length, "");
@@ -235,7 +237,7 @@ function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string
 async function execute(nb: Notebook, cwd: string, options: GradeOptions): Promise<{ executed: Notebook; end: RunEnd }> {
   const perCell = options.timeoutSeconds ?? 60;
   const total = options.totalTimeoutSeconds ?? perCell * 10;
-  const kernel = Kernel.start(cwd);
+  const kernel = Kernel.start(cwd, { maxOutputBytes: options.maxOutputBytes });
   kernel.catch(() => undefined); // reported by executeNotebook
   let overran = false;
   const timer = setTimeout(() => {
@@ -304,22 +306,4 @@ function timestampOf(job: Job): string {
   } catch {
     return "";
   }
-}
-
-/**
- * Cells import "vmlab"; a kernel started in an instructor's folder outside
- * this package would not find it, so autograded/ gets a node_modules link
- * to this package (for both Node's and TypeScript's resolution).
- */
-export function ensureLibraryResolves(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    require.resolve("vmlab", { paths: [dir] });
-    return;
-  } catch {
-    // link it below
-  }
-  const link = path.join(dir, "node_modules", "vmlab");
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
 }

@@ -82,8 +82,8 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
       const job = prepare(jobs[index]);
       if (!job.problem) {
         // Once this kernel is up (not before: it would compete with it), the next one starts.
-        job.kernel ??= startKernel(job.path);
-        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD), () => undefined);
+        job.kernel ??= startKernel(job.path, options);
+        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD, options), () => undefined);
       }
       results[index] = await runOne(job, options, progress);
     }
@@ -97,10 +97,10 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
  * Kernels for the `count` notebooks after `from` in the queue, started now
  * so that whichever worker comes free finds one ready.
  */
-function startAhead(jobs: Job[], from: number, count: number): void {
+function startAhead(jobs: Job[], from: number, count: number, options: RunOptions): void {
   for (const job of jobs.slice(from, from + count)) {
     if (job.kernel || job.problem || prepare(job).problem) continue;
-    job.kernel = startKernel(job.path);
+    job.kernel = startKernel(job.path, options);
   }
 }
 
@@ -132,8 +132,8 @@ function prepare(job: Job): Job {
   return job;
 }
 
-function startKernel(file: string): Promise<Kernel> {
-  const kernel = Kernel.start(path.dirname(path.resolve(file)));
+function startKernel(file: string, options: RunOptions): Promise<Kernel> {
+  const kernel = Kernel.start(path.dirname(path.resolve(file)), { maxOutputBytes: options.maxOutputBytes });
   kernel.catch(() => undefined); // reported when the job runs
   return kernel;
 }
@@ -155,7 +155,7 @@ async function runOne(job: Job, options: RunOptions, progress: RunProgress | und
       timeoutSeconds: options.timeoutSeconds,
       allowErrors: options.allowErrors,
       maxOutputBytes: options.maxOutputBytes,
-      kernel: job.kernel ?? startKernel(job.path),
+      kernel: job.kernel ?? startKernel(job.path, options),
       onCell: (i, total) => progress?.cell(job.path, i, total),
     });
     run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
