@@ -17,3 +17,17 @@ export class UserError extends Error {
 export function located(file: string, line: number, column: number, message: string): string {
   return `${file}:${line}:${column}: ${message}`;
 }
+
+/**
+ * Runs a file-system step that writes `target`, turning its failure (a path
+ * through a regular file, no permission) into a one-line UserError.
+ */
+export function writing<T>(target: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.code !== "string") throw err;
+    throw new UserError(`cannot write ${target}: ${e.code === "ENOTDIR" ? "a part of the path is a file" : e.code === "EACCES" ? "permission denied" : e.message}`);
+  }
+}

@@ -17,7 +17,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UserError } from "../errors";
+import { UserError, writing } from "../errors";
 import { checkKernelspec, executeNotebook } from "./execute";
 import type { Failure } from "./failure";
 import { Kernel } from "./kernel";
@@ -107,6 +107,8 @@ function startAhead(jobs: Job[], from: number, count: number, options: RunOption
 /** Output paths decided, and refused when they would clobber something. */
 function makeJobs(paths: string[], options: RunOptions): Job[] {
   if (options.outDir && options.inplace) throw new UserError("give either --out DIR or --inplace, not both");
+  const outDir = options.outDir;
+  if (outDir) writing(outDir, () => fs.mkdirSync(outDir, { recursive: true })); // before any kernel starts
   const outs = new Map<string, string>();
   return paths.map((p) => {
     const out = options.inplace ? p : options.outDir ? path.join(options.outDir, path.basename(p)) : undefined;
@@ -159,10 +161,13 @@ async function runOne(job: Job, options: RunOptions, progress: RunProgress | und
       onCell: (i, total) => progress?.cell(job.path, i, total),
     });
     run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
-    if (job.out) {
-      fs.mkdirSync(path.dirname(job.out), { recursive: true });
-      writeNotebook(job.out, result.notebook);
-      run.written = job.out;
+    const out = job.out;
+    if (out) {
+      writing(out, () => {
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        writeNotebook(out, result.notebook);
+      });
+      run.written = out;
     }
   } catch (err) {
     run = { path: job.path, ok: false, failures: [], problem: `${job.path}: ${(err as Error).message}`, seconds: seconds() };

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { UserError } from "../../errors";
+import { UserError, writing } from "../../errors";
 import type { Notebook } from "../../notebook/nbformat";
 import type { Course } from "../course";
 import { writeAssets } from "./assets";
@@ -47,16 +47,8 @@ export function pageName(notebookFile: string): string {
   return `${path.basename(notebookFile, ".ipynb")}.html`;
 }
 
-/** Runs a file-system step, turning its failure (a path that is a file, no permission) into a UserError. */
-export function writing<T>(target: string, step: () => T): T {
-  try {
-    return step();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e?.code !== "string") throw err;
-    throw new UserError(`cannot write ${target}: ${e.code === "ENOTDIR" ? "a part of the path is a file" : e.code === "EACCES" ? "permission denied" : e.message}`);
-  }
-}
+/** Runs a file-system step, turning its failure into a UserError (errors.ts). */
+export { writing };
 
 /** Writes one page per source, linked in order, and the assets they need. */
 export function writePages(sources: readonly HandoutSource[], options: SiteOptions): WrittenPage[] {
