@@ -47,6 +47,13 @@ export interface ExecuteOptions {
   maxOutputBytes?: number;
   /** A kernel already started in `cwd` (runNotebooks starts them early); it is shut down at the end. */
   kernel?: Promise<Kernel>;
+  /**
+   * Given, the result comes back as soon as the last cell has run and the
+   * kernel's shutdown is handed here to await (runNotebooks awaits them all
+   * at the end, so a lane goes on while its last kernel dies). Without it,
+   * executeNotebook returns once the kernel is gone.
+   */
+  onShutdown?: (stopped: Promise<unknown>) => void;
 }
 
 export interface ExecutionResult {
@@ -105,7 +112,9 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
       await delay(AFTER_ERROR_MS);
     }
   } finally {
-    await kernel.shutdown();
+    const stopped = kernel.shutdown();
+    if (options.onShutdown) options.onShutdown(stopped);
+    else await stopped;
   }
   return { notebook, ok: failures.length === 0, failures };
 }

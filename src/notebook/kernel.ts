@@ -86,8 +86,10 @@ export class Kernel {
   private exitInfo: KernelExit | undefined;
   /** The kernel_info_reply content (language_info, implementation, ...). */
   info: Record<string, unknown> = {};
-  /** Resolves when the kernel process has exited, however it ended. */
+  /** Resolves when the kernel process has exited, however it ended (and its last words have come). */
   readonly exited: Promise<KernelExit>;
+  /** Resolves as soon as the process has exited, without waiting for its last words. */
+  private readonly gone: Promise<void>;
 
   private constructor(private readonly child: ChildProcess, private readonly dir: string, key: string) {
     this.session = new Session(key);
@@ -96,12 +98,15 @@ export class Kernel {
     child.stderr?.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
+    let markGone: () => void = () => undefined;
+    this.gone = new Promise((resolve) => (markGone = resolve));
     this.exited = new Promise((resolve) => {
       const ended = (code: number | null, signal: NodeJS.Signals | null, why = ""): void => {
         if (this.exitInfo) return;
         this.exitInfo = { code, signal, stderr: this.stderrTail + why };
         this.killGroup("SIGKILL"); // anything the kernel left behind
         LIVE.delete(this);
+        markGone();
         // What the kernel published just before it died may still be on
         // its way through the socket: let it arrive.
         setClampedTimeout(() => {
@@ -309,21 +314,27 @@ export class Kernel {
   }
 
   /**
-   * shutdown_request on the control channel; if the process has not exited
-   * within `graceMs`, its group is killed. Always closes the sockets and
-   * removes the connection directory; waits until the process is gone.
+   * shutdown_request on the control channel, then the process group killed
+   * as soon as tslab has answered (shutdown_reply) or `graceMs` has passed.
+   * tslab closes its sockets on shutdown but its process lingers (its
+   * compiler's watchers keep the event loop alive), so waiting for it to
+   * exit by itself only cost every notebook the whole grace period.
+   * Always closes the sockets and removes the connection directory; waits
+   * until the process is gone.
    */
   async shutdown(graceMs = 1000): Promise<KernelExit> {
     if (!this.exitInfo) {
-      this.send(this.control, this.session.request("shutdown_request", { restart: false }));
-      const timer = setClampedTimeout(() => this.kill(), graceMs);
-      await this.exited;
-      clearTimeout(timer);
+      const request = this.session.request("shutdown_request", { restart: false });
+      const answered = new Promise<void>((resolve) => this.replies.set(request.header.msg_id, () => resolve()));
+      this.send(this.control, request);
+      await Promise.race([answered, delay(graceMs), this.exited]);
+      this.replies.delete(request.header.msg_id);
     }
     this.kill();
     for (const s of [this.shell, this.control, this.iopub]) s.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
-    return this.exited;
+    await this.gone; // a shut-down kernel has nothing more to say: no wait for last words
+    return this.exitInfo as KernelExit;
   }
 }
 

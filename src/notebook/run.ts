@@ -10,6 +10,9 @@
  *   worker 2:  [start B][run B ...][run C ....]
  *   ahead:     [start C]          [start D]   (each ready when taken)
  *
+ * A worker does not wait for its finished kernel to die: it takes the next
+ * notebook at once, and the run ends when every kernel is gone.
+ *
  * A notebook that cannot be read or run (bad JSON, another kernel, a kernel
  * that will not start) is a failed notebook with a one-line problem; the
  * others run on.
@@ -76,6 +79,7 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
   const results = new Array<NotebookRun>(jobs.length);
   let next = 0;
+  const stopping: Promise<unknown>[] = [];
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
@@ -85,10 +89,11 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
         job.kernel ??= startKernel(job.path, options);
         void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD, options), () => undefined);
       }
-      results[index] = await runOne(job, options, progress);
+      results[index] = await runOne(job, options, progress, (stopped) => stopping.push(stopped));
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
+  await Promise.all(stopping);
   progress?.done(results);
   return results;
 }
@@ -140,7 +145,7 @@ function startKernel(file: string, options: RunOptions): Promise<Kernel> {
   return kernel;
 }
 
-async function runOne(job: Job, options: RunOptions, progress: RunProgress | undefined): Promise<NotebookRun> {
+async function runOne(job: Job, options: RunOptions, progress: RunProgress | undefined, onShutdown: (stopped: Promise<unknown>) => void): Promise<NotebookRun> {
   const started = process.hrtime.bigint();
   const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
   const nb = job.notebook;
@@ -159,6 +164,7 @@ async function runOne(job: Job, options: RunOptions, progress: RunProgress | und
       maxOutputBytes: options.maxOutputBytes,
       kernel: job.kernel ?? startKernel(job.path, options),
       onCell: (i, total) => progress?.cell(job.path, i, total),
+      onShutdown,
     });
     run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
     const out = job.out;
