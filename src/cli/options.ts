@@ -12,7 +12,7 @@
  * is 0 and parseInt("12s") is 12, and neither is what the user meant.
  */
 import { UserError } from "../errors";
-import { MAX_TIMER_MS } from "../notebook/timer";
+import { MAX_TIMER_MS } from "../notebook/timers";
 
 export interface NumberRange {
   readonly min: number;
@@ -35,6 +35,9 @@ export const SECONDS: NumberRange = { min: 0.001, max: MAX_TIMER_SECONDS, unit: 
 
 /** The range of --jobs: at least one, and no more than a machine could start kernels for. */
 export const JOBS: NumberRange = { min: 1, max: 256, integer: true };
+
+/** The range of --max-output: bytes of stream text a cell keeps. */
+export const OUTPUT_BYTES: NumberRange = { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "bytes" };
 
 const DECIMAL = /^[+-]?(\d(_?\d)*)?(\.\d(_?\d)*)?([eE][+-]?\d+)?$/;
 const HEX = /^0[xX][0-9a-fA-F](_?[0-9a-fA-F])*$/;

@@ -19,7 +19,7 @@ import * as path from "path";
 import { guardOutputs, writing } from "../notebook/output-guard";
 import { serializeNotebook } from "../notebook/read";
 import { exerciseSources, type ExerciseCourse } from "./assignments";
-import { ensureLibraryResolves } from "./grade";
+import { ensureLibraryResolves } from "../notebook/library-link";
 import { releaseAssignment } from "./release";
 
 export interface FetchResult {

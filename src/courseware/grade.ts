@@ -30,7 +30,8 @@ import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
 import { guardOutputs, writing } from "../notebook/output-guard";
-import { clampDelayMs, clampSeconds } from "../notebook/timer";
+import { clampSeconds, setClampedTimeout } from "../notebook/timers";
+import { ensureLibraryResolves } from "../notebook/library-link";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
@@ -165,10 +166,11 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   for (const id of [...jobs.map((j) => j.student), ...course.students.map((s) => s.id), ...everyone]) {
     if (!students.has(id)) students.set(id, readStudentGrades(course, id));
   }
-  ensureLibraryResolves(course.autogradedDir);
+  writing(course.autogradedDir, () => fs.mkdirSync(course.autogradedDir, { recursive: true }));
+  ensureLibraryResolves(course.autogradedDir); // one link for every student's folder below
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
-  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job)));
+  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job), options.maxOutputBytes));
   options.onProgress?.(0, todo.length, "");
   await runPool(todo, options.jobs ?? 2, async (job, queued) => {
     // Once this job's kernel is up, the next job's starts (kernels-ahead.ts).
@@ -251,10 +253,10 @@ function workDirOf(course: ExerciseCourse, job: Job): string {
 }
 
 /** A kernel in `cwd` (made if need be); a failure to start is reported by executeNotebook. */
-function startKernel(cwd: string): Promise<Kernel> {
+function startKernel(cwd: string, maxOutputBytes: number | undefined): Promise<Kernel> {
   const kernel = (async () => {
     writing(cwd, () => fs.mkdirSync(cwd, { recursive: true }));
-    return Kernel.start(cwd);
+    return Kernel.start(cwd, { maxOutputBytes });
   })();
   kernel.catch(() => undefined);
   return kernel;
@@ -285,15 +287,15 @@ function cellGrade(nb: Notebook, e: ExerciseCell, gradeCells: ReadonlyMap<string
 
 /** Runs the notebook in a fresh kernel, killing it when the total limit passes. */
 async function execute(nb: Notebook, kernel: Promise<Kernel>, cwd: string, options: GradeOptions, kernelUp: () => void): Promise<{ executed: Notebook; end: RunEnd }> {
-  // Clamped: a longer delay makes Node fire the timer at once (timer.ts).
+  // Clamped: a longer delay makes Node fire the timer at once (timers.ts).
   const perCell = clampSeconds(options.timeoutSeconds ?? 60);
   const total = clampSeconds(options.totalTimeoutSeconds ?? perCell * 10);
   void kernel.then(kernelUp, () => undefined);
   let overran = false;
-  const timer = setTimeout(() => {
+  const timer = setClampedTimeout(() => {
     overran = true;
     void kernel.then((k) => k.kill(), () => undefined);
-  }, clampDelayMs(total * 1000));
+  }, total * 1000);
   try {
     const run = await executeNotebook(nb, { cwd, timeoutSeconds: perCell, allowErrors: true, maxOutputBytes: options.maxOutputBytes, kernel });
     capRichOutputs(run.notebook, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -356,24 +358,4 @@ function timestampOf(job: Job): string {
   } catch {
     return "";
   }
-}
-
-/**
- * Cells import "vmlab"; a kernel started in an instructor's folder outside
- * this package would not find it, so autograded/ gets a node_modules link
- * to this package (for both Node's and TypeScript's resolution).
- */
-export function ensureLibraryResolves(dir: string): void {
-  writing(dir, () => fs.mkdirSync(dir, { recursive: true }));
-  try {
-    require.resolve("vmlab", { paths: [dir] });
-    return;
-  } catch {
-    // link it below
-  }
-  const link = path.join(dir, "node_modules", "vmlab");
-  writing(link, () => {
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(__dirname, "..", ".."), link, "dir");
-  });
 }

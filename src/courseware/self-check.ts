@@ -14,7 +14,7 @@
 import * as path from "path";
 import { executeNotebook } from "../notebook/execute";
 import { readNotebook } from "../notebook/read";
-import { clampSeconds } from "../notebook/timer";
+import { clampSeconds } from "../notebook/timers";
 import { exerciseCells, pointsOf } from "./metadata";
 import { gradeCell, round2, type CellGrade } from "./score";
 

@@ -10,6 +10,10 @@
  *                      as an output but is not a failure and does not stop
  * Empty code cells are not run (nbclient skips them too).
  *
+ * A cell's outputs and execution count are replaced only when it runs: the
+ * cells after a failure, which never ran, keep what they had (so `run
+ * --inplace` loses none of a notebook's saved outputs).
+ *
  * A cell that runs longer than the timeout is interrupted (SIGINT); if it
  * has not stopped after a grace period the kernel is killed. A kernel that
  * dies is noticed at once (its process's exit). Either way the cell gets
@@ -20,6 +24,7 @@ import { errorFromStderr, errorOutput, Failure, FailureReason } from "./failure"
 import { ExecuteReply, Kernel, describeExit } from "./kernel";
 import { CodeCell, joinSource, Notebook, NotebookMetadata } from "./nbformat";
 import { CellOutputs, DEFAULT_MAX_OUTPUT_BYTES, DisplayRegistry } from "./outputs";
+import { delay, setClampedTimeout } from "./timers";
 
 export type { Failure, FailureReason } from "./failure";
 
@@ -42,6 +47,13 @@ export interface ExecuteOptions {
   maxOutputBytes?: number;
   /** A kernel already started in `cwd` (runNotebooks starts them early); it is shut down at the end. */
   kernel?: Promise<Kernel>;
+  /**
+   * Given, the result comes back as soon as the last cell has run and the
+   * kernel's shutdown is handed here to await (runNotebooks awaits them all
+   * at the end, so a lane goes on while its last kernel dies). Without it,
+   * executeNotebook returns once the kernel is gone.
+   */
+  onShutdown?: (stopped: Promise<unknown>) => void;
 }
 
 export interface ExecutionResult {
@@ -76,12 +88,13 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
     throw err;
   }
   const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code" && !hasTag(c, "skip-execution"));
-  for (const cell of cells) {
+  const isEmpty = (c: CodeCell): boolean => joinSource(c.source).trim() === "";
+  for (const cell of cells.filter(isEmpty)) {
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const toRun = cells.filter((c) => joinSource(c.source).trim() !== "");
-  const kernel = await (options.kernel ?? Kernel.start(options.cwd));
+  const toRun = cells.filter((c) => !isEmpty(c));
+  const kernel = await (options.kernel ?? Kernel.start(options.cwd, { maxOutputBytes: options.maxOutputBytes }));
   recordKernel(notebook, kernel);
   const failures: Failure[] = [];
   try {
@@ -99,7 +112,9 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
       await delay(AFTER_ERROR_MS);
     }
   } finally {
-    await kernel.shutdown();
+    const stopped = kernel.shutdown();
+    if (options.onShutdown) options.onShutdown(stopped);
+    else await stopped;
   }
   return { notebook, ok: failures.length === 0, failures };
 }
@@ -119,7 +134,8 @@ async function executeCell(
     run = await runWithTimeout(kernel, joinSource(cell.source), outputs, timeout);
   }
   const failure = describeRun(run, outputs.stderr, timeout, kernel);
-  if (run.kind !== "died" && run.reply) cell.execution_count = run.reply.execution_count;
+  cell.execution_count = run.kind !== "died" && run.reply ? run.reply.execution_count : null;
+  if (run.kind === "done" && run.reply.endedBy === "silence") outputs.endedBySilence = true;
   if (failure) outputs.push(errorOutput(failure.ename, failure.evalue));
   cell.outputs = outputs.finish();
   return failure;
@@ -172,10 +188,6 @@ const TIMED_OUT = Symbol("timed out");
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setClampedTimeout(() => resolve(TIMED_OUT), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

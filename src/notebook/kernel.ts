@@ -24,7 +24,9 @@ import * as path from "path";
 import * as zmq from "zeromq";
 import { Message, newKey, Session } from "./wire";
 import { kernelCommand } from "./kernelspec";
+import { ensureLibraryResolves } from "./library-link";
 import { ORPHAN_GUARD_FILE, ORPHAN_GUARD_JS } from "./orphan-guard";
+import { delay, setClampedTimeout } from "./timers";
 
 /** How a kernel process ended, and the tail of what it printed itself. */
 export interface KernelExit {
@@ -38,12 +40,25 @@ export interface KernelExit {
 export interface ExecuteReply {
   status: "ok" | "error" | "abort";
   execution_count: number | null;
+  /** How the request's output ended: the kernel's `idle`, or iopub silence after the reply. */
+  endedBy?: "idle" | "silence";
 }
 
-/** Kernels this process has started and not yet reaped: killed if vmlab exits. */
+export interface KernelOptions {
+  /** How long the kernel may take to answer; default 60 s. */
+  startTimeoutSeconds?: number;
+  /** Stream text the kernel sends per cell and stream (iopub-queue.ts); default 1 MiB. */
+  maxOutputBytes?: number;
+}
+
+/**
+ * Kernels this process has started and not yet reaped: killed, and their
+ * connection folders removed, if vmlab exits (process.exit from a SIGINT
+ * or SIGTERM handler runs this too; a SIGKILL leaves it to orphan-guard.ts).
+ */
 const LIVE = new Set<Kernel>();
 process.on("exit", () => {
-  for (const k of LIVE) k.kill();
+  for (const k of LIVE) k.abandon();
 });
 
 /**
@@ -71,8 +86,10 @@ export class Kernel {
   private exitInfo: KernelExit | undefined;
   /** The kernel_info_reply content (language_info, implementation, ...). */
   info: Record<string, unknown> = {};
-  /** Resolves when the kernel process has exited, however it ended. */
+  /** Resolves when the kernel process has exited, however it ended (and its last words have come). */
   readonly exited: Promise<KernelExit>;
+  /** Resolves as soon as the process has exited, without waiting for its last words. */
+  private readonly gone: Promise<void>;
 
   private constructor(private readonly child: ChildProcess, private readonly dir: string, key: string) {
     this.session = new Session(key);
@@ -81,15 +98,18 @@ export class Kernel {
     child.stderr?.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
+    let markGone: () => void = () => undefined;
+    this.gone = new Promise((resolve) => (markGone = resolve));
     this.exited = new Promise((resolve) => {
       const ended = (code: number | null, signal: NodeJS.Signals | null, why = ""): void => {
         if (this.exitInfo) return;
         this.exitInfo = { code, signal, stderr: this.stderrTail + why };
         this.killGroup("SIGKILL"); // anything the kernel left behind
         LIVE.delete(this);
+        markGone();
         // What the kernel published just before it died may still be on
         // its way through the socket: let it arrive.
-        setTimeout(() => {
+        setClampedTimeout(() => {
           const info = this.exitInfo as KernelExit;
           info.stderr = this.stderrTail + why; // V8's last report may come after the exit event
           resolve(info);
@@ -101,8 +121,9 @@ export class Kernel {
   }
 
   /** Starts tslab with `cwd` as its working directory and waits until it answers. */
-  static async start(cwd: string, startTimeoutSeconds = 60): Promise<Kernel> {
+  static async start(cwd: string, options: KernelOptions = {}): Promise<Kernel> {
     if (!fs.existsSync(cwd)) throw new Error(`cannot start a kernel in ${cwd}: no such folder`);
+    ensureLibraryResolves(cwd);
     // A Unix socket's path must stay under ~100 bytes: a long TMPDIR falls back to /tmp.
     const tmp = os.tmpdir().length <= 60 ? os.tmpdir() : "/tmp";
     const dir = fs.mkdtempSync(path.join(tmp, "vmlab-k-"));
@@ -112,15 +133,19 @@ export class Kernel {
     const guard = path.join(dir, ORPHAN_GUARD_FILE);
     fs.writeFileSync(guard, ORPHAN_GUARD_JS);
     const [node, ...args] = kernelCommand(conn, ["--require", guard]);
-    const child = spawn(node, args, {
-      cwd,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (options.maxOutputBytes !== undefined) env.VMLAB_STREAM_CAP = String(options.maxOutputBytes);
+    let child: ChildProcess;
+    try {
+      child = spawn(node, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     const kernel = new Kernel(child, dir, key);
     try {
       kernel.connect();
-      await kernel.handshake(startTimeoutSeconds * 1000);
+      await kernel.handshake((options.startTimeoutSeconds ?? 60) * 1000);
     } catch (err) {
       await kernel.shutdown();
       throw err;
@@ -236,13 +261,14 @@ export class Kernel {
       let silence: NodeJS.Timeout | undefined;
       const finish = (): void => {
         clearTimeout(silence);
+        if (reply) reply.endedBy = idle ? "idle" : "silence";
         this.replies.delete(id);
         this.listeners.delete(id);
         resolve(reply);
       };
       const waitForIdle = (): void => {
         clearTimeout(silence);
-        silence = setTimeout(finish, IDLE_AFTER_REPLY_MS);
+        silence = setClampedTimeout(finish, IDLE_AFTER_REPLY_MS);
       };
       this.replies.set(id, (r) => {
         reply = { status: r.content.status as ExecuteReply["status"], execution_count: (r.content.execution_count as number | undefined) ?? null };
@@ -272,6 +298,12 @@ export class Kernel {
     this.killGroup("SIGKILL");
   }
 
+  /** As vmlab exits: the group killed and the connection folder removed, synchronously. */
+  abandon(): void {
+    this.kill();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
   private killGroup(signal: NodeJS.Signals): void {
     if (this.child.pid === undefined) return;
     try {
@@ -282,21 +314,27 @@ export class Kernel {
   }
 
   /**
-   * shutdown_request on the control channel; if the process has not exited
-   * within `graceMs`, its group is killed. Always closes the sockets and
-   * removes the connection directory; waits until the process is gone.
+   * shutdown_request on the control channel, then the process group killed
+   * as soon as tslab has answered (shutdown_reply) or `graceMs` has passed.
+   * tslab closes its sockets on shutdown but its process lingers (its
+   * compiler's watchers keep the event loop alive), so waiting for it to
+   * exit by itself only cost every notebook the whole grace period.
+   * Always closes the sockets and removes the connection directory; waits
+   * until the process is gone.
    */
   async shutdown(graceMs = 1000): Promise<KernelExit> {
     if (!this.exitInfo) {
-      this.send(this.control, this.session.request("shutdown_request", { restart: false }));
-      const timer = setTimeout(() => this.kill(), graceMs);
-      await this.exited;
-      clearTimeout(timer);
+      const request = this.session.request("shutdown_request", { restart: false });
+      const answered = new Promise<void>((resolve) => this.replies.set(request.header.msg_id, () => resolve()));
+      this.send(this.control, request);
+      await Promise.race([answered, delay(graceMs), this.exited]);
+      this.replies.delete(request.header.msg_id);
     }
     this.kill();
     for (const s of [this.shell, this.control, this.iopub]) s.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
-    return this.exited;
+    await this.gone; // a shut-down kernel has nothing more to say: no wait for last words
+    return this.exitInfo as KernelExit;
   }
 }
 
@@ -324,8 +362,4 @@ export function describeExit(exit: KernelExit): string {
   if (exit.signal) return `killed by ${exit.signal}`;
   if (exit.code === null) return exit.stderr.split("\n").filter((l) => l.trim() !== "").pop() ?? "no exit code";
   return `exit code ${exit.code}`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

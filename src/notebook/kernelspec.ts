@@ -4,7 +4,7 @@
  *
  *   DIR/share/jupyter/kernels/tslab/     (--prefix DIR)
  *   ~/.local/share/jupyter/kernels/tslab/ (--user, the default; Linux)
- *     kernel.json      {"argv": [node, V8 flags, TSLAB_BIN, "kernel",
+ *     kernel.json      {"argv": [node, V8 flags, --require iopub-queue.js, TSLAB_BIN, "kernel",
  *                       "--config-path", "{connection_file}"],
  *                       "display_name": "TypeScript", "language": "typescript"}
  *     logo-svg.svg     the logo JupyterLab's launcher shows
@@ -16,6 +16,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PACKAGE_ROOT } from "./library-link";
 import { logoPng, LOGO_SVG } from "./logo";
 
 export const KERNEL_NAME = "tslab";
@@ -43,9 +44,18 @@ function tslabBin(): string {
  */
 export const KERNEL_NODE_FLAGS: readonly string[] = ["--interrupt-budget=2000000"];
 
+/**
+ * Loaded into every kernel before tslab: its iopub sends queue in order and
+ * lose nothing. Always the compiled file (a kernel runs JavaScript, even when
+ * vmlab itself runs from src/ under a test runner).
+ */
+function iopubQueuePreload(): string[] {
+  return ["--require", path.join(PACKAGE_ROOT, "dist", "notebook", "iopub-queue.js")];
+}
+
 /** The command that starts a tslab kernel on a connection file. */
 export function kernelCommand(connectionFile: string, preload: string[] = []): string[] {
-  return [process.execPath, ...KERNEL_NODE_FLAGS, ...preload, tslabBin(), "kernel", "--config-path", connectionFile];
+  return [process.execPath, ...KERNEL_NODE_FLAGS, ...iopubQueuePreload(), ...preload, tslabBin(), "kernel", "--config-path", connectionFile];
 }
 
 export interface KernelSpec {

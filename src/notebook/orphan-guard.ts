@@ -6,16 +6,28 @@
  * has been re-parented and takes its process group and DIR with it.
  * Without this a detached kernel would outlive its runner forever.
  *
- * The timer is unref'd: it never keeps a kernel alive by itself.
+ * The watcher is a worker thread, not a timer of the kernel's own: a cell
+ * in a synchronous endless loop blocks the kernel's event loop, and its
+ * timers with it, but not a worker's. The worker reads the parent pid
+ * (getppid(2) each time) twice a second and is unref'd: it never keeps a
+ * kernel alive by itself.
  */
 export const ORPHAN_GUARD_FILE = "orphan-guard.js";
 
+/** How often the watcher looks at the parent. */
+export const ORPHAN_CHECK_MS = 250;
+
 export const ORPHAN_GUARD_JS = `"use strict";
 // vmlab: end this kernel if the runner that started it is gone.
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid === parent) return;
-  require("fs").rmSync(__dirname, { recursive: true, force: true });
-  process.kill(-process.pid, "SIGKILL");
-}, 500).unref();
+const { Worker } = require("worker_threads");
+const watcher = new Worker(\`
+  const { workerData } = require("worker_threads");
+  setInterval(() => {
+    if (process.ppid === workerData.parent) return;
+    try { require("fs").rmSync(workerData.dir, { recursive: true, force: true }); } catch {}
+    try { process.kill(-workerData.pid, "SIGKILL"); } catch {}
+    process.kill(workerData.pid, "SIGKILL");
+  }, ${ORPHAN_CHECK_MS});
+\`, { eval: true, workerData: { parent: process.ppid, pid: process.pid, dir: __dirname } });
+watcher.unref();
 `;

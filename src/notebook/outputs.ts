@@ -17,10 +17,18 @@
  *
  * Output floods: a cell keeps at most `maxStreamBytes` of stream text per
  * stream name (default 1 MiB); the rest is counted, dropped, and announced
- * by a note at the end of that stream. Rich outputs are not capped.
+ * by a note at the end of that stream saying how many lines and bytes were
+ * dropped. The kernel applies the same cap before sending (iopub-queue.ts)
+ * and reports its count in a stream message carrying `vmlab_dropped`,
+ * which is folded into the note here. Should the kernel's `idle` never come
+ * (its output ended by silence, kernel.ts), the note says output may be
+ * missing. Rich outputs are not capped.
  */
 import type { DisplayDataOutput, ExecuteResultOutput, MimeBundle, Output, StreamOutput } from "./nbformat";
+import { droppedNote, StreamDrop } from "./stream-drop";
 import type { Message } from "./wire";
+
+export { formatBytes } from "./stream-drop";
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1 << 20;
 /** How much of a cell's stderr is kept aside to build its `error` output. */
@@ -51,11 +59,14 @@ export class CellOutputs {
   readonly outputs: Output[] = [];
   /** The beginning of the cell's stderr, for errorFromStderr. */
   stderr = "";
-  private readonly kept = { stdout: 0, stderr: 0 };
-  private readonly dropped = { stdout: 0, stderr: 0 };
+  private readonly drops: Record<"stdout" | "stderr", StreamDrop>;
   private clearBeforeNext = false;
+  /** Set when the cell's output was ended by silence, not by the kernel's `idle`. */
+  endedBySilence = false;
 
-  constructor(private readonly displays: DisplayRegistry, private readonly maxStreamBytes = DEFAULT_MAX_OUTPUT_BYTES) {}
+  constructor(private readonly displays: DisplayRegistry, maxStreamBytes = DEFAULT_MAX_OUTPUT_BYTES) {
+    this.drops = { stdout: new StreamDrop("stdout", maxStreamBytes), stderr: new StreamDrop("stderr", maxStreamBytes) };
+  }
 
   /** One iopub message whose parent is this cell's execute_request. */
   handle(msg: Message): void {
@@ -63,8 +74,12 @@ export class CellOutputs {
     const displayId = (c.transient as { display_id?: unknown } | undefined)?.display_id;
     const id = typeof displayId === "string" && displayId !== "" ? displayId : undefined;
     switch (msg.header.msg_type) {
-      case "stream":
-        return this.stream(c.name === "stderr" ? "stderr" : "stdout", String(c.text ?? ""));
+      case "stream": {
+        const name = c.name === "stderr" ? "stderr" : "stdout";
+        const dropped = c.vmlab_dropped as { bytes?: unknown; lines?: unknown } | undefined;
+        if (dropped && typeof dropped === "object") return this.drops[name].add(Number(dropped.bytes) || 0, Number(dropped.lines) || 0);
+        return this.stream(name, String(c.text ?? ""));
+      }
       case "display_data":
         return this.rich({ output_type: "display_data", data: bundle(c.data), metadata: bundle(c.metadata) }, id);
       case "execute_result": {
@@ -101,15 +116,7 @@ export class CellOutputs {
 
   private stream(name: "stdout" | "stderr", text: string): void {
     if (name === "stderr" && this.stderr.length < STDERR_FOR_ERRORS) this.stderr += text.slice(0, STDERR_FOR_ERRORS - this.stderr.length);
-    const room = Math.max(0, this.maxStreamBytes - this.kept[name]);
-    const size = Buffer.byteLength(text);
-    if (size > room) {
-      // A character is at least one byte: cut to `room` characters first, so
-      // a 50 MB write is never copied whole.
-      text = Buffer.from(text.slice(0, room)).subarray(0, room).toString("utf8").replace(/\uFFFD$/, "");
-      this.dropped[name] += size - Buffer.byteLength(text);
-    }
-    this.kept[name] += Buffer.byteLength(text);
+    text = this.drops[name].keep(text);
     if (text === "") return;
     const last = this.outputs[this.outputs.length - 1];
     if (!this.clearBeforeNext && last?.output_type === "stream" && last.name === name) last.text = String(last.text) + text;
@@ -124,8 +131,9 @@ export class CellOutputs {
   /** The final outputs: truncation notes added, overwritten `\r` text removed. */
   finish(): Output[] {
     for (const name of ["stdout", "stderr"] as const) {
-      if (this.dropped[name] > 0) this.appendNote(name, truncationNote(name, this.dropped[name], this.maxStreamBytes));
+      if (this.drops[name].bytes > 0) this.appendNote(name, droppedNote(this.drops[name]));
     }
+    if (this.endedBySilence) this.appendNote("stderr", SILENCE_NOTE);
     for (const out of this.outputs) {
       if (out.output_type === "stream") out.text = removeOverwritten(String(out.text));
     }
@@ -144,15 +152,7 @@ function bundle(v: unknown): Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function truncationNote(name: string, dropped: number, limit: number): string {
-  return `\n[vmlab: output truncated: ${formatBytes(dropped)} more of ${name} were not kept; a cell keeps ${formatBytes(limit)} per stream]\n`;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
-}
+const SILENCE_NOTE = "[vmlab: the kernel never said this cell's output was complete; output it sent late may be missing]\n";
 
 /** nbconvert's coalesce_streams: text before a `\r` on its line is overwritten. */
 const OVERWRITTEN = /[^\n]*\r(?=[^\n])/g;

@@ -10,6 +10,9 @@
  *   worker 2:  [start B][run B ...][run C ....]
  *   ahead:     [start C]          [start D]   (each ready when taken)
  *
+ * A worker does not wait for its finished kernel to die: it takes the next
+ * notebook at once, and the run ends when every kernel is gone.
+ *
  * A notebook that cannot be read or run (bad JSON, another kernel, a kernel
  * that will not start) is a failed notebook with a one-line problem; the
  * others run on.
@@ -18,6 +21,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UserError } from "../errors";
+import { writing } from "./output-guard";
 import { checkKernelspec, executeNotebook } from "./execute";
 import type { Failure } from "./failure";
 import { Kernel } from "./kernel";
@@ -76,19 +80,21 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
   const results = new Array<NotebookRun>(jobs.length);
   let next = 0;
+  const stopping: Promise<unknown>[] = [];
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
       const job = prepare(jobs[index]);
       if (!job.problem) {
         // Once this kernel is up (not before: it would compete with it), the next one starts.
-        job.kernel ??= startKernel(job.path);
-        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD), () => undefined);
+        job.kernel ??= startKernel(job.path, options);
+        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD, options), () => undefined);
       }
-      results[index] = await runOne(job, options, progress);
+      results[index] = await runOne(job, options, progress, (stopped) => stopping.push(stopped));
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
+  await Promise.all(stopping);
   progress?.done(results);
   return results;
 }
@@ -97,16 +103,18 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
  * Kernels for the `count` notebooks after `from` in the queue, started now
  * so that whichever worker comes free finds one ready.
  */
-function startAhead(jobs: Job[], from: number, count: number): void {
+function startAhead(jobs: Job[], from: number, count: number, options: RunOptions): void {
   for (const job of jobs.slice(from, from + count)) {
     if (job.kernel || job.problem || prepare(job).problem) continue;
-    job.kernel = startKernel(job.path);
+    job.kernel = startKernel(job.path, options);
   }
 }
 
 /** Output paths decided, and refused when they would clobber something. */
 function makeJobs(paths: string[], options: RunOptions): Job[] {
   if (options.outDir && options.inplace) throw new UserError("give either --out DIR or --inplace, not both");
+  const outDir = options.outDir;
+  if (outDir) writing(outDir, () => fs.mkdirSync(outDir, { recursive: true })); // before any kernel starts
   const outs = new Map<string, string>();
   return paths.map((p) => {
     const out = options.inplace ? p : options.outDir ? path.join(options.outDir, path.basename(p)) : undefined;
@@ -132,13 +140,13 @@ function prepare(job: Job): Job {
   return job;
 }
 
-function startKernel(file: string): Promise<Kernel> {
-  const kernel = Kernel.start(path.dirname(path.resolve(file)));
+function startKernel(file: string, options: RunOptions): Promise<Kernel> {
+  const kernel = Kernel.start(path.dirname(path.resolve(file)), { maxOutputBytes: options.maxOutputBytes });
   kernel.catch(() => undefined); // reported when the job runs
   return kernel;
 }
 
-async function runOne(job: Job, options: RunOptions, progress: RunProgress | undefined): Promise<NotebookRun> {
+async function runOne(job: Job, options: RunOptions, progress: RunProgress | undefined, onShutdown: (stopped: Promise<unknown>) => void): Promise<NotebookRun> {
   const started = process.hrtime.bigint();
   const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
   const nb = job.notebook;
@@ -155,14 +163,18 @@ async function runOne(job: Job, options: RunOptions, progress: RunProgress | und
       timeoutSeconds: options.timeoutSeconds,
       allowErrors: options.allowErrors,
       maxOutputBytes: options.maxOutputBytes,
-      kernel: job.kernel ?? startKernel(job.path),
+      kernel: job.kernel ?? startKernel(job.path, options),
       onCell: (i, total) => progress?.cell(job.path, i, total),
+      onShutdown,
     });
     run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
-    if (job.out) {
-      fs.mkdirSync(path.dirname(job.out), { recursive: true });
-      writeNotebook(job.out, result.notebook);
-      run.written = job.out;
+    const out = job.out;
+    if (out) {
+      writing(out, () => {
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        writeNotebook(out, result.notebook);
+      });
+      run.written = out;
     }
   } catch (err) {
     run = { path: job.path, ok: false, failures: [], problem: `${job.path}: ${(err as Error).message}`, seconds: seconds() };

@@ -51,7 +51,41 @@ describe("vmlab run", () => {
     expect(r.stderr.split("\n")[0]).toBe(`vmlab: refusing to write ${path.relative(process.cwd(), FIXTURES)}: it is the source folder ${path.relative(process.cwd(), FIXTURES)}, which would be overwritten`);
     const t = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--timeout", "soon"]);
     expect(t.status).toBe(2);
-    expect(t.stderr).toBe('vmlab: --timeout wants a positive number, not "soon"\n');
+    expect(t.stderr).toBe('vmlab: --timeout "soon": expected a number of seconds from 0.001 to 2147483 (about 24 days)\n');
+    for (const jobs of ["0", "2.5", "1e9", ""]) {
+      const j = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--jobs", jobs]);
+      expect([j.status, j.stderr]).toEqual([2, `vmlab: --jobs "${jobs}": expected a whole number from 1 to 256\n`]);
+    }
+  });
+
+  it("--out through a regular file is one clear line, as export says it, and nothing runs", () => {
+    const file = path.join(tmp, "a-file");
+    fs.writeFileSync(file, "");
+    const r = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--out", path.join(file, "sub")]);
+    expect([r.status, r.stderr]).toEqual([2, `vmlab: cannot write ${path.join(file, "sub")}: a part of the path is a file\n`]);
+  });
+
+  it("runs a notebook outside this package that imports vmlab", () => {
+    const course = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-course-"));
+    try {
+      const nb = path.join(course, "outside.ipynb");
+      const cell = { cell_type: "code", id: "c0", metadata: {}, outputs: [], execution_count: null, source: 'import { UserError } from "vmlab";\nconsole.log(typeof UserError);' };
+      fs.writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells: [cell] }));
+      const r = vmlab(["run", nb, "--inplace"]);
+      expect(r.stdout.trim().split("\n").at(-1)).toBe("1 passed, 0 failed (of 1 notebook)");
+      const out = JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: { outputs: { text: string[] }[] }[] };
+      expect(out.cells[0].outputs[0].text).toEqual(["function\n"]);
+    } finally {
+      fs.rmSync(course, { recursive: true, force: true });
+    }
+  });
+
+  it("the longest --timeout Node's timers hold lets a correct notebook pass; a longer one is refused in one line", () => {
+    const r = vmlab(["run", path.join(FIXTURES, "tags.ipynb"), "--timeout", "2147483"]);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("1 passed, 0 failed (of 1 notebook)");
+    expect(r.status).toBe(0);
+    const over = vmlab(["run", path.join(FIXTURES, "tags.ipynb"), "--timeout", "1e9"]);
+    expect([over.status, over.stderr]).toEqual([2, 'vmlab: --timeout "1e9": expected a number of seconds from 0.001 to 2147483 (about 24 days)\n']);
   });
 
   it("--inplace writes the executed notebook over its source", () => {
@@ -73,8 +107,10 @@ describe("vmlab kernel install", () => {
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; language: string };
     // The same command `vmlab run` starts: node with the kernel's V8 flags, then tslab.
     expect(spec.argv.slice(0, 2)).toEqual([process.execPath, "--interrupt-budget=2000000"]);
-    expect(spec.argv.slice(3)).toEqual(["kernel", "--config-path", "{connection_file}"]);
-    expect(fs.realpathSync(spec.argv[2])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
+    // Its iopub queue loaded before tslab, so no output is lost in Jupyter either.
+    expect(spec.argv.slice(2, 4)).toEqual(["--require", path.join(ROOT, "dist", "notebook", "iopub-queue.js")]);
+    expect(spec.argv.slice(5)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(fs.realpathSync(spec.argv[4])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
     expect([spec.display_name, spec.language]).toEqual(["TypeScript", "typescript"]);
     expect(fs.readFileSync(path.join(dir, "logo-64x64.png")).subarray(1, 4).toString()).toBe("PNG");
     const list = spawnSync("jupyter", ["kernelspec", "list", "--json"], {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors";
 import { executeNotebook, ExecutionResult } from "../../src/notebook/execute";
 import { Kernel } from "../../src/notebook/kernel";
-import { CodeCell, joinSource, Output } from "../../src/notebook/nbformat";
+import { CodeCell, joinSource, Notebook, Output } from "../../src/notebook/nbformat";
 import { readNotebook } from "../../src/notebook/read";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -19,6 +19,16 @@ const HOSTILE = path.join(FIXTURES, "hostile");
 
 async function run(file: string, options: { timeoutSeconds?: number; allowErrors?: boolean; maxOutputBytes?: number } = {}): Promise<ExecutionResult> {
   return executeNotebook(readNotebook(file), { cwd: path.dirname(file), timeoutSeconds: 30, ...options });
+}
+
+/** A TypeScript notebook with one code cell per source. */
+function notebookOf(sources: string[]): Notebook {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: sources.map((source, i): CodeCell => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+  };
 }
 
 const code = (r: ExecutionResult): CodeCell[] => r.notebook.cells.filter((c): c is CodeCell => c.cell_type === "code");
@@ -130,8 +140,44 @@ describe("hostile notebooks", () => {
     expect(r.ok).toBe(true);
     const flood = text(code(r)[0].outputs);
     expect(flood.length).toBeLessThan(65 * 1024);
-    expect(flood).toMatch(/^x{65536}\n\[vmlab: output truncated: 49\.9 MiB more of stdout were not kept; a cell keeps 64\.0 KiB per stream\]\n$/);
+    expect(flood).toMatch(/^x{65536}\n\[vmlab: output truncated: 1 line \(49\.9 MiB\) of stdout were not kept; a cell keeps 64\.0 KiB per stream \(--max-output\)\]\n$/);
     expect(text(code(r)[1].outputs)).toBe("still here\n");
+  });
+
+  it("a cell printing 2,000 lines in a loop keeps every line, and the next cell runs", async () => {
+    const r = await executeNotebook(notebookOf(['for (let i = 0; i < 2000; i++) console.log("line " + i);', 'console.log("next")']), { cwd: FIXTURES, timeoutSeconds: 30 });
+    expect(r.ok).toBe(true);
+    const lines = text(code(r)[0].outputs).split("\n");
+    expect(lines.length).toBe(2001);
+    expect(lines.slice(-2)).toEqual(["line 1999", ""]);
+    expect(text(code(r)[1].outputs)).toBe("next\n");
+  });
+
+  it("a cell over the cap says how many lines and bytes of which stream it dropped", async () => {
+    const r = await executeNotebook(notebookOf(['for (let i = 0; i < 2000; i++) console.error("e" + String(i).padStart(4, "0"));']), { cwd: FIXTURES, maxOutputBytes: 600 });
+    const err = text(code(r)[0].outputs);
+    // 100 lines of 6 bytes kept; 1,900 lines of 6 bytes dropped (in the kernel, before sending).
+    expect(err).toBe(Array.from({ length: 100 }, (_, i) => `e${String(i).padStart(4, "0")}\n`).join("") + "\n[vmlab: output truncated: 1,900 lines (11.1 KiB) of stderr were not kept; a cell keeps 600 bytes per stream (--max-output)]\n");
+  });
+
+  it("a huge --timeout (over 2^31 ms) lets a correct cell run and succeed", async () => {
+    const r = await executeNotebook(notebookOf(['await new Promise((r) => setTimeout(r, 300)); console.log("ok")']), { cwd: FIXTURES, timeoutSeconds: 10_000_000 });
+    expect(r.failures).toEqual([]);
+    expect(text(code(r)[0].outputs)).toBe("ok\n");
+  });
+
+  it("cells after a failure, which never ran, keep their saved outputs and counts", async () => {
+    const nb = notebookOf(['console.log("one")', 'throw new Error("stop")', 'console.log("three")', 'console.log("four")']);
+    const saved: Output[] = [{ output_type: "stream", name: "stdout", text: "saved three\n" }];
+    (nb.cells[2] as CodeCell).outputs = saved;
+    (nb.cells[2] as CodeCell).execution_count = 7;
+    (nb.cells[3] as CodeCell).execution_count = 8;
+    const r = await executeNotebook(nb, { cwd: FIXTURES });
+    expect(r.failures.map((f) => f.cellIndex)).toEqual([1]);
+    const cells = code(r);
+    expect(text(cells[0].outputs)).toBe("one\n");
+    expect(cells[1].outputs.some((o) => o.output_type === "error")).toBe(true);
+    expect([cells[2].outputs, cells[2].execution_count, cells[3].execution_count]).toEqual([saved, 7, 8]);
   });
 
   it("a notebook for another kernel is refused with a one-line message", async () => {

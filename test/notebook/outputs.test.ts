@@ -52,8 +52,21 @@ describe("iopub messages into outputs", () => {
     cell.handle(stream("stdout", "z".repeat(5000)));
     const [out] = cell.finish();
     const text = out.output_type === "stream" ? String(out.text) : "";
-    expect(text.startsWith("x".repeat(600) + "y".repeat(400) + "\n[vmlab: output truncated: 5.1 KiB more of stdout were not kept;")).toBe(true);
+    expect(text.startsWith("x".repeat(600) + "y".repeat(400) + "\n[vmlab: output truncated: 1 line (5.1 KiB) of stdout were not kept;")).toBe(true);
     expect(text.length).toBeLessThan(1200);
+  });
+
+  it("says how many lines and bytes it dropped, the kernel's count folded in", () => {
+    const cell = new CellOutputs(new DisplayRegistry(), 21);
+    cell.handle(stream("stdout", "line 1\nline 2\nline 3\nline 4\nline 5\n"));
+    // What the kernel dropped before sending (iopub-queue.ts) arrives as a count, not as text.
+    cell.handle(iopub("stream", { name: "stdout", text: "[note]", vmlab_dropped: { bytes: 70, lines: 10 } }));
+    const [out] = cell.finish();
+    expect(out).toEqual({
+      output_type: "stream",
+      name: "stdout",
+      text: "line 1\nline 2\nline 3\n\n[vmlab: output truncated: 12 lines (84 bytes) of stdout were not kept; a cell keeps 21 bytes per stream (--max-output)]\n",
+    });
   });
 
   it("honours clear_output, waiting for the next output when asked", () => {

@@ -7,7 +7,7 @@
  */
 import * as os from "os";
 import type { Command } from "commander";
-import { UserError } from "../../errors";
+import { JOBS, parseNumber } from "../options";
 import { loadCourse, projectCourseDir } from "../../courseware/course";
 import { guardCopies } from "../../notebook/output-guard";
 import { displayPath } from "./export";
@@ -25,16 +25,15 @@ export function register(program: Command): void {
     .command("build")
     .description("execute every chapter and write the HTML handouts and their index (default handouts/)")
     .option("--out <dir>", "where to write the pages (default: course.json's handouts folder)")
-    .option("--jobs <n>", "chapters executed at once", String(Math.max(1, os.cpus().length)))
+    .option("--jobs <n>", "chapters executed at once", String(Math.min(JOBS.max, Math.max(1, os.cpus().length))))
     .option("--course <dir>", "the folder holding course.json", projectCourseDir())
     .option("--with-solutions", "keep solutions, hidden tests and their outputs")
     .option("--standalone", "inline every asset: one self-contained file per chapter")
     .action(async (flags: BuildFlags) => {
-      const jobs = Number(flags.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs wants a positive whole number, not "${flags.jobs}"`);
-      const stop = (): never => process.exit(130); // kernel.ts kills live kernels on exit
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      const jobs = parseNumber("--jobs", flags.jobs, JOBS);
+      // kernel.ts kills live kernels and removes their folders on exit.
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
       const course = loadCourse(flags.course);
       guardCopies(flags.out ?? course.handoutsDir, course.chapters.map((c) => c.file), "choose another --out (or course.json's \"handouts\")");
       // Loaded here, not at the top: other commands need not load KaTeX and markdown-it.

@@ -6,7 +6,7 @@
  */
 import * as os from "os";
 import type { Command } from "commander";
-import { UserError } from "../../errors";
+import { JOBS, OUTPUT_BYTES, parseNumber, SECONDS } from "../options";
 import { DEFAULT_TIMEOUT_SECONDS } from "../../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../notebook/outputs";
 import { summarizeRuns } from "../../notebook/progress";
@@ -29,31 +29,28 @@ export function register(program: Command): void {
     .argument("<notebooks...>", "the .ipynb files to run")
     .option("--out <dir>", "write the executed copies to DIR (same file names)")
     .option("--inplace", "write the executed copies over the sources")
-    .option("--jobs <n>", "notebooks run at once", String(os.cpus().length))
+    .option("--jobs <n>", "notebooks run at once", String(Math.min(JOBS.max, os.cpus().length)))
     .option("--timeout <seconds>", "per cell: interrupt, then kill, a cell running longer", String(DEFAULT_TIMEOUT_SECONDS))
     .option("--allow-errors", "run on after a failing cell (the notebook still fails)")
     .option("--max-output <bytes>", "stream text kept per cell and stream; the rest is dropped with a note", String(DEFAULT_MAX_OUTPUT_BYTES))
     .action(async (notebooks: string[], flags: RunFlags) => {
-      const stopKernels = (): never => process.exit(130); // kernel.ts kills live kernels on exit
-      process.once("SIGINT", stopKernels);
-      process.once("SIGTERM", stopKernels);
+      const options = {
+        jobs: parseNumber("--jobs", flags.jobs, JOBS),
+        timeoutSeconds: parseNumber("--timeout", flags.timeout, SECONDS),
+        maxOutputBytes: parseNumber("--max-output", flags.maxOutput, OUTPUT_BYTES),
+      };
+      // kernel.ts kills live kernels and removes their folders on exit.
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
       if (flags.out !== undefined) guardCopies(flags.out, notebooks, "choose another --out, or pass --inplace to overwrite the sources on purpose");
       const runs = await runNotebooks(notebooks, {
+        ...options,
         outDir: flags.out,
         inplace: flags.inplace,
-        jobs: positive(flags.jobs, "--jobs"),
-        timeoutSeconds: positive(flags.timeout, "--timeout"),
-        maxOutputBytes: positive(flags.maxOutput, "--max-output"),
         allowErrors: flags.allowErrors,
         progress: true,
       });
       process.stdout.write(summarizeRuns(runs));
       if (runs.some((r) => !r.ok)) process.exitCode = 1;
     });
-}
-
-function positive(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} wants a positive number, not "${text}"`);
-  return n;
 }
