@@ -6,9 +6,8 @@
  * plotly.js is large (the cartesian bundle: 1.5 MB, 0.66 MB gzipped and in
  * base64 as the loader carries it, see plotlyjs.ts), so it travels once per
  * kernel session, in its own output (the "loader") just before the first
- * figure; every figure's script
- * draws with `window.Plotly` if it is there and otherwise queues itself for
- * the loader:
+ * figure; every figure's script draws with `window.Plotly` if it is there and
+ * otherwise queues itself for the loader:
  *
  *   output 1 (loader)    <script> inflate plotly.js; run it; drain queue </script>
  *   output 2 (figure A)  <div>summary</div><script> draw A, or queue it </script>
@@ -28,7 +27,7 @@ import { createHash } from "crypto";
 export const FIGURE_METADATA = { vmlab: { role: "figure" } } as const;
 export const LOADER_METADATA = { vmlab: { role: "plotly-loader" } } as const;
 
-/** How long (ms) a figure waits for plotly.js before it says why it is blank. */
+/** How long (ms) a figure waits for plotly.js (while no loader is inflating it) before it says why it is blank. */
 const WAIT_NOTE_MS = 4000;
 
 /** `<`, `>` and `&` escaped so the text can sit in HTML. */
@@ -185,9 +184,10 @@ export function figureHtml(fig: unknown, summary: string, height: number): strin
       };
     });
   }
-  setTimeout(function () {
+  function waitNote() {
     var el = box();
     if (window.Plotly || !el || el.querySelector(".vmlab-wait")) return;
+    if (window.__vmlabPlotlyLoading) { setTimeout(waitNote, ${WAIT_NOTE_MS}); return; } // a slow machine: still inflating
     var note = document.createElement("p");
     note.className = "vmlab-wait";
     note.style.color = "#a33";
@@ -195,7 +195,8 @@ export function figureHtml(fig: unknown, summary: string, height: number): strin
       "plotly.js is not loaded on this page: it comes with the first figure of a kernel session. " +
       "Run loadPlotly() from vmlab in a cell, or restart the kernel and run all cells.";
     el.appendChild(note);
-  }, ${WAIT_NOTE_MS});
+  }
+  setTimeout(waitNote, ${WAIT_NOTE_MS});
 })();
 </script>`;
 }

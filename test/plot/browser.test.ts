@@ -17,7 +17,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type Figure,
   areaChart,
@@ -31,6 +31,9 @@ import {
 import { TRACE_TYPES } from "../../src/plot/figure";
 import { loaderHtml } from "../../src/plot/html";
 import { plotlyPacked } from "../../src/plot/plotlyjs";
+
+// Chromium on a busy 2-core machine can take a minute per page: no test here measures time.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
@@ -106,7 +109,7 @@ async function visit(page: Page, name: string): Promise<string[]> {
     problems.push(`network request: ${route.request().url()}`);
     return route.abort();
   });
-  await page.goto(`${base}/${name}`, { waitUntil: "load" });
+  await page.goto(`${base}/${name}`, { waitUntil: "domcontentloaded", timeout: 120_000 });
   return problems;
 }
 
@@ -116,7 +119,7 @@ async function expectAllDrawn(page: Page): Promise<number> {
   await page.waitForFunction(
     (n) => document.querySelectorAll(".vmlab-figure svg.main-svg").length >= n && !document.querySelector(".vmlab-wait"),
     count,
-    { timeout: 20_000 },
+    { timeout: 120_000 },
   );
   for (let i = 0; i < count; i++) {
     expect(await page.locator(".vmlab-figure").nth(i).locator("svg.main-svg").count()).toBeGreaterThan(0);
@@ -166,9 +169,25 @@ describe("the packed plotly.js loader in Chromium", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await visit(page, "no-loader.html");
-    await page.waitForSelector(".vmlab-figure .vmlab-wait", { timeout: 10_000 });
+    await page.waitForSelector(".vmlab-figure .vmlab-wait", { timeout: 60_000 });
     expect(await page.locator(".vmlab-figure svg.main-svg").count()).toBe(0);
     expect(await page.locator(".vmlab-figure pre").textContent()).toContain("heatmap");
+    await context.close();
+  });
+});
+
+describe("a browser that cannot inflate the bundle", () => {
+  it("shows each figure's summary with a note saying why it is not drawn", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      delete (window as unknown as { DecompressionStream?: unknown }).DecompressionStream;
+    });
+    const page = await context.newPage();
+    await visit(page, "loader-first.html");
+    await page.waitForSelector(".vmlab-figure .vmlab-wait", { timeout: 60_000 });
+    expect(await page.locator(".vmlab-wait").first().textContent()).toContain("could not unpack plotly.js");
+    expect(await page.locator(".vmlab-figure svg.main-svg").count()).toBe(0);
+    expect(await page.locator(".vmlab-figure pre").first().textContent()).toContain("line chart");
     await context.close();
   });
 });
