@@ -84,7 +84,7 @@ export function guardOutputs(outputs: readonly PlannedOutput[], sources: readonl
   const protectedPaths = sources.map((s) => ({ given: s, real: resolve(s).real }));
   for (const out of outputs) {
     const { real, throughFile } = resolve(out.path);
-    if (throughFile) throw new UserError(`cannot write ${shown(out.path)}: a part of the path is a file (${shown(throughFile)})`, hint);
+    if (throughFile) throw new UserError(`cannot write ${shown(out.path)}: a part of the path is a file (${shown(throughFile)})`);
     const hit = protectedPaths.find((s) => s.real === real);
     if (hit) {
       const how = real === path.resolve(out.path) ? "it is" : `it resolves (through a symlink) to ${shown(real)},`;

@@ -62,7 +62,7 @@ describe("vmlab run", () => {
     const file = path.join(tmp, "a-file");
     fs.writeFileSync(file, "");
     const r = vmlab(["run", path.join(FIXTURES, "print.ipynb"), "--out", path.join(file, "sub")]);
-    expect([r.status, r.stderr]).toEqual([2, `vmlab: cannot write ${path.join(file, "sub")}: a part of the path is a file\n`]);
+    expect([r.status, r.stderr]).toEqual([2, `vmlab: cannot write ${path.join(file, "sub")}: a part of the path is a file (${file})\n`]);
   });
 
   it("runs a notebook outside this package that imports vmlab", () => {
