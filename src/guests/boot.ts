@@ -26,7 +26,10 @@ const booted = new WeakMap<Machine, KernelImage>();
  */
 export function bootKernel(options: BootOptions): Machine {
   if (options.machine?.mmu === "software-tlb") {
-    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it has no unmapped segment to refill a software TLB from");
+    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it does not run from an unmapped segment a software TLB refill needs");
+  }
+  if (options.platform === "paravirtual") {
+    throw new UserError("the paravirtual kernel runs only in a VM created with paravirtual: true", "boot it with the Hypervisor, or build the native platform");
   }
   const image = buildKernelImage(options);
   const machine = new Machine({ ...options.machine, memoryBytes: image.memoryBytes });

@@ -6,16 +6,26 @@
 # and restores the interrupt state with pushf/popf around critical sections
 # (as x86 kernels do with pushfl; cli ... popfl).
 #
-# The kernel is this file and, assembled after it as one program (the
-# loader's KERNEL_FILES, like #include), one file per concern:
+# One kernel, several platforms (Linux's paravirt_ops, "pv_ops"): every
+# privileged operation (trap vector, trap return, page tables and TLB,
+# interrupt mask, timer, idle, clock, console, halt) is a plat_* routine of
+# the platform file the loader assembles with the rest. platform-native.s
+# fills them with toy32's instructions (bare metal, trap-and-emulate,
+# binary translation, hardware assist); platform-pv.s with hypercalls, for
+# the paravirtual hypervisor. Its header lists the interface; nothing else
+# in the kernel executes a privileged instruction.
 #
-#   kernel.s          layouts, constants, boot, panic
-#   kernel/trap.s     the trap vector: system calls, timer, faults
-#   kernel/syscall.s  the system call table and handlers
-#   kernel/proc.s     processes, the scheduler, the return to user mode
-#   kernel/vm.s       page tables: walk, map, per-process address spaces
-#   kernel/kalloc.s   physical pages
-#   kernel/console.s  console output
+# The kernel is this file and, assembled after it as one program (the
+# loader's kernelFiles(platform), like #include), one file per concern:
+#
+#   kernel.s               layouts, constants, boot, panic
+#   kernel/platform-*.s    the privileged operations (native or paravirtual)
+#   kernel/trap.s          the trap entry: system calls, timer, faults
+#   kernel/syscall.s       the system call table and handlers
+#   kernel/proc.s          processes, the scheduler, the return to user mode
+#   kernel/vm.s            page tables: walk, map, per-process address spaces
+#   kernel/kalloc.s        physical pages
+#   kernel/console.s       console output
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -89,8 +99,8 @@
 # of processes it killed, so 0 means every process exited by itself.
 #
 # It needs the hardware page walker: on a machine built `software-tlb` its
-# own first access after paging is on would miss, and with no unmapped
-# kernel segment (MIPS kseg0) there is nowhere to run a refill handler from.
+# own first access after paging is on would miss, and it does not run from
+# the unmapped kernel segment (MIPS kseg0) a refill handler needs.
 
         .equ CONSOLE_TX,      0xFFFF0000
         .equ MMIO_BASE,       0xFFFF0000
@@ -177,8 +187,7 @@ _start:
 # timer and runs the first process. Never returns.
 boot:
         la   sp, kstack_top
-        la   t0, trap_vector
-        csrw TVEC, t0
+        call plat_init              # the trap vector; interrupts stay masked
         li   s0, BOOT_TABLE
         lw   t0, BT_MAGIC(s0)
         li   t1, BOOT_MAGIC
@@ -191,21 +200,20 @@ boot:
         sw   t0, 0(t1)
         call kvm_init
         la   t0, kernel_pgdir
-        lw   t0, 0(t0)
-        csrw PTBR, t0
-        tlbflush
-        li   t0, STATUS_KM | STATUS_PG
-        csrw STATUS, t0             # paging on: the kernel runs on, identity mapped
+        lw   a0, 0(t0)
+        call plat_paging_on         # the kernel runs on, identity mapped
         call proc_init
-        lw   t0, BT_TIMER(s0)
-        csrw TIMER, t0
+        lw   a0, BT_TIMER(s0)
+        la   t0, timer_interval
+        sw   a0, 0(t0)
+        call plat_set_timer
         j    schedule
 
 no_boot_table:
         la   a0, msg_no_boot
         call kputs
         li   a0, 255
-        halt
+        j    plat_halt
 
 # out_of_memory, too_many_programs: panics with their message.
 out_of_memory:
@@ -217,13 +225,14 @@ too_many_programs:
 panic:
         call kputs
         li   a0, 255
-        halt
+        j    plat_halt
 
         .data
         .align 16
 kstack:                             # the kernel's one stack: it is never
         .space PAGE_SIZE            # preempted, so one is enough
 kstack_top:
+timer_interval: .word 0             # the boot table's BT_TIMER (0: no preemption)
 msg_no_boot:    .asciz "[kernel] no boot table at 0x00010000\n"
 msg_oom:        .asciz "[kernel] panic: out of memory\n"
 msg_nproc:      .asciz "[kernel] panic: too many programs\n"

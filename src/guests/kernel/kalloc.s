@@ -9,8 +9,9 @@
 # or 0 when memory is exhausted. Pages given back by kfree come first, then
 # untouched memory from free_next up to mem_top.
 kalloc:
-        pushf t4                    # save the interrupt state and mask
-        popf zero                   # interrupts: the free list is shared
+        push ra
+        call plat_irq_save          # save the interrupt state and mask
+                                    # interrupts: the free list is shared
         la   t0, free_list
         lw   a0, 0(t0)
         beqz a0, kalloc_fresh
@@ -35,22 +36,25 @@ kalloc_zero_loop:                   # 16 bytes a round: fewer branches
         sw   zero, 12(t0)
         addi t0, t0, 16
         bne  t0, t1, kalloc_zero_loop
-        popf t4                     # restore the interrupt state
+        call plat_irq_restore       # restore the interrupt state
+        pop  ra
         ret
 kalloc_none:
         li   a0, 0
-        popf t4
+        call plat_irq_restore
+        pop  ra
         ret
 
 # kfree: a0 = a page kalloc gave out; puts it on the free list.
 kfree:
-        pushf t4
-        popf zero
+        push ra
+        call plat_irq_save
         la   t0, free_list
         lw   t1, 0(t0)
         sw   t1, 0(a0)
         sw   a0, 0(t0)
-        popf t4
+        call plat_irq_restore
+        pop  ra
         ret
 
 # memcpy: copies a2 bytes (a multiple of 4) from a1 to a0, a word at a time.

@@ -119,10 +119,12 @@ proc_exit:
         sw   a1, PROC_XSTATUS(a0)
         li   t0, P_EXITED
         sw   t0, PROC_STATE(a0)
+        push a0
         la   t0, kernel_pgdir
-        lw   t0, 0(t0)
-        csrw PTBR, t0
-        csrw ASID, zero
+        lw   a0, 0(t0)
+        li   a1, 0
+        call plat_switch_mm
+        pop  a0
         call uvm_free
         pop  ra
         ret
@@ -134,11 +136,12 @@ proc_exit:
 # TLB is tagged, so no flush) and resumes it. With nothing runnable it idles
 # until the next interrupt if a process sleeps, else halts. Never returns.
 schedule:
-        pushf s2                    # interrupts off while the table is scanned
-        popf zero
+        call plat_irq_save          # interrupts off while the table is scanned
+        mv   s2, t4
+        call plat_now
+        mv   t1, a0                 # t1 = now
         la   t0, current
         lw   s0, 0(t0)              # s0 = the process that ran last (or 0)
-        csrr t1, CYCLE              # t1 = now
         la   t2, last_switch
         lw   a1, 0(t2)              # a1 = the last switch
         sw   t1, 0(t2)
@@ -151,7 +154,8 @@ schedule:
         sw   t4, PROC_CYCLES(s0)
         mv   s1, s0                 # s1 = where the round-robin scan starts
 schedule_rescan:
-        csrr t1, CYCLE              # t1 = now
+        call plat_now
+        mv   t1, a0                 # t1 = now
         la   t2, proc_table         # t2 = the table
         addi t3, t2, NPROC * PROC_SIZE   # t3 = its end
         li   a1, 0                  # a1 = sleepers still asleep
@@ -189,43 +193,37 @@ schedule_check:
         addi t1, t1, 1
         sw   t1, PROC_RUNS(t0)
         beq  t0, s0, schedule_same
-        lw   t1, PROC_PGDIR(t0)
-        csrw PTBR, t1
-        lw   t1, PROC_PID(t0)
-        csrw ASID, t1
+        push t0
+        lw   a0, PROC_PGDIR(t0)     # its address space: the TLB is tagged
+        lw   a1, PROC_PID(t0)       # with the ASID, so no flush
+        call plat_switch_mm
+        pop  t0
 schedule_same:
-        popf s2                     # restore the interrupt state
+        mv   t4, s2
+        call plat_irq_restore       # restore the interrupt state
         mv   a0, t0
         j    resume
 schedule_idle:
         bnez a1, schedule_wait
         la   t0, killed
         lw   a0, 0(t0)              # exit code: how many were killed
-        halt
-# Nothing to run until a sleeper's time comes: the x86 idle loop, sti; hlt.
-# The timer interrupt is taken in kernel mode (trap_vector returns from it
-# at once) and the scan runs again. An interrupt that lands between the
-# popf and the wfi only makes the wfi wait for the next one.
+        j    plat_halt
+# Nothing to run until a sleeper's time comes: plat_idle waits for the
+# next interrupt (native: sti; wfi, the x86 idle loop; paravirtual: BLOCK)
+# and the scan runs again.
 schedule_wait:
-        li   t0, STATUS_IE
-        popf t0                     # interrupts on (sti) ...
-        wfi                         # ... and wait for one (hlt)
-        popf zero                   # interrupts off again (cli)
-        csrr t0, CYCLE
+        call plat_idle
+        call plat_now
         la   t1, last_switch
-        sw   t0, 0(t1)              # idle time is nobody's
+        sw   a0, 0(t1)              # idle time is nobody's
         j    schedule_rescan
 
 # resume: a0 = process. Restores its registers and returns to user mode at
-# its EPC with interrupts on (rett: KM = PKM = 0, IE = PIE = 1). k0 is the
-# one register a user program may not keep across a trap.
+# its EPC with interrupts on (plat_return: rett, or the IRET hypercall).
+# k0 is the one register a user program may not keep across a trap.
 resume:
-        lw   t0, PROC_EPC(a0)
-        csrw EPC, t0
-        li   t0, STATUS_PG | STATUS_KM | STATUS_PIE
-        csrw STATUS, t0
+        call plat_set_return
         mv   k0, a0
-        lw   a0, PROC_A0(k0)
         lw   a1, PROC_A1(k0)
         lw   a2, PROC_A2(k0)
         lw   a3, PROC_A3(k0)
@@ -239,7 +237,7 @@ resume:
         lw   s2, PROC_S2(k0)
         lw   sp, PROC_SP(k0)
         lw   ra, PROC_RA(k0)
-        rett
+        j    plat_return            # a0 last, then to user mode
 
         .data
         .align 4

@@ -46,16 +46,9 @@ sys_write_fd:
         mv   a1, a2
         call user_range_ok
         beqz a0, sys_write_bad
-        li   t0, CONSOLE_TX
-        mv   t1, s1
-        add  t2, s1, s2
-sys_write_loop:
-        bgeu t1, t2, sys_write_done
-        lbu  t3, 0(t1)
-        sb   t3, 0(t0)
-        addi t1, t1, 1
-        j    sys_write_loop
-sys_write_done:
+        mv   a0, s1
+        mv   a1, s2
+        call plat_console_write
         mv   a0, s2
         j    sys_write_out
 sys_write_bad:
@@ -109,7 +102,8 @@ sys_sbrk_map:
         call kfree                  # no page table to map it with: give it back
         j    sys_sbrk_oom
 sys_sbrk_mapped:
-        tlbinv s1                   # a PTE changed: drop any cached translation
+        mv   a0, s1
+        call plat_tlb_inv           # a PTE changed: drop any cached translation
         addi s1, s1, PAGE_SIZE
         j    sys_sbrk_map
 sys_sbrk_done:
@@ -137,24 +131,27 @@ sys_sbrk_out:
 
 # sys_putc(c): writes one character to the console; returns 0.
 sys_putc:
-        li   t0, CONSOLE_TX
-        sb   a0, 0(t0)
+        push ra
+        call kputc
+        pop  ra
         li   a0, 0
         ret
 
-# sys_uptime(): the cycle counter (CYCLE), the machine's clock.
+# sys_uptime(): the machine's clock in cycles (plat_now: CYCLE, or GET_TIME).
 sys_uptime:
-        csrr a0, CYCLE
-        ret
+        j    plat_now
 
 # sys_sleep(n): sleeps at least n >= 0 cycles (until the first timer tick
 # after they have passed); returns 0. Returns -1 for n < 0 or when the
 # timer is off, since nothing would wake the process.
 sys_sleep:
-        csrr t0, TIMER
+        la   t0, timer_interval
+        lw   t0, 0(t0)
         beqz t0, sys_sleep_bad
         blt  a0, zero, sys_sleep_bad
-        csrr t0, CYCLE
+        push a0
+        call plat_now
+        pop  t0
         add  t0, t0, a0
         sw   t0, PROC_WAKE(s0)
         li   t0, P_SLEEPING

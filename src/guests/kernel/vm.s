@@ -27,8 +27,11 @@ walk:
         beqz a2, walk_none
         call kalloc                 # a new page table, all entries invalid
         beqz a0, walk_none
-        ori  t0, a0, PTE_V
-        sw   t0, 0(s1)
+        ori  a1, a0, PTE_V
+        push a1
+        mv   a0, s1
+        call plat_set_pte
+        pop  t0
 walk_table:
         shri t0, t0, 12
         shli t0, t0, 12             # the page table's physical address
@@ -58,8 +61,8 @@ map_page:
         li   a2, 1
         call walk
         beqz a0, map_page_fail
-        or   t0, s1, s2
-        sw   t0, 0(a0)
+        or   a1, s1, s2
+        call plat_set_pte
         li   a0, 0
         j    map_page_out
 map_page_fail:
@@ -71,7 +74,8 @@ map_page_out:
         ret
 
 # kvm_init: builds the kernel's page directory: physical memory [0, mem_top)
-# at the same virtual addresses and the device pages, all with U=0.
+# at the same virtual addresses and, on a platform with PLATFORM_MMIO, the
+# device pages, all with U=0.
 kvm_init:
         push ra
         push s0
@@ -95,6 +99,8 @@ kvm_memory:
         addi s1, s1, PAGE_SIZE
         j    kvm_memory
 kvm_devices_start:
+        li   t0, PLATFORM_MMIO      # a platform that reaches devices by hypercall
+        beqz t0, kvm_done           # maps none
         li   s1, MMIO_BASE
 kvm_devices:
         beqz s1, kvm_done           # wrapped past 0xFFFFF000: all mapped
@@ -173,7 +179,7 @@ uvm_free_next:
 uvm_free_done:
         lw   a0, PROC_PGDIR(s0)
         call kfree
-        tlbflush
+        call plat_tlb_flush
         pop  s2
         pop  s1
         pop  s0
@@ -193,8 +199,13 @@ free_user_page:
         lw   t0, 0(a0)
         andi t1, t0, PTE_V
         beqz t1, free_user_page_out
-        sw   zero, 0(a0)
-        tlbinv a1
+        push t0
+        push a1
+        li   a1, 0
+        call plat_set_pte
+        pop  a0
+        call plat_tlb_inv
+        pop  t0
         shri a0, t0, 12
         shli a0, a0, 12
         call kfree
