@@ -71,13 +71,17 @@
 # Process table entry (PROC_SIZE = 128 bytes; NPROC entries in proc_table):
 #
 #   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
-#               3 sleeping                       +80  HEAP     first heap address
-#   +4  PID     1, 2, ... in boot-table order    +84  CYCLES   cycles it has run
-#   +8  PGDIR   physical address of its page     +88  RUNS     times it was dispatched
-#               directory                        +92  WAKE     CYCLE to wake at (sleeping)
-#   +12 BRK     end of its heap (sbrk)
-#   +16 EPC     where it resumes
+#               3 sleeping, 4 waiting (wait)     +80  HEAP     first heap address
+#   +4  PID     1, 2, ... in boot-table order,   +84  CYCLES   cycles it has run
+#               then in fork order               +88  RUNS     times it was dispatched
+#   +8  PGDIR   physical address of its page     +92  WAKE     CYCLE to wake at (sleeping)
+#               directory                        +96  PARENT   the forking process's entry
+#   +12 BRK     end of its heap (sbrk)                         (0: none, or it exited)
+#   +16 EPC     where it resumes                 +100 PROG     boot-table index of its program
 #   +20 registers r1 (a0) .. r14 (ra), 4 bytes each, saved on every trap
+#
+# An exited process stays in the table (its status readable) until its
+# parent's wait reaps it, or its parent exits; boot processes have none.
 #
 # System calls: `sys` with a0 = number, a1..a3 = arguments; the result comes
 # back in a0 (-1 for an error); every other register is preserved except k0
@@ -87,6 +91,12 @@
 #   2 write(fd, buf, n)   5 sbrk(n) -> old break     8 sleep(cycles) -> 0
 #       -> n (fd 1 or 2)  6 putc(c) -> 0               (idles the machine with
 #   3 getpid() -> pid                                   wfi if no one can run)
+#   9 fork() -> the child's pid in the parent, 0 in the child (-1: no slot or
+#       memory); the child shares every page copy-on-write
+#  10 wait() -> a child's pid, its exit status in a1 (-1: no children);
+#       sleeps until a child has exited
+#  11 kill(pid) -> 0, or -1 if no live process has that pid; the process
+#       ends at once with status -1
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -96,7 +106,8 @@
 #
 # (a memory fault names the address touched, any other fault the pc).
 # When no process is left the kernel halts; the exit code (a0) is the number
-# of processes it killed, so 0 means every process exited by itself.
+# of processes it killed (for a fault or by kill), so 0 means every process
+# exited by itself.
 #
 # It needs the hardware page walker: on a machine built `software-tlb` its
 # own first access after paging is on would miss, and it does not run from
@@ -116,9 +127,11 @@
         .equ PTE_W,           2
         .equ PTE_U,           4
         .equ PTE_X,           8
+        .equ PTE_COW,         0x100         # software bit: shared by fork, copy on store
 
         .equ CAUSE_SYSCALL,   1
         .equ CAUSE_PAGE_FAULT_LOAD, 5
+        .equ CAUSE_PAGE_FAULT_STORE, 6
         .equ CAUSE_TIMER,     16
         .equ NCAUSES,         20
 
@@ -146,6 +159,7 @@
         .equ P_RUNNABLE,      1
         .equ P_EXITED,        2
         .equ P_SLEEPING,      3
+        .equ P_WAITING,       4
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -170,8 +184,10 @@
         .equ PROC_CYCLES,     84
         .equ PROC_RUNS,       88
         .equ PROC_WAKE,       92
+        .equ PROC_PARENT,     96
+        .equ PROC_PROG,       100
 
-        .equ NSYSCALLS,       9
+        .equ NSYSCALLS,       12
 
         .text
 # Reset vector: the machine starts here, in kernel mode, paging off.
@@ -198,6 +214,7 @@ boot:
         lw   t0, BT_FREE(s0)
         la   t1, free_next
         sw   t0, 0(t1)
+        call kinit                  # page reference counts
         call kvm_init
         la   t0, kernel_pgdir
         lw   a0, 0(t0)

@@ -56,7 +56,7 @@ export const BOOT_LAYOUT = {
  * .equ PROC_<NAME>, checked when the kernel is assembled.
  */
 export const PROC_LAYOUT = {
-  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92,
+  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100,
 } as const;
 
 /** Cycles between timer interrupts when none is asked for. */

@@ -102,6 +102,10 @@ proc_create_stack:
         sw   t1, PROC_PID(s0)
         addi t1, t1, 1
         sw   t1, 0(t0)
+        li   t0, BOOT_TABLE + BT_ENTRIES
+        sub  t0, s1, t0
+        shri t0, t0, 4              # BTE_SIZE = 16
+        sw   t0, PROC_PROG(s0)
         li   t0, P_RUNNABLE
         sw   t0, PROC_STATE(s0)
         pop  s2
@@ -110,22 +114,51 @@ proc_create_stack:
         pop  ra
         ret
 
-# proc_exit: a0 = process, a1 = exit status. Marks it exited, moves onto
-# the kernel's own page directory (ASID 0), as xv6's switchkvm() does, since
-# the process's directory is about to be freed (and kfree writes into it),
-# and frees the process's memory.
+# proc_exit: a0 = process, a1 = exit status. Marks it exited; its exited
+# children are reaped and the live ones orphaned (PARENT = 0); a parent
+# sleeping in wait is woken. Frees its memory; if it is the running
+# process, first moves onto the kernel's own page directory (ASID 0), as
+# xv6's switchkvm() does, since the process's directory is about to be
+# freed (and kfree writes into it).
 proc_exit:
         push ra
-        sw   a1, PROC_XSTATUS(a0)
+        push s1
+        mv   s1, a0                 # s1 = process
+        sw   a1, PROC_XSTATUS(s1)
         li   t0, P_EXITED
-        sw   t0, PROC_STATE(a0)
-        push a0
+        sw   t0, PROC_STATE(s1)
+        la   t0, proc_table
+        addi t1, t0, NPROC * PROC_SIZE
+proc_exit_children:
+        lw   t2, PROC_PARENT(t0)
+        bne  t2, s1, proc_exit_next
+        sw   zero, PROC_PARENT(t0)  # an orphan: nobody will wait for it
+        lw   t2, PROC_STATE(t0)
+        li   t3, P_EXITED
+        bne  t2, t3, proc_exit_next
+        sw   zero, PROC_STATE(t0)   # exited already: reaped
+proc_exit_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t1, proc_exit_children
+        lw   t0, PROC_PARENT(s1)
+        beqz t0, proc_exit_memory
+        lw   t1, PROC_STATE(t0)
+        li   t2, P_WAITING
+        bne  t1, t2, proc_exit_memory
+        li   t1, P_RUNNABLE         # its wait runs again and finds this child
+        sw   t1, PROC_STATE(t0)
+proc_exit_memory:
+        la   t0, current
+        lw   t0, 0(t0)
+        bne  t0, s1, proc_exit_free
         la   t0, kernel_pgdir
         lw   a0, 0(t0)
         li   a1, 0
         call plat_switch_mm
-        pop  a0
+proc_exit_free:
+        mv   a0, s1
         call uvm_free
+        pop  s1
         pop  ra
         ret
 
@@ -195,7 +228,9 @@ schedule_check:
         beq  t0, s0, schedule_same
         push t0
         lw   a0, PROC_PGDIR(t0)     # its address space: the TLB is tagged
-        lw   a1, PROC_PID(t0)       # with the ASID, so no flush
+        sub  a1, t0, t2             # with the ASID (its slot + 1; exit
+        shri a1, a1, 7              # flushes the TLB before a slot is
+        addi a1, a1, 1              # reused), so no flush (PROC_SIZE 128)
         call plat_switch_mm
         pop  t0
 schedule_same:

@@ -40,6 +40,9 @@ trap_entry:
         beq  a0, t1, trap_syscall
         li   t1, CAUSE_TIMER
         beq  a0, t1, trap_timer
+        li   t1, CAUSE_PAGE_FAULT_STORE
+        beq  a0, t1, trap_store_fault
+        li   t1, CAUSE_TIMER
         bltu a0, t1, trap_kill      # an exception: the process's fault
         mv   a0, s0                 # another interrupt: nothing to do here
         j    resume
@@ -47,6 +50,15 @@ trap_entry:
 # trap_timer: the process's time slice is over: run the next one.
 trap_timer:
         j    schedule
+
+# trap_store_fault: a store to a copy-on-write page is retried once the
+# page is the process's own (cow_fault); any other is the process's fault.
+trap_store_fault:
+        call plat_fault_address
+        call cow_fault
+        beqz a0, trap_kill
+        mv   a0, s0
+        j    resume
 
 # trap_syscall: dispatches through syscalls[a0] (xv6 syscall()): the handler
 # gets a1..a3 as a0..a2 and s0 = the process; its a0 is the result.
