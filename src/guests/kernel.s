@@ -58,7 +58,14 @@
 #              |            ...              |
 #   0x7FFFF000 +-----------------------------+ the stack page (U W)
 #   0x80000000 +-----------------------------+ USER_STACK_TOP: initial sp
-#   0xFFFF0000 +-----------------------------+ devices, U=0 (kernel only)
+#   0xFFFF0000 +-----------------------------+ devices, U=0 (kernel only; not
+#                                                mapped on the paravirtual
+#                                                platform: PLATFORM_MMIO = 0)
+#
+# fork shares the image, heap and stack pages copy-on-write: both PTEs lose
+# W and gain the software bit PTE_COW, the frame's reference count (kalloc.s)
+# goes up, and the first store to it (PAGE_FAULT_STORE) gets its own copy
+# (vm.s cow_fault), or the page back writable if no one else holds it.
 #
 # Boot table (at BOOT_TABLE, one word each):
 #

@@ -8,6 +8,7 @@
  *   # expect: one line of console output (in order; each ends with \n)
  *   # exit: the kernel's exit code (processes killed), default 0
  *   # timer: cycles between timer interrupts, default 0 (no preemption)
+ *   # memory: bytes of memory the kernel manages, default the loader's
  *
  * Then the same image runs under every technique that runs its platform:
  * the native kernel under trap-and-emulate, binary translation and
@@ -28,21 +29,24 @@ interface Expectations {
   output: string;
   exitCode: number;
   timerInterval: number;
+  memoryBytes?: number;
 }
 
 function parseExpectations(source: string): Expectations {
   const lines: string[] = [];
   let exitCode = 0;
   let timerInterval = 0;
+  let memoryBytes: number | undefined;
   for (const line of source.split("\n")) {
-    const m = /^\s*#\s*(expect|exit|timer):\s?(.*)$/.exec(line);
+    const m = /^\s*#\s*(expect|exit|timer|memory):\s?(.*)$/.exec(line);
     if (!m) continue;
     const [, key, value] = m;
     if (key === "expect") lines.push(value);
     else if (key === "exit") exitCode = Number(value);
+    else if (key === "memory") memoryBytes = Number(value);
     else timerInterval = Number(value);
   }
-  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval };
+  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes };
 }
 
 const SETTINGS: readonly { technique: Technique; platform: KernelPlatform }[] = [
@@ -61,7 +65,7 @@ describe("kernel programs with inline expectations", () => {
     const programs = [{ name: file, source }];
 
     it(`${file} on bare metal`, () => {
-      const m = bootKernel({ programs, timerInterval: want.timerInterval });
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
@@ -69,7 +73,7 @@ describe("kernel programs with inline expectations", () => {
 
     for (const { technique, platform } of SETTINGS) {
       it(`${file} under ${technique}${platform === "paravirtual" ? ", paravirtualized" : ""}: what bare metal prints`, () => {
-        const k = buildKernelImage({ programs, timerInterval: want.timerInterval, platform });
+        const k = buildKernelImage({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform });
         const hv = new Hypervisor({ technique });
         const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, paravirtual: platform === "paravirtual" });
         hv.start(vm);
