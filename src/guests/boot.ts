@@ -26,7 +26,10 @@ const booted = new WeakMap<Machine, KernelImage>();
  */
 export function bootKernel(options: BootOptions): Machine {
   if (options.machine?.mmu === "software-tlb") {
-    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it has no unmapped segment to refill a software TLB from");
+    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it does not run from an unmapped segment a software TLB refill needs");
+  }
+  if (options.platform === "paravirtual") {
+    throw new UserError("the paravirtual kernel runs only in a VM created with paravirtual: true", "boot it with the Hypervisor, or build the native platform");
   }
   const image = buildKernelImage(options);
   const machine = new Machine({ ...options.machine, memoryBytes: image.memoryBytes });
@@ -40,13 +43,16 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited" | "sleeping";
-const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping"];
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting";
+const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {
   readonly pid: number;
+  /** Its program's name (a forked child's is its parent's). */
   readonly name: string;
+  /** The pid of the process that forked it, 0 for none (boot processes, orphans). */
+  readonly parentPid: number;
   readonly state: ProcessState;
   /** Exit status: the code passed to exit, or -1 if the kernel killed it. */
   readonly exitStatus: number;
@@ -78,6 +84,7 @@ export function readProcessTable(readWord: (physicalAddress: number) => number, 
   const table = kernel.symbols.get("proc_table");
   if (table === undefined) throw new Error("the kernel has no proc_table label");
   const result: ProcessInfo[] = [];
+  const parentPid = (entry: number): number => (entry === 0 ? 0 : readWord(entry + PROC.PID) | 0);
   for (let i = 0; i < BOOT_LAYOUT.NPROC; i++) {
     const base = table + i * BOOT_LAYOUT.PROC_SIZE;
     const word = (offset: number): number => readWord(base + offset) | 0;
@@ -86,8 +93,9 @@ export function readProcessTable(readWord: (physicalAddress: number) => number, 
     const pid = word(PROC.PID);
     result.push({
       pid,
-      name: kernel.programs[pid - 1]?.name ?? "?",
+      name: kernel.programs[word(PROC.PROG)]?.name ?? "?",
       state,
+      parentPid: parentPid(word(PROC.PARENT) >>> 0),
       exitStatus: word(PROC.XSTATUS),
       cycles: word(PROC.CYCLES) >>> 0,
       dispatches: word(PROC.RUNS) >>> 0,

@@ -4,13 +4,14 @@ export {
   DEFAULT_KERNEL_MEMORY,
   DEFAULT_TIMER_INTERVAL,
   GUESTS_DIR,
-  KERNEL_FILES,
+  KERNEL_PLATFORMS,
   PROC_LAYOUT,
   assembleKernel,
   assembleUserProgram,
   buildKernelImage,
   computeBenchmarkSource,
   fibMod32,
+  kernelFiles,
   kernelSource,
   kernelSources,
   userLibrarySource,
@@ -18,6 +19,6 @@ export {
   userProgramNames,
   userProgramSource,
 } from "./loader";
-export type { GuestProgram, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
+export type { GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
 export { bootKernel, loadKernelImage, processTable, readProcessTable } from "./boot";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";

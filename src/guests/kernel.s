@@ -6,16 +6,26 @@
 # and restores the interrupt state with pushf/popf around critical sections
 # (as x86 kernels do with pushfl; cli ... popfl).
 #
-# The kernel is this file and, assembled after it as one program (the
-# loader's KERNEL_FILES, like #include), one file per concern:
+# One kernel, several platforms (Linux's paravirt_ops, "pv_ops"): every
+# privileged operation (trap vector, trap return, page tables and TLB,
+# interrupt mask, timer, idle, clock, console, halt) is a plat_* routine of
+# the platform file the loader assembles with the rest. platform-native.s
+# fills them with toy32's instructions (bare metal, trap-and-emulate,
+# binary translation, hardware assist); platform-pv.s with hypercalls, for
+# the paravirtual hypervisor. Its header lists the interface; nothing else
+# in the kernel executes a privileged instruction.
 #
-#   kernel.s          layouts, constants, boot, panic
-#   kernel/trap.s     the trap vector: system calls, timer, faults
-#   kernel/syscall.s  the system call table and handlers
-#   kernel/proc.s     processes, the scheduler, the return to user mode
-#   kernel/vm.s       page tables: walk, map, per-process address spaces
-#   kernel/kalloc.s   physical pages
-#   kernel/console.s  console output
+# The kernel is this file and, assembled after it as one program (the
+# loader's kernelFiles(platform), like #include), one file per concern:
+#
+#   kernel.s               layouts, constants, boot, panic
+#   kernel/platform-*.s    the privileged operations (native or paravirtual)
+#   kernel/trap.s          the trap entry: system calls, timer, faults
+#   kernel/syscall.s       the system call table and handlers
+#   kernel/proc.s          processes, the scheduler, the return to user mode
+#   kernel/vm.s            page tables: walk, map, per-process address spaces
+#   kernel/kalloc.s        physical pages
+#   kernel/console.s       console output
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -48,7 +58,14 @@
 #              |            ...              |
 #   0x7FFFF000 +-----------------------------+ the stack page (U W)
 #   0x80000000 +-----------------------------+ USER_STACK_TOP: initial sp
-#   0xFFFF0000 +-----------------------------+ devices, U=0 (kernel only)
+#   0xFFFF0000 +-----------------------------+ devices, U=0 (kernel only; not
+#                                                mapped on the paravirtual
+#                                                platform: PLATFORM_MMIO = 0)
+#
+# fork shares the image, heap and stack pages copy-on-write: both PTEs lose
+# W and gain the software bit PTE_COW, the frame's reference count (kalloc.s)
+# goes up, and the first store to it (PAGE_FAULT_STORE) gets its own copy
+# (vm.s cow_fault), or the page back writable if no one else holds it.
 #
 # Boot table (at BOOT_TABLE, one word each):
 #
@@ -61,13 +78,17 @@
 # Process table entry (PROC_SIZE = 128 bytes; NPROC entries in proc_table):
 #
 #   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
-#               3 sleeping                       +80  HEAP     first heap address
-#   +4  PID     1, 2, ... in boot-table order    +84  CYCLES   cycles it has run
-#   +8  PGDIR   physical address of its page     +88  RUNS     times it was dispatched
-#               directory                        +92  WAKE     CYCLE to wake at (sleeping)
-#   +12 BRK     end of its heap (sbrk)
-#   +16 EPC     where it resumes
+#               3 sleeping, 4 waiting (wait)     +80  HEAP     first heap address
+#   +4  PID     1, 2, ... in boot-table order,   +84  CYCLES   cycles it has run
+#               then in fork order               +88  RUNS     times it was dispatched
+#   +8  PGDIR   physical address of its page     +92  WAKE     CYCLE to wake at (sleeping)
+#               directory                        +96  PARENT   the forking process's entry
+#   +12 BRK     end of its heap (sbrk)                         (0: none, or it exited)
+#   +16 EPC     where it resumes                 +100 PROG     boot-table index of its program
 #   +20 registers r1 (a0) .. r14 (ra), 4 bytes each, saved on every trap
+#
+# An exited process stays in the table (its status readable) until its
+# parent's wait reaps it, or its parent exits; boot processes have none.
 #
 # System calls: `sys` with a0 = number, a1..a3 = arguments; the result comes
 # back in a0 (-1 for an error); every other register is preserved except k0
@@ -77,6 +98,12 @@
 #   2 write(fd, buf, n)   5 sbrk(n) -> old break     8 sleep(cycles) -> 0
 #       -> n (fd 1 or 2)  6 putc(c) -> 0               (idles the machine with
 #   3 getpid() -> pid                                   wfi if no one can run)
+#   9 fork() -> the child's pid in the parent, 0 in the child (-1: no slot or
+#       memory); the child shares every page copy-on-write
+#  10 wait() -> a child's pid, its exit status in a1 (-1: no children);
+#       sleeps until a child has exited
+#  11 kill(pid) -> 0, or -1 if no live process has that pid; the process
+#       ends at once with status -1
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -86,11 +113,12 @@
 #
 # (a memory fault names the address touched, any other fault the pc).
 # When no process is left the kernel halts; the exit code (a0) is the number
-# of processes it killed, so 0 means every process exited by itself.
+# of processes it killed (for a fault or by kill), so 0 means every process
+# exited by itself.
 #
 # It needs the hardware page walker: on a machine built `software-tlb` its
-# own first access after paging is on would miss, and with no unmapped
-# kernel segment (MIPS kseg0) there is nowhere to run a refill handler from.
+# own first access after paging is on would miss, and it does not run from
+# the unmapped kernel segment (MIPS kseg0) a refill handler needs.
 
         .equ CONSOLE_TX,      0xFFFF0000
         .equ MMIO_BASE,       0xFFFF0000
@@ -106,9 +134,11 @@
         .equ PTE_W,           2
         .equ PTE_U,           4
         .equ PTE_X,           8
+        .equ PTE_COW,         0x100         # software bit: shared by fork, copy on store
 
         .equ CAUSE_SYSCALL,   1
         .equ CAUSE_PAGE_FAULT_LOAD, 5
+        .equ CAUSE_PAGE_FAULT_STORE, 6
         .equ CAUSE_TIMER,     16
         .equ NCAUSES,         20
 
@@ -136,6 +166,7 @@
         .equ P_RUNNABLE,      1
         .equ P_EXITED,        2
         .equ P_SLEEPING,      3
+        .equ P_WAITING,       4
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -160,8 +191,10 @@
         .equ PROC_CYCLES,     84
         .equ PROC_RUNS,       88
         .equ PROC_WAKE,       92
+        .equ PROC_PARENT,     96
+        .equ PROC_PROG,       100
 
-        .equ NSYSCALLS,       9
+        .equ NSYSCALLS,       12
 
         .text
 # Reset vector: the machine starts here, in kernel mode, paging off.
@@ -177,8 +210,7 @@ _start:
 # timer and runs the first process. Never returns.
 boot:
         la   sp, kstack_top
-        la   t0, trap_vector
-        csrw TVEC, t0
+        call plat_init              # the trap vector; interrupts stay masked
         li   s0, BOOT_TABLE
         lw   t0, BT_MAGIC(s0)
         li   t1, BOOT_MAGIC
@@ -189,23 +221,23 @@ boot:
         lw   t0, BT_FREE(s0)
         la   t1, free_next
         sw   t0, 0(t1)
+        call kinit                  # page reference counts
         call kvm_init
         la   t0, kernel_pgdir
-        lw   t0, 0(t0)
-        csrw PTBR, t0
-        tlbflush
-        li   t0, STATUS_KM | STATUS_PG
-        csrw STATUS, t0             # paging on: the kernel runs on, identity mapped
+        lw   a0, 0(t0)
+        call plat_paging_on         # the kernel runs on, identity mapped
         call proc_init
-        lw   t0, BT_TIMER(s0)
-        csrw TIMER, t0
+        lw   a0, BT_TIMER(s0)
+        la   t0, timer_interval
+        sw   a0, 0(t0)
+        call plat_set_timer
         j    schedule
 
 no_boot_table:
         la   a0, msg_no_boot
         call kputs
         li   a0, 255
-        halt
+        j    plat_halt
 
 # out_of_memory, too_many_programs: panics with their message.
 out_of_memory:
@@ -217,13 +249,14 @@ too_many_programs:
 panic:
         call kputs
         li   a0, 255
-        halt
+        j    plat_halt
 
         .data
         .align 16
 kstack:                             # the kernel's one stack: it is never
         .space PAGE_SIZE            # preempted, so one is enough
 kstack_top:
+timer_interval: .word 0             # the boot table's BT_TIMER (0: no preemption)
 msg_no_boot:    .asciz "[kernel] no boot table at 0x00010000\n"
 msg_oom:        .asciz "[kernel] panic: out of memory\n"
 msg_nproc:      .asciz "[kernel] panic: too many programs\n"

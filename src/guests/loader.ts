@@ -1,6 +1,6 @@
 /**
- * The loader: assembles the kernel (src/guests/kernel.s and kernel/*.s) at
- * physical 0 and the user programs (src/guests/programs/*.s, each with
+ * The loader: assembles the kernel (src/guests/kernel.s and kernel/*.s, with
+ * the platform file of the platform asked for: kernelFiles) at physical 0 and the user programs (src/guests/programs/*.s, each with
  * ulib.s appended) at USER_BASE, and lays them out in one bootable image with the boot table
  * the kernel reads, the way a boot loader hands a kernel its modules
  * (Multiboot's module list):
@@ -56,7 +56,7 @@ export const BOOT_LAYOUT = {
  * .equ PROC_<NAME>, checked when the kernel is assembled.
  */
 export const PROC_LAYOUT = {
-  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92,
+  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100,
 } as const;
 
 /** Cycles between timer interrupts when none is asked for. */
@@ -73,7 +73,25 @@ export interface GuestProgram {
 /** A program of src/guests/programs by name, or one given as source. */
 export type ProgramSpec = string | GuestProgram;
 
+/**
+ * What the kernel's privileged operations are built from (kernel.s, "One
+ * kernel, several platforms"; Linux's pv_ops): toy32's own instructions
+ * ("native": bare metal and the hypervisor techniques that run an
+ * unmodified kernel) or hypercalls ("paravirtual": a VM created with
+ * `paravirtual: true`).
+ */
+export type KernelPlatform = "native" | "paravirtual";
+export const KERNEL_PLATFORMS: readonly KernelPlatform[] = ["native", "paravirtual"];
+
+/** Each platform's file of plat_* routines, in src/guests/kernel. */
+const PLATFORM_FILES: Readonly<Record<KernelPlatform, string>> = {
+  native: "kernel/platform-native.s",
+  paravirtual: "kernel/platform-pv.s",
+};
+
 export interface KernelImageOptions {
+  /** The platform the kernel is built for (default "native"). */
+  readonly platform?: KernelPlatform;
   /** The processes to start, in pid order (pid 1 first). */
   readonly programs: readonly ProgramSpec[];
   /**
@@ -100,6 +118,8 @@ export interface LoadedProgram {
 }
 
 export interface KernelImage {
+  /** The platform its kernel was built for. */
+  readonly platform: KernelPlatform;
   /** Bytes from physical 0: kernel, boot table, program images. */
   readonly image: Uint8Array;
   /** The kernel's labels (proc_table, trap_vector, ...). */
@@ -112,28 +132,41 @@ export interface KernelImage {
   readonly freeStart: number;
 }
 
-/** The kernel's files, in the order they are assembled (kernel.s first: reset lands on its _start). */
-export const KERNEL_FILES: readonly string[] = [
-  "kernel.s",
-  "kernel/trap.s",
-  "kernel/syscall.s",
-  "kernel/proc.s",
-  "kernel/vm.s",
-  "kernel/kalloc.s",
-  "kernel/console.s",
-];
-
 /**
- * The kernel's source files, named as in KERNEL_FILES; `assemble` takes
- * them as one program, as if each were #included after the one before.
+ * The kernel's files for `platform`, in the order they are assembled
+ * (kernel.s first: reset lands on its _start; the platform's file next).
  */
-export function kernelSources(): SourceFile[] {
-  return KERNEL_FILES.map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+export function kernelFiles(platform: KernelPlatform = "native"): string[] {
+  checkPlatform(platform);
+  return [
+    "kernel.s",
+    PLATFORM_FILES[platform],
+    "kernel/trap.s",
+    "kernel/syscall.s",
+    "kernel/proc.s",
+    "kernel/vm.s",
+    "kernel/kalloc.s",
+    "kernel/console.s",
+  ];
 }
 
-/** The whole kernel as one text, the files joined in order. */
-export function kernelSource(): string {
-  return kernelSources()
+function checkPlatform(platform: string): asserts platform is KernelPlatform {
+  if (!(KERNEL_PLATFORMS as readonly string[]).includes(platform)) {
+    throw new UserError(`no kernel platform named "${platform}"`, `platforms: ${KERNEL_PLATFORMS.join(", ")}`);
+  }
+}
+
+/**
+ * The kernel's source files, named as in kernelFiles; `assemble` takes
+ * them as one program, as if each were #included after the one before.
+ */
+export function kernelSources(platform: KernelPlatform = "native"): SourceFile[] {
+  return kernelFiles(platform).map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+}
+
+/** The whole kernel for `platform` as one text, the files joined in order. */
+export function kernelSource(platform: KernelPlatform = "native"): string {
+  return kernelSources(platform)
     .map((f) => f.text)
     .join("\n");
 }
@@ -197,21 +230,23 @@ function withoutMissingMain(error: AssemblyError, file: string): AssemblyError |
   return rest.length === 0 ? new UserError(`${file} has no main: label`, NEEDS_MAIN) : new AssemblyError(rest);
 }
 
-let kernelCache: { source: string; program: Program } | undefined;
+const kernelCache = new Map<KernelPlatform, { source: string; program: Program }>();
 
 /**
- * The kernel assembled at 0; kept while its files are unchanged (boots are
- * frequent). It must define every BOOT_LAYOUT and PROC_ constant, since
- * boot.ts reads its process table too.
+ * The kernel for `platform` assembled at 0; kept while its files are
+ * unchanged (boots are frequent). It must define every BOOT_LAYOUT and
+ * PROC_ constant, since boot.ts reads its process table too.
  */
-export function assembleKernel(): Program {
-  const files = kernelSources();
+export function assembleKernel(platform: KernelPlatform = "native"): Program {
+  const files = kernelSources(platform);
   const source = files.map((f) => f.text).join("\n");
-  if (kernelCache?.source !== source) {
+  let cached = kernelCache.get(platform);
+  if (cached?.source !== source) {
     const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`)];
-    kernelCache = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE")) };
+    cached = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE")) };
+    kernelCache.set(platform, cached);
   }
-  return kernelCache.program;
+  return cached.program;
 }
 
 /**
@@ -246,8 +281,10 @@ export function assembleBootKernel(files: SourceFile[], required: readonly strin
 export function buildKernelImage(options: KernelImageOptions): KernelImage {
   const timerInterval = options.timerInterval ?? DEFAULT_TIMER_INTERVAL;
   const memoryBytes = options.memoryBytes ?? DEFAULT_KERNEL_MEMORY;
+  const platform = options.platform ?? "native";
+  checkPlatform(platform);
   checkOptions(options, timerInterval, memoryBytes);
-  const kernel = assembleKernel();
+  const kernel = assembleKernel(platform);
   const assembled = options.programs.map(assembleUserProgram);
   const programs: LoadedProgram[] = [];
   let next: number = BOOT_LAYOUT.FIRST_IMAGE;
@@ -267,7 +304,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
     image.set(assembled[i].program.image, p.physical);
     writeEntry(image, i, p);
   }
-  return { image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
+  return { platform, image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
 }
 
 function checkOptions(options: KernelImageOptions, timerInterval: number, memoryBytes: number): void {

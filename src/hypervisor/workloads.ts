@@ -105,14 +105,14 @@ export function runBare(image: KernelImage): WorkloadRun {
 }
 
 /**
- * Runs the image in one VM under `technique`; `paravirtual` for an image of
- * kernel-pv.s (buildParavirtualKernelImage).
+ * Runs the image in one VM under `technique`; `paravirtual` for an image
+ * built with `platform: "paravirtual"`.
  */
 export function runVirtualized(image: KernelImage, technique: Technique, options: { paravirtual?: boolean } = {}): WorkloadRun {
   // Machine memory for exactly this one VM, as bare metal gets exactly the kernel's.
   const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + image.memoryBytes;
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes });
-  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual });
+  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);

@@ -1,7 +1,7 @@
 /**
  * CPU virtualization, side by side in one process (issue: `vmlab bench
  * cpu-virt --json`). The same kernel image runs on bare toy32 and in one VM
- * under each technique; kernel-pv.s runs the same program paravirtualized.
+ * under each technique; the kernel built for the paravirtual platform runs the same program.
  *
  *   user-mode compute (fib loop in one process, timer off):
  *     bare_mips, trap_emulate_mips, binary_translation_mips,

@@ -249,6 +249,25 @@ describe("the boot image", () => {
   });
 });
 
+describe("fork in the process table", () => {
+  it("a forked child carries its parent's program name and pid; exited and unreaped, it keeps its status", () => {
+    const forker = program("forker", [
+      "        call fork",
+      "        beqz a0, child",
+      "spin:   call yield",
+      "        j    spin",
+      "child:  li   a0, 5",
+      "        call exit",
+    ].join("\n"));
+    const { result, table } = run({ programs: [forker], timerInterval: 0 }, 200_000);
+    expect(result.reason).toBe("max-cycles");
+    expect(table.map((p) => [p.pid, p.name, p.state, p.exitStatus, p.parentPid])).toEqual([
+      [1, "forker", "runnable", 0, 0],
+      [2, "forker", "exited", 5, 1],
+    ]);
+  });
+});
+
 describe("the kernel behaves like one a hypervisor must virtualize", () => {
   it("uses CSRs, rett, TLB maintenance, pushf/popf and wfi as a real kernel does", () => {
     const mixes = [["heap"], ["sleeper", "fault"]].map((programs) => run({ programs }).result.stats.mix);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
+import { buildKernelImage, kernelFiles } from "../../src/guests/loader";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { buildParavirtualKernelImage } from "../../src/hypervisor/paravirtual-kernel";
 import { EFAULT, EINVAL, HYPERCALL, HYPERCALLS, dispatchHypercall } from "../../src/hypervisor/hypercalls";
@@ -13,7 +14,7 @@ describe("paravirtualization", () => {
     ]));
   });
 
-  it("kernel-pv runs programs with bare metal's output using hypercalls, never a privileged instruction", () => {
+  it("the paravirtual kernel runs programs with bare metal's output using hypercalls, never a privileged instruction", () => {
     const options = { programs: ["hello", "compute"], timerInterval: 2_000 };
     const m = bootKernel({ ...options, timerInterval: 0 });
     m.run();
@@ -33,7 +34,7 @@ describe("paravirtualization", () => {
     }
   });
 
-  it("kernel-pv's uptime, sleep (BLOCK) and checked write pointers: syscalls and sleeper print what they print on bare metal", () => {
+  it("the paravirtual kernel's uptime, sleep (BLOCK) and checked write pointers: syscalls and sleeper print what they print on bare metal", () => {
     for (const program of ["syscalls", "sleeper"]) {
       const options = { programs: [program], timerInterval: 2_000 };
       const m = bootKernel(options);
@@ -46,6 +47,44 @@ describe("paravirtualization", () => {
       expect(`${vm.state} ${vm.reason}`).toBe("halted ");
       expect(vm.console).toBe(m.console.output);
     }
+  });
+});
+
+/** Boots `programs` on bare metal and paravirtualized; returns both consoles and the VM. */
+function bareAndParavirtual(programs: string[], timerInterval: number) {
+  const m = bootKernel({ programs, timerInterval });
+  const bare = m.run({ maxCycles: 50_000_000 });
+  const k = buildKernelImage({ programs, timerInterval, platform: "paravirtual" });
+  const hv = new Hypervisor();
+  const vm = hv.createVm({ name: "pv", memorySize: k.memoryBytes, image: k.image, paravirtual: true });
+  hv.start(vm);
+  hv.run({ maxCycles: 50_000_000 });
+  return { bare: m.console.output, bareExit: bare.exitCode, vm };
+}
+
+describe("one kernel, two platforms (pv_ops)", () => {
+  it("the paravirtual build preempts: two tickers interleave tick by tick as on bare metal", () => {
+    const { bare, vm } = bareAndParavirtual(["ticker", "ticker"], 3000);
+    expect(bare).toContain("pid 1 tick 0\npid 2 tick 0\n");
+    expect(vm.console).toBe(bare);
+    expect(vm.stats.emulated).toBe(0);
+  });
+
+  it("the paravirtual build has sbrk and kills a faulting process with the native kernel's message", () => {
+    const { bare, bareExit, vm } = bareAndParavirtual(["heap", "fault"], 2000);
+    expect(bare).toContain("[kernel] pid 2 killed: PAGE_FAULT_STORE at 0x00000000");
+    expect(vm.console).toBe(bare);
+    expect(`${vm.state} ${vm.exitCode}`).toBe(`halted ${bareExit}`);
+    expect(vm.stats.emulated).toBe(0);
+  });
+
+  it("both platforms assemble from the same files but their platform layer", () => {
+    const native = kernelFiles("native");
+    const pv = kernelFiles("paravirtual");
+    expect(native.filter((f) => !pv.includes(f))).toEqual(["kernel/platform-native.s"]);
+    expect(pv.filter((f) => !native.includes(f))).toEqual(["kernel/platform-pv.s"]);
+    expect(() => kernelFiles("mips" as never)).toThrow(/no kernel platform named "mips"/);
+    expect(() => bootKernel({ programs: ["hello"], platform: "paravirtual" })).toThrow(/paravirtual: true/);
   });
 });
 

@@ -3,22 +3,31 @@
 
         .text
 
-# kputc: a0 = a character.
+# kputc: a0 = a character. Every routine here writes through
+# plat_console_write (the console register, or a hypercall).
 kputc:
-        li   t0, CONSOLE_TX
+        push ra
+        la   t0, kputc_buffer
         sb   a0, 0(t0)
+        mv   a0, t0
+        li   a1, 1
+        call plat_console_write
+        pop  ra
         ret
 
 # kputs: a0 = a NUL-terminated string.
 kputs:
-        li   t0, CONSOLE_TX
-kputs_loop:
-        lbu  t1, 0(a0)
-        beqz t1, kputs_done
-        sb   t1, 0(t0)
-        addi a0, a0, 1
-        j    kputs_loop
-kputs_done:
+        push ra
+        mv   a1, a0
+kputs_length:
+        lbu  t0, 0(a1)
+        beqz t0, kputs_write
+        addi a1, a1, 1
+        j    kputs_length
+kputs_write:
+        sub  a1, a1, a0
+        call plat_console_write
+        pop  ra
         ret
 
 # kputdec: a0 = a number >= 0, in decimal.
@@ -43,17 +52,23 @@ kputdec_loop:
 
 # kputhex: a0 = a word, as 8 hex digits.
 kputhex:
+        push ra
         li   t0, 28
         la   t2, hex_digits
-        li   t3, CONSOLE_TX
+        la   t3, kputhex_buffer
 kputhex_loop:
         shr  t1, a0, t0
         andi t1, t1, 15
         add  t1, t1, t2
         lbu  t1, 0(t1)
         sb   t1, 0(t3)
+        addi t3, t3, 1
         addi t0, t0, -4
         bge  t0, zero, kputhex_loop
+        la   a0, kputhex_buffer
+        li   a1, 8
+        call plat_console_write
+        pop  ra
         ret
 
 # kputcause: a0 = a CAUSE value, by its name in isa.ts (CAUSE_n if unnamed).
@@ -87,6 +102,8 @@ cause_names:
         .word name_tlb_miss, name_hypercall, 0, 0, 0, 0
         .word name_timer, name_disk, name_net, name_console
 hex_digits:     .ascii "0123456789abcdef"
+kputhex_buffer: .space 8
+kputc_buffer:   .space 4
 msg_panic:      .asciz "[kernel] panic: "
 msg_pc:         .asciz " pc 0x"
 msg_pid:        .asciz "[kernel] pid "

@@ -1,16 +1,61 @@
 # kalloc.s: physical pages (xv6 kalloc.c): a free list of pages given back,
 # then memory never used yet, from the boot table's BT_FREE up to BT_MEM_TOP.
+# Each page has a reference count (one byte in frame_refs, indexed by frame
+# number): kalloc sets it to 1, kref adds a sharer (fork's copy-on-write),
+# and kfree frees the page only when the last one lets go.
 # Part of the kernel: the loader assembles src/guests/kernel.s and then
 # kernel/*.s in KERNEL_FILES order as one program.
 
         .text
 
+# kinit: takes the reference counts' pages from the start of free memory
+# (one byte per frame up to mem_top, zeroed). Boot calls it first.
+kinit:
+        la   t0, mem_top
+        lw   t1, 0(t0)
+        shri t1, t1, 12             # t1 = frames = bytes of counts
+        addi t1, t1, PAGE_SIZE - 1
+        shri t1, t1, 12
+        shli t1, t1, 12             # rounded up to whole pages
+        la   t0, free_next
+        lw   t2, 0(t0)
+        la   t3, frame_refs
+        sw   t2, 0(t3)
+        add  t3, t2, t1
+        sw   t3, 0(t0)
+kinit_zero:
+        bgeu t2, t3, kinit_done
+        sw   zero, 0(t2)
+        addi t2, t2, 4
+        j    kinit_zero
+kinit_done:
+        ret
+
+# frame_ref: a0 = a physical page; returns t0 = the address of its count.
+frame_ref:
+        la   t0, frame_refs
+        lw   t0, 0(t0)
+        shri t1, a0, 12
+        add  t0, t0, t1
+        ret
+
+# kref: a0 = a page kalloc gave out; one more holder shares it.
+kref:
+        push ra
+        call frame_ref
+        lbu  t1, 0(t0)
+        addi t1, t1, 1
+        sb   t1, 0(t0)
+        pop  ra
+        ret
+
 # kalloc: returns a0 = the physical address of a fresh, zeroed 4 KiB page,
 # or 0 when memory is exhausted. Pages given back by kfree come first, then
 # untouched memory from free_next up to mem_top.
 kalloc:
-        pushf t4                    # save the interrupt state and mask
-        popf zero                   # interrupts: the free list is shared
+        push ra
+        call plat_irq_save          # save the interrupt state and mask
+                                    # interrupts: the free list is shared
         la   t0, free_list
         lw   a0, 0(t0)
         beqz a0, kalloc_fresh
@@ -26,6 +71,11 @@ kalloc_fresh:
         addi t1, a0, PAGE_SIZE
         sw   t1, 0(t0)
 kalloc_zero:
+        push a0
+        call frame_ref
+        li   t1, 1
+        sb   t1, 0(t0)              # one holder
+        pop  a0
         mv   t0, a0
         addi t1, a0, PAGE_SIZE
 kalloc_zero_loop:                   # 16 bytes a round: fewer branches
@@ -35,22 +85,32 @@ kalloc_zero_loop:                   # 16 bytes a round: fewer branches
         sw   zero, 12(t0)
         addi t0, t0, 16
         bne  t0, t1, kalloc_zero_loop
-        popf t4                     # restore the interrupt state
+        call plat_irq_restore       # restore the interrupt state
+        pop  ra
         ret
 kalloc_none:
         li   a0, 0
-        popf t4
+        call plat_irq_restore
+        pop  ra
         ret
 
-# kfree: a0 = a page kalloc gave out; puts it on the free list.
+# kfree: a0 = a page kalloc gave out; drops one holder and puts the page
+# on the free list when none is left.
 kfree:
-        pushf t4
-        popf zero
+        push ra
+        call plat_irq_save
+        call frame_ref
+        lbu  t1, 0(t0)
+        addi t1, t1, -1
+        sb   t1, 0(t0)
+        bnez t1, kfree_out          # still shared
         la   t0, free_list
         lw   t1, 0(t0)
         sw   t1, 0(a0)
         sw   a0, 0(t0)
-        popf t4
+kfree_out:
+        call plat_irq_restore
+        pop  ra
         ret
 
 # memcpy: copies a2 bytes (a multiple of 4) from a1 to a0, a word at a time.
@@ -71,4 +131,5 @@ memcpy_done:
         .align 4
 mem_top:        .word 0             # from the boot table
 free_next:      .word 0             # first never-allocated page
-free_list:      .word 0             # pages freed by kfree, linked through their first word
+free_list:      .word 0
+frame_refs:     .word 0             # the reference counts: one byte per frame             # pages freed by kfree, linked through their first word

@@ -102,6 +102,10 @@ proc_create_stack:
         sw   t1, PROC_PID(s0)
         addi t1, t1, 1
         sw   t1, 0(t0)
+        li   t0, BOOT_TABLE + BT_ENTRIES
+        sub  t0, s1, t0
+        shri t0, t0, 4              # BTE_SIZE = 16
+        sw   t0, PROC_PROG(s0)
         li   t0, P_RUNNABLE
         sw   t0, PROC_STATE(s0)
         pop  s2
@@ -110,20 +114,51 @@ proc_create_stack:
         pop  ra
         ret
 
-# proc_exit: a0 = process, a1 = exit status. Marks it exited, moves onto
-# the kernel's own page directory (ASID 0), as xv6's switchkvm() does, since
-# the process's directory is about to be freed (and kfree writes into it),
-# and frees the process's memory.
+# proc_exit: a0 = process, a1 = exit status. Marks it exited; its exited
+# children are reaped and the live ones orphaned (PARENT = 0); a parent
+# sleeping in wait is woken. Frees its memory; if it is the running
+# process, first moves onto the kernel's own page directory (ASID 0), as
+# xv6's switchkvm() does, since the process's directory is about to be
+# freed (and kfree writes into it).
 proc_exit:
         push ra
-        sw   a1, PROC_XSTATUS(a0)
+        push s1
+        mv   s1, a0                 # s1 = process
+        sw   a1, PROC_XSTATUS(s1)
         li   t0, P_EXITED
-        sw   t0, PROC_STATE(a0)
-        la   t0, kernel_pgdir
+        sw   t0, PROC_STATE(s1)
+        la   t0, proc_table
+        addi t1, t0, NPROC * PROC_SIZE
+proc_exit_children:
+        lw   t2, PROC_PARENT(t0)
+        bne  t2, s1, proc_exit_next
+        sw   zero, PROC_PARENT(t0)  # an orphan: nobody will wait for it
+        lw   t2, PROC_STATE(t0)
+        li   t3, P_EXITED
+        bne  t2, t3, proc_exit_next
+        sw   zero, PROC_STATE(t0)   # exited already: reaped
+proc_exit_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t1, proc_exit_children
+        lw   t0, PROC_PARENT(s1)
+        beqz t0, proc_exit_memory
+        lw   t1, PROC_STATE(t0)
+        li   t2, P_WAITING
+        bne  t1, t2, proc_exit_memory
+        li   t1, P_RUNNABLE         # its wait runs again and finds this child
+        sw   t1, PROC_STATE(t0)
+proc_exit_memory:
+        la   t0, current
         lw   t0, 0(t0)
-        csrw PTBR, t0
-        csrw ASID, zero
+        bne  t0, s1, proc_exit_free
+        la   t0, kernel_pgdir
+        lw   a0, 0(t0)
+        li   a1, 0
+        call plat_switch_mm
+proc_exit_free:
+        mv   a0, s1
         call uvm_free
+        pop  s1
         pop  ra
         ret
 
@@ -134,11 +169,12 @@ proc_exit:
 # TLB is tagged, so no flush) and resumes it. With nothing runnable it idles
 # until the next interrupt if a process sleeps, else halts. Never returns.
 schedule:
-        pushf s2                    # interrupts off while the table is scanned
-        popf zero
+        call plat_irq_save          # interrupts off while the table is scanned
+        mv   s2, t4
+        call plat_now
+        mv   t1, a0                 # t1 = now
         la   t0, current
         lw   s0, 0(t0)              # s0 = the process that ran last (or 0)
-        csrr t1, CYCLE              # t1 = now
         la   t2, last_switch
         lw   a1, 0(t2)              # a1 = the last switch
         sw   t1, 0(t2)
@@ -151,7 +187,8 @@ schedule:
         sw   t4, PROC_CYCLES(s0)
         mv   s1, s0                 # s1 = where the round-robin scan starts
 schedule_rescan:
-        csrr t1, CYCLE              # t1 = now
+        call plat_now
+        mv   t1, a0                 # t1 = now
         la   t2, proc_table         # t2 = the table
         addi t3, t2, NPROC * PROC_SIZE   # t3 = its end
         li   a1, 0                  # a1 = sleepers still asleep
@@ -189,43 +226,39 @@ schedule_check:
         addi t1, t1, 1
         sw   t1, PROC_RUNS(t0)
         beq  t0, s0, schedule_same
-        lw   t1, PROC_PGDIR(t0)
-        csrw PTBR, t1
-        lw   t1, PROC_PID(t0)
-        csrw ASID, t1
+        push t0
+        lw   a0, PROC_PGDIR(t0)     # its address space: the TLB is tagged
+        sub  a1, t0, t2             # with the ASID (its slot + 1; exit
+        shri a1, a1, 7              # flushes the TLB before a slot is
+        addi a1, a1, 1              # reused), so no flush (PROC_SIZE 128)
+        call plat_switch_mm
+        pop  t0
 schedule_same:
-        popf s2                     # restore the interrupt state
+        mv   t4, s2
+        call plat_irq_restore       # restore the interrupt state
         mv   a0, t0
         j    resume
 schedule_idle:
         bnez a1, schedule_wait
         la   t0, killed
         lw   a0, 0(t0)              # exit code: how many were killed
-        halt
-# Nothing to run until a sleeper's time comes: the x86 idle loop, sti; hlt.
-# The timer interrupt is taken in kernel mode (trap_vector returns from it
-# at once) and the scan runs again. An interrupt that lands between the
-# popf and the wfi only makes the wfi wait for the next one.
+        j    plat_halt
+# Nothing to run until a sleeper's time comes: plat_idle waits for the
+# next interrupt (native: sti; wfi, the x86 idle loop; paravirtual: BLOCK)
+# and the scan runs again.
 schedule_wait:
-        li   t0, STATUS_IE
-        popf t0                     # interrupts on (sti) ...
-        wfi                         # ... and wait for one (hlt)
-        popf zero                   # interrupts off again (cli)
-        csrr t0, CYCLE
+        call plat_idle
+        call plat_now
         la   t1, last_switch
-        sw   t0, 0(t1)              # idle time is nobody's
+        sw   a0, 0(t1)              # idle time is nobody's
         j    schedule_rescan
 
 # resume: a0 = process. Restores its registers and returns to user mode at
-# its EPC with interrupts on (rett: KM = PKM = 0, IE = PIE = 1). k0 is the
-# one register a user program may not keep across a trap.
+# its EPC with interrupts on (plat_return: rett, or the IRET hypercall).
+# k0 is the one register a user program may not keep across a trap.
 resume:
-        lw   t0, PROC_EPC(a0)
-        csrw EPC, t0
-        li   t0, STATUS_PG | STATUS_KM | STATUS_PIE
-        csrw STATUS, t0
+        call plat_set_return
         mv   k0, a0
-        lw   a0, PROC_A0(k0)
         lw   a1, PROC_A1(k0)
         lw   a2, PROC_A2(k0)
         lw   a3, PROC_A3(k0)
@@ -239,7 +272,7 @@ resume:
         lw   s2, PROC_S2(k0)
         lw   sp, PROC_SP(k0)
         lw   ra, PROC_RA(k0)
-        rett
+        j    plat_return            # a0 last, then to user mode
 
         .data
         .align 4

@@ -15,6 +15,9 @@ syscalls:
         .word sys_putc              # 6
         .word sys_uptime            # 7
         .word sys_sleep             # 8
+        .word sys_fork              # 9
+        .word sys_wait              # 10
+        .word sys_kill              # 11
 
 # sys_none: an unknown system call number returns -1.
 sys_none:
@@ -46,16 +49,9 @@ sys_write_fd:
         mv   a1, a2
         call user_range_ok
         beqz a0, sys_write_bad
-        li   t0, CONSOLE_TX
-        mv   t1, s1
-        add  t2, s1, s2
-sys_write_loop:
-        bgeu t1, t2, sys_write_done
-        lbu  t3, 0(t1)
-        sb   t3, 0(t0)
-        addi t1, t1, 1
-        j    sys_write_loop
-sys_write_done:
+        mv   a0, s1
+        mv   a1, s2
+        call plat_console_write
         mv   a0, s2
         j    sys_write_out
 sys_write_bad:
@@ -109,7 +105,8 @@ sys_sbrk_map:
         call kfree                  # no page table to map it with: give it back
         j    sys_sbrk_oom
 sys_sbrk_mapped:
-        tlbinv s1                   # a PTE changed: drop any cached translation
+        mv   a0, s1
+        call plat_tlb_inv           # a PTE changed: drop any cached translation
         addi s1, s1, PAGE_SIZE
         j    sys_sbrk_map
 sys_sbrk_done:
@@ -137,24 +134,27 @@ sys_sbrk_out:
 
 # sys_putc(c): writes one character to the console; returns 0.
 sys_putc:
-        li   t0, CONSOLE_TX
-        sb   a0, 0(t0)
+        push ra
+        call kputc
+        pop  ra
         li   a0, 0
         ret
 
-# sys_uptime(): the cycle counter (CYCLE), the machine's clock.
+# sys_uptime(): the machine's clock in cycles (plat_now: CYCLE, or GET_TIME).
 sys_uptime:
-        csrr a0, CYCLE
-        ret
+        j    plat_now
 
 # sys_sleep(n): sleeps at least n >= 0 cycles (until the first timer tick
 # after they have passed); returns 0. Returns -1 for n < 0 or when the
 # timer is off, since nothing would wake the process.
 sys_sleep:
-        csrr t0, TIMER
+        la   t0, timer_interval
+        lw   t0, 0(t0)
         beqz t0, sys_sleep_bad
         blt  a0, zero, sys_sleep_bad
-        csrr t0, CYCLE
+        push a0
+        call plat_now
+        pop  t0
         add  t0, t0, a0
         sw   t0, PROC_WAKE(s0)
         li   t0, P_SLEEPING
@@ -164,3 +164,137 @@ sys_sleep:
 sys_sleep_bad:
         li   a0, -1
         ret
+
+# sys_fork(): a copy of the process (xv6 fork()): a new table entry with
+# its registers, break and program, and its pages shared copy-on-write
+# (uvm_share). Returns the child's pid; the child returns 0 from the same
+# sys. -1 when no entry or no memory is left (then nothing is kept).
+sys_fork:
+        push ra
+        push s1
+        push s2
+        call proc_alloc
+        beqz a0, sys_fork_bad
+        mv   s1, a0                 # s1 = the child
+        call uvm_create
+        beqz a0, sys_fork_bad
+        sw   a0, PROC_PGDIR(s1)
+        addi a0, s1, PROC_BRK       # BRK, EPC, the registers, XSTATUS, HEAP
+        addi a1, s0, PROC_BRK
+        li   a2, PROC_CYCLES - PROC_BRK
+        call memcpy
+        sw   zero, PROC_A0(s1)      # fork returns 0 in the child
+        sw   zero, PROC_CYCLES(s1)
+        sw   zero, PROC_RUNS(s1)
+        sw   s0, PROC_PARENT(s1)
+        lw   t0, PROC_PROG(s0)
+        sw   t0, PROC_PROG(s1)
+        li   s2, USER_BASE          # s2 = the page to share
+sys_fork_pages:
+        lw   t0, PROC_BRK(s0)
+        addi t0, t0, PAGE_SIZE - 1
+        shri t0, t0, 12
+        shli t0, t0, 12
+        bgeu s2, t0, sys_fork_stack
+        mv   a0, s2
+        mv   a1, s1
+        call uvm_share
+        bnez a0, sys_fork_undo
+        addi s2, s2, PAGE_SIZE
+        j    sys_fork_pages
+sys_fork_stack:
+        li   a0, USER_STACK_PAGE
+        mv   a1, s1
+        call uvm_share
+        bnez a0, sys_fork_undo
+        la   t0, next_pid
+        lw   a0, 0(t0)
+        sw   a0, PROC_PID(s1)
+        addi t1, a0, 1
+        sw   t1, 0(t0)
+        li   t0, P_RUNNABLE
+        sw   t0, PROC_STATE(s1)     # the parent returns the child's pid
+        j    sys_fork_out
+sys_fork_undo:
+        mv   a0, s1                 # give back what the child holds; its
+        call uvm_free               # entry stays unused
+sys_fork_bad:
+        li   a0, -1
+sys_fork_out:
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+
+# sys_wait(): reaps an exited child: returns its pid, with its exit status
+# in the caller's a1, and frees its entry. With live children but none
+# exited the process sleeps (P_WAITING) with its pc back on the `sys`, so
+# that when proc_exit wakes it the call runs again. -1 if it has no child.
+sys_wait:
+        la   t0, proc_table
+        addi t1, t0, NPROC * PROC_SIZE
+        li   t2, 0                  # t2 = live children
+sys_wait_scan:
+        lw   t3, PROC_STATE(t0)
+        beqz t3, sys_wait_next
+        lw   t4, PROC_PARENT(t0)
+        bne  t4, s0, sys_wait_next
+        li   t4, P_EXITED
+        beq  t3, t4, sys_wait_reap
+        addi t2, t2, 1
+sys_wait_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t1, sys_wait_scan
+        beqz t2, sys_wait_none
+        lw   t0, PROC_EPC(s0)
+        addi t0, t0, -4             # run the sys again when woken
+        sw   t0, PROC_EPC(s0)
+        li   t0, P_WAITING
+        sw   t0, PROC_STATE(s0)
+        j    schedule
+sys_wait_reap:
+        lw   t1, PROC_XSTATUS(t0)
+        sw   t1, PROC_A1(s0)
+        lw   a0, PROC_PID(t0)
+        sw   zero, PROC_STATE(t0)   # the entry is free again
+        ret
+sys_wait_none:
+        li   a0, -1
+        ret
+
+# sys_kill(pid): ends the live process with that pid at once, status -1,
+# and counts it among the killed. Returns 0, or -1 if there is none; a
+# process that kills itself does not return.
+sys_kill:
+        push ra
+        la   t0, proc_table
+        addi t1, t0, NPROC * PROC_SIZE
+sys_kill_scan:
+        lw   t2, PROC_STATE(t0)
+        beqz t2, sys_kill_next
+        li   t3, P_EXITED
+        beq  t2, t3, sys_kill_next
+        lw   t2, PROC_PID(t0)
+        beq  t2, a0, sys_kill_found
+sys_kill_next:
+        addi t0, t0, PROC_SIZE
+        bne  t0, t1, sys_kill_scan
+        li   a0, -1
+        pop  ra
+        ret
+sys_kill_found:
+        la   t1, killed
+        lw   t2, 0(t1)
+        addi t2, t2, 1
+        sw   t2, 0(t1)
+        push t0
+        mv   a0, t0
+        li   a1, -1
+        call proc_exit
+        pop  t0
+        beq  t0, s0, sys_kill_self
+        li   a0, 0
+        pop  ra
+        ret
+sys_kill_self:
+        j    schedule

@@ -1,19 +1,19 @@
-# trap.s: the trap vector and what it dispatches to: system calls, the
-# timer, faults (the process is killed), and traps from kernel mode.
+# trap.s: the trap entry and what it dispatches to: system calls, the
+# timer, faults (the process is killed).
 
-# On a trap the machine sets EPC, CAUSE and BADVA, PIE = IE, PKM = KM,
-# IE = 0, KM = 1 and jumps to TVEC (ISA.md, "Traps and interrupts").
+# The platform delivers a trap from user mode to trap_entry with every
+# register as the process left it but k0 (platform-native.s: the machine
+# set EPC, CAUSE and BADVA and jumped to TVEC, ISA.md "Traps and
+# interrupts"; platform-pv.s: the hypervisor wrote its trap frame), and
+# plat_trap_info then says what happened.
 
         .text
-# trap_vector: every trap and interrupt lands here. From user mode it saves
-# the process's registers in its table entry (k0 is the only free register
-# until then), switches to the kernel stack and dispatches on CAUSE, with
-# s0 = the current process. Traps from kernel mode go to trap_from_kernel.
+# trap_entry: saves the process's registers in its table entry (k0 is the
+# only free register until then), switches to the kernel stack, records
+# the trap's EPC in the entry and its CAUSE in trap_cause, and dispatches
+# on CAUSE, with s0 = the current process.
         .align 4
-trap_vector:
-        csrr k0, STATUS
-        andi k0, k0, STATUS_PKM
-        bnez k0, trap_from_kernel
+trap_entry:
         la   k0, current
         lw   k0, 0(k0)
         sw   a0, PROC_A0(k0)
@@ -30,16 +30,20 @@ trap_vector:
         sw   s2, PROC_S2(k0)
         sw   sp, PROC_SP(k0)
         sw   ra, PROC_RA(k0)
-        csrr t0, EPC
-        sw   t0, PROC_EPC(k0)
         mv   s0, k0
         la   sp, kstack_top
-        csrr t0, CAUSE
+        call plat_trap_info         # a0 = CAUSE, a1 = EPC
+        sw   a1, PROC_EPC(s0)
+        la   t0, trap_cause
+        sw   a0, 0(t0)
         li   t1, CAUSE_SYSCALL
-        beq  t0, t1, trap_syscall
+        beq  a0, t1, trap_syscall
         li   t1, CAUSE_TIMER
-        beq  t0, t1, trap_timer
-        bltu t0, t1, trap_kill      # an exception: the process's fault
+        beq  a0, t1, trap_timer
+        li   t1, CAUSE_PAGE_FAULT_STORE
+        beq  a0, t1, trap_store_fault
+        li   t1, CAUSE_TIMER
+        bltu a0, t1, trap_kill      # an exception: the process's fault
         mv   a0, s0                 # another interrupt: nothing to do here
         j    resume
 
@@ -47,14 +51,27 @@ trap_vector:
 trap_timer:
         j    schedule
 
+# trap_store_fault: a store to a copy-on-write page is retried once the
+# page is the process's own (cow_fault); any other is the process's fault.
+trap_store_fault:
+        call plat_fault_address
+        call cow_fault
+        beqz a0, trap_kill
+        mv   a0, s0
+        j    resume
+
 # trap_syscall: dispatches through syscalls[a0] (xv6 syscall()): the handler
 # gets a1..a3 as a0..a2 and s0 = the process; its a0 is the result.
 trap_syscall:
-        pushf s1                    # save the interrupt state and mask
-        popf zero
+        call plat_irq_save          # save the interrupt state and mask
+        push t4
         lw   t0, PROC_EPC(s0)
         addi t0, t0, 4              # return after the `sys`
         sw   t0, PROC_EPC(s0)
+        lw   a0, PROC_A0(s0)        # the call and its arguments, as saved
+        lw   a1, PROC_A1(s0)
+        lw   a2, PROC_A2(s0)
+        lw   a3, PROC_A3(s0)
         li   t0, NSYSCALLS
         bgeu a0, t0, trap_syscall_bad
         shli t0, a0, 2
@@ -67,7 +84,8 @@ trap_syscall:
         jalr ra, t1, 0
 trap_syscall_return:
         sw   a0, PROC_A0(s0)
-        popf s1                     # restore the interrupt state
+        pop  t4
+        call plat_irq_restore       # restore the interrupt state
         mv   a0, s0
         j    resume
 trap_syscall_bad:
@@ -81,8 +99,10 @@ trap_syscall_bad:
 #   [kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000
 #   [kernel] pid 1 killed: PRIVILEGED_INSTRUCTION at pc 0x40000000
 trap_kill:
-        csrr s1, CAUSE
-        csrr s2, BADVA
+        call plat_fault_address
+        mv   s2, a0                 # s2 = BADVA
+        la   t0, trap_cause
+        lw   s1, 0(t0)              # s1 = CAUSE
         la   a0, msg_pid
         call kputs
         lw   a0, PROC_PID(s0)
@@ -112,32 +132,6 @@ trap_kill_where:
         call proc_exit
         j    schedule
 
-# trap_from_kernel: the kernel takes interrupts only in its idle loop
-# (schedule_wait), where an interrupt's only job is to end the wfi: return
-# at once. Any other trap in kernel mode is a kernel bug.
-trap_from_kernel:
-        csrr k0, CAUSE
-        shri k0, k0, 4              # interrupts are CAUSE 16..19
-        beqz k0, kernel_trap
-        rett
-
-# kernel_trap: a trap taken in kernel mode means the kernel is broken:
-# report the cause, address and pc, and halt with 255.
-kernel_trap:
-        la   sp, kstack_top
-        la   a0, msg_panic
-        call kputs
-        csrr a0, CAUSE
-        call kputcause
-        la   a0, msg_at
-        call kputs
-        csrr a0, BADVA
-        call kputhex
-        la   a0, msg_pc
-        call kputs
-        csrr a0, EPC
-        call kputhex
-        li   a0, 10
-        call kputc
-        li   a0, 255
-        halt
+        .data
+        .align 4
+trap_cause:     .word 0             # the last trap's CAUSE (plat_trap_info)

@@ -27,8 +27,11 @@ walk:
         beqz a2, walk_none
         call kalloc                 # a new page table, all entries invalid
         beqz a0, walk_none
-        ori  t0, a0, PTE_V
-        sw   t0, 0(s1)
+        ori  a1, a0, PTE_V
+        push a1
+        mv   a0, s1
+        call plat_set_pte
+        pop  t0
 walk_table:
         shri t0, t0, 12
         shli t0, t0, 12             # the page table's physical address
@@ -58,8 +61,8 @@ map_page:
         li   a2, 1
         call walk
         beqz a0, map_page_fail
-        or   t0, s1, s2
-        sw   t0, 0(a0)
+        or   a1, s1, s2
+        call plat_set_pte
         li   a0, 0
         j    map_page_out
 map_page_fail:
@@ -71,7 +74,8 @@ map_page_out:
         ret
 
 # kvm_init: builds the kernel's page directory: physical memory [0, mem_top)
-# at the same virtual addresses and the device pages, all with U=0.
+# at the same virtual addresses and, on a platform with PLATFORM_MMIO, the
+# device pages, all with U=0.
 kvm_init:
         push ra
         push s0
@@ -95,6 +99,8 @@ kvm_memory:
         addi s1, s1, PAGE_SIZE
         j    kvm_memory
 kvm_devices_start:
+        li   t0, PLATFORM_MMIO      # a platform that reaches devices by hypercall
+        beqz t0, kvm_done           # maps none
         li   s1, MMIO_BASE
 kvm_devices:
         beqz s1, kvm_done           # wrapped past 0xFFFFF000: all mapped
@@ -173,7 +179,7 @@ uvm_free_next:
 uvm_free_done:
         lw   a0, PROC_PGDIR(s0)
         call kfree
-        tlbflush
+        call plat_tlb_flush
         pop  s2
         pop  s1
         pop  s0
@@ -193,12 +199,140 @@ free_user_page:
         lw   t0, 0(a0)
         andi t1, t0, PTE_V
         beqz t1, free_user_page_out
-        sw   zero, 0(a0)
-        tlbinv a1
+        push t0
+        push a1
+        li   a1, 0
+        call plat_set_pte
+        pop  a0
+        call plat_tlb_inv
+        pop  t0
         shri a0, t0, 12
         shli a0, a0, 12
         call kfree
 free_user_page_out:
+        pop  ra
+        ret
+
+# uvm_share: a0 = a virtual page of the process s0, a1 = another process.
+# Maps the same frame at the same address in a1's space (fork): a writable
+# page becomes read-only and PTE_COW in both, and its frame gains a holder
+# (kref); cow_fault copies it on the first store. Returns a0 = 0, or -1
+# when a1 has no memory for a page table. An unmapped page is skipped.
+uvm_share:
+        push ra
+        push s1
+        push s2
+        mv   s2, a0                 # s2 = the page
+        mv   s1, a1                 # s1 = the other process
+        mv   a1, a0
+        lw   a0, PROC_PGDIR(s0)
+        li   a2, 0
+        call walk
+        beqz a0, uvm_share_ok
+        lw   t0, 0(a0)
+        andi t1, t0, PTE_V
+        beqz t1, uvm_share_ok
+        andi t1, t0, PTE_W
+        beqz t1, uvm_share_map      # read-only, or copy-on-write already
+        xori t0, t0, PTE_W
+        ori  t0, t0, PTE_COW
+        push t0
+        mv   a1, t0
+        call plat_set_pte
+        mv   a0, s2
+        call plat_tlb_inv           # the page was writable: drop that
+        pop  t0
+uvm_share_map:
+        push t0
+        shri a0, t0, 12
+        shli a0, a0, 12
+        call kref
+        lw   t0, 0(sp)
+        lw   a0, PROC_PGDIR(s1)
+        mv   a1, s2
+        shri a2, t0, 12
+        shli a2, a2, 12
+        andi a3, t0, 0xFFF
+        call map_page
+        pop  t0
+        beqz a0, uvm_share_out
+        shri a0, t0, 12             # no page table: drop the holder again
+        shli a0, a0, 12
+        call kfree
+        li   a0, -1
+        j    uvm_share_out
+uvm_share_ok:
+        li   a0, 0
+uvm_share_out:
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+
+# cow_fault: a0 = the address a store of the process s0 faulted on. If its
+# page is copy-on-write, makes it writable: in place when this process is
+# the frame's last holder, else on a fresh copy (the old frame loses a
+# holder). Returns a0 = 1 if the store can be retried, 0 if it is a real
+# fault (or no memory is left for the copy).
+cow_fault:
+        push ra
+        push s1
+        push s2
+        li   t0, USER_BASE
+        bltu a0, t0, cow_fault_no
+        li   t0, USER_STACK_TOP
+        bgeu a0, t0, cow_fault_no
+        shri s2, a0, 12
+        shli s2, s2, 12             # s2 = the page
+        lw   a0, PROC_PGDIR(s0)
+        mv   a1, s2
+        li   a2, 0
+        call walk
+        beqz a0, cow_fault_no
+        mv   s1, a0                 # s1 = the PTE's address
+        lw   t0, 0(s1)
+        andi t0, t0, PTE_V | PTE_COW
+        li   t1, PTE_V | PTE_COW
+        bne  t0, t1, cow_fault_no
+        lw   a0, 0(s1)
+        shri a0, a0, 12
+        shli a0, a0, 12             # a0 = the shared frame
+        call frame_ref
+        lbu  t1, 0(t0)
+        li   t2, 1
+        bne  t1, t2, cow_fault_copy
+        lw   a1, 0(s1)              # the last holder: writable in place
+        xori a1, a1, PTE_COW | PTE_W
+        mv   a0, s1
+        call plat_set_pte
+        j    cow_fault_done
+cow_fault_copy:
+        push a0                     # the shared frame
+        call kalloc
+        beqz a0, cow_fault_oom
+        lw   a1, 0(sp)
+        li   a2, PAGE_SIZE
+        call memcpy                 # keeps a0 = the copy
+        lw   a1, 0(s1)
+        andi a1, a1, 0xFFF
+        xori a1, a1, PTE_COW | PTE_W
+        or   a1, a1, a0
+        mv   a0, s1
+        call plat_set_pte
+        pop  a0
+        call kfree                  # the shared frame: one holder less
+cow_fault_done:
+        mv   a0, s2
+        call plat_tlb_inv
+        li   a0, 1
+        j    cow_fault_out
+cow_fault_oom:
+        pop  a0
+cow_fault_no:
+        li   a0, 0
+cow_fault_out:
+        pop  s2
+        pop  s1
         pop  ra
         ret
 

@@ -23,9 +23,9 @@ tick:
         li   a2, line_end - line
         call write
         li   t0, DELAY
-wait:
+delay:
         addi t0, t0, -1
-        bnez t0, wait
+        bnez t0, delay
         addi s0, s0, 1
         li   t0, TICKS
         blt  s0, t0, tick

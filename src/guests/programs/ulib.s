@@ -15,6 +15,9 @@
         .equ SYS_PUTC,   6
         .equ SYS_UPTIME, 7
         .equ SYS_SLEEP,  8
+        .equ SYS_FORK,   9
+        .equ SYS_WAIT,   10
+        .equ SYS_KILL,   11
 
         .text
 # _start: the entry point: runs main, then exits with what it returned.
@@ -73,6 +76,25 @@ uptime:
 sleep:
         mv   a1, a0
         li   a0, SYS_SLEEP
+        sys
+        ret
+
+# fork() -> the child's pid in the parent, 0 in the child, -1 if none was made.
+fork:
+        li   a0, SYS_FORK
+        sys
+        ret
+
+# wait() -> an exited child's pid, its exit status in a1; -1 with no child.
+wait:
+        li   a0, SYS_WAIT
+        sys
+        ret
+
+# kill(pid) -> 0, or -1 if no live process has that pid.
+kill:
+        mv   a1, a0
+        li   a0, SYS_KILL
         sys
         ret
 

@@ -1,0 +1,190 @@
+# platform-native.s: the kernel's privileged operations done with toy32's own
+# instructions, for bare metal and for every hypervisor technique that runs
+# an unmodified kernel (trap-and-emulate, binary translation, hardware
+# assist). The loader assembles this file or platform-pv.s in its place:
+# the rest of the kernel calls only the plat_* routines below for anything
+# privileged. This is the idea of Linux's paravirt_ops (pv_ops,
+# arch/x86/include/asm/paravirt_types.h: pv_cpu_ops, pv_irq_ops,
+# pv_mmu_ops): one kernel, whose privileged operations are a table of
+# routines filled at build time with native instructions or with
+# hypercalls (Xen's, here platform-pv.s's).
+#
+# The interface both platform files provide (each routine says what it
+# clobbers; ra always, since they are called):
+#
+#   plat_init             trap vector set, interrupts masked
+#   plat_trap_info        a0 = CAUSE, a1 = EPC of the trap taken
+#   plat_fault_address    a0 = its BADVA (read only for faults: a system
+#                         call's path stays as short as the native one)
+#   plat_return(k0=proc)  to user mode at the process's saved EPC
+#   plat_set_return(a0)   prepares plat_return for process a0
+#   plat_irq_save         t4 = interrupt state, then interrupts masked
+#   plat_irq_restore      interrupt state back from t4
+#   plat_idle             waits for the next interrupt (sti; hlt)
+#   plat_now              a0 = the clock in cycles
+#   plat_set_timer(a0)    timer interrupt every a0 cycles (0 = off)
+#   plat_paging_on(a0)    paging on with page directory a0
+#   plat_switch_mm(a0,a1) page directory a0, address-space id a1
+#   plat_set_pte(a0,a1)   the page-table (or directory) entry at physical
+#                         address a0 becomes a1
+#   plat_tlb_inv(a0)      drops the translation of virtual address a0
+#   plat_tlb_flush        drops every translation
+#   plat_console_write    a0 = address, a1 = length: bytes to the console
+#   plat_halt(a0)         stops the machine with exit code a0
+#
+# PLATFORM_MMIO says whether the kernel maps the device pages (and reaches
+# its devices by loads and stores): native does.
+
+        .equ PLATFORM_MMIO,   1
+
+        .text
+
+# plat_trap_vector: TVEC. Traps from user mode go to the kernel's trap_entry
+# (trap.s) with only k0 changed; traps from kernel mode to trap_from_kernel.
+        .align 4
+plat_trap_vector:
+        csrr k0, STATUS
+        andi k0, k0, STATUS_PKM
+        bnez k0, trap_from_kernel
+        j    trap_entry
+
+# trap_from_kernel: the kernel takes interrupts only in its idle loop
+# (plat_idle), where an interrupt's only job is to end the wfi: return
+# at once. Any other trap in kernel mode is a kernel bug.
+trap_from_kernel:
+        csrr k0, CAUSE
+        shri k0, k0, 4              # interrupts are CAUSE 16..19
+        beqz k0, kernel_trap
+        rett
+
+# kernel_trap: a trap taken in kernel mode means the kernel is broken:
+# report the cause, address and pc, and halt with 255.
+kernel_trap:
+        la   sp, kstack_top
+        la   a0, msg_panic
+        call kputs
+        csrr a0, CAUSE
+        call kputcause
+        la   a0, msg_at
+        call kputs
+        csrr a0, BADVA
+        call kputhex
+        la   a0, msg_pc
+        call kputs
+        csrr a0, EPC
+        call kputhex
+        li   a0, 10
+        call kputc
+        li   a0, 255
+        halt
+
+# plat_init: points TVEC at the trap vector. Interrupts are off from reset.
+plat_init:
+        la   t0, plat_trap_vector
+        csrw TVEC, t0
+        ret
+
+# plat_trap_info: the trap's CAUSE and EPC in a0, a1.
+plat_trap_info:
+        csrr a0, CAUSE
+        csrr a1, EPC
+        ret
+
+# plat_fault_address: a0 = BADVA.
+plat_fault_address:
+        csrr a0, BADVA
+        ret
+
+# plat_set_return: a0 = process. EPC = its saved pc; rett will enter user
+# mode with interrupts on (KM = PKM = 0, IE = PIE = 1). Clobbers t0.
+plat_set_return:
+        lw   t0, PROC_EPC(a0)
+        csrw EPC, t0
+        li   t0, STATUS_PG | STATUS_KM | STATUS_PIE
+        csrw STATUS, t0
+        ret
+
+# plat_return: k0 = process whose other registers are restored: its a0,
+# then rett. Entered by a jump (ra is already the user's).
+plat_return:
+        lw   a0, PROC_A0(k0)
+        rett
+
+# plat_irq_save, plat_irq_restore: x86's pushfl; cli ... popfl, with the
+# sensitive pushf/popf (ISA.md): a binary translator must catch them.
+plat_irq_save:
+        pushf t4
+        popf zero
+        ret
+plat_irq_restore:
+        popf t4
+        ret
+
+# plat_idle: the x86 idle loop, sti; hlt. The interrupt is taken in kernel
+# mode (trap_from_kernel returns from it at once). An interrupt that lands
+# between the popf and the wfi only makes the wfi wait for the next one.
+# Clobbers t0.
+plat_idle:
+        li   t0, STATUS_IE
+        popf t0                     # interrupts on (sti) ...
+        wfi                         # ... and wait for one (hlt)
+        popf zero                   # interrupts off again (cli)
+        ret
+
+# plat_now: a0 = CYCLE.
+plat_now:
+        csrr a0, CYCLE
+        ret
+
+# plat_set_timer: a0 = cycles between timer interrupts (0 = off).
+plat_set_timer:
+        csrw TIMER, a0
+        ret
+
+# plat_paging_on: a0 = page directory. Clobbers t0.
+plat_paging_on:
+        csrw PTBR, a0
+        tlbflush
+        li   t0, STATUS_KM | STATUS_PG
+        csrw STATUS, t0             # paging on: the kernel runs on, identity mapped
+        ret
+
+# plat_switch_mm: a0 = page directory, a1 = ASID. The TLB is tagged with
+# the ASID, so no flush.
+plat_switch_mm:
+        csrw PTBR, a0
+        csrw ASID, a1
+        ret
+
+# plat_set_pte: a0 = the entry's physical address (the kernel's memory is
+# identity mapped), a1 = its new value. The caller drops stale
+# translations with plat_tlb_inv.
+plat_set_pte:
+        sw   a1, 0(a0)
+        ret
+
+# plat_tlb_inv: a0 = a virtual address.
+plat_tlb_inv:
+        tlbinv a0
+        ret
+
+plat_tlb_flush:
+        tlbflush
+        ret
+
+# plat_console_write: a0 = address, a1 = length >= 0. Clobbers t0..t2.
+plat_console_write:
+        li   t0, CONSOLE_TX
+        add  t1, a0, a1
+plat_console_loop:
+        bgeu a0, t1, plat_console_done
+        lbu  t2, 0(a0)
+        sb   t2, 0(t0)
+        addi a0, a0, 1
+        j    plat_console_loop
+plat_console_done:
+        ret
+
+# plat_halt: a0 = exit code.
+plat_halt:
+        halt

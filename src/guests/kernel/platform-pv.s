@@ -1,0 +1,190 @@
+# platform-pv.s: the kernel's privileged operations as hypercalls, for
+# vmlab's paravirtual hypervisor (src/hypervisor/hypercalls.ts; Barham et
+# al. 2003, "Xen and the Art of Virtualization", section 3). The loader
+# assembles it in place of platform-native.s, whose header lists the
+# interface (Linux's pv_ops: the same kernel, its privileged operations
+# filled with hypercalls). The kernel built this way never executes a
+# privileged instruction:
+#
+#   platform-native.s                platform-pv.s
+#   csrw TVEC                        SET_TRAP_TABLE (handler, trap frame)
+#   csrr CAUSE/EPC/BADVA, rett       the trap frame in memory, IRET
+#   sw PTE (+ tlbinv)                MMU_UPDATE: the hypervisor validates it
+#   csrw PTBR (+ ASID, STATUS.PG)    SET_PAGE_TABLE
+#   csrw TIMER                       SET_TIMER
+#   csrr CYCLE                       GET_TIME
+#   sti; wfi                         BLOCK
+#   sb to CONSOLE_TX                 CONSOLE_WRITE (a buffer at a time)
+#   halt                             SHUTDOWN
+#
+# Interrupts (events): the hypervisor masks them when it delivers a trap
+# and IRET unmasks them as it enters user mode, so the kernel always runs
+# with events masked and plat_irq_save has nothing to save (Xen guests
+# keep the mask in the shared-info page for the same reason: no hypercall
+# on the fast path).
+#
+# Trap frame (registered with SET_TRAP_TABLE; written by the hypervisor at
+# every trap; IRET returns to F_EPC in user mode with events on, a0 = F_A0):
+#   +0 F_CAUSE   +4 F_EPC   +8 F_BADVA   +12 F_A0
+
+        .equ PLATFORM_MMIO,     0
+
+        .equ HC_SET_TRAP_TABLE, 0
+        .equ HC_MMU_UPDATE,     1
+        .equ HC_BLOCK,          3
+        .equ HC_CONSOLE_WRITE,  4
+        .equ HC_EVENT_MASK,     5
+        .equ HC_SET_TIMER,      7
+        .equ HC_IRET,           8
+        .equ HC_SHUTDOWN,       9
+        .equ HC_SET_PAGE_TABLE, 10
+        .equ HC_GET_TIME,       11
+
+        .equ F_CAUSE,           0
+        .equ F_EPC,             4
+        .equ F_BADVA,           8
+        .equ F_A0,              12
+        .equ CONSOLE_CHUNK,     256
+
+        .text
+
+# plat_init: events masked while the kernel boots; every cause goes to
+# trap_entry (trap.s), with the frame at pv_trap_frame. Clobbers a0..a3.
+plat_init:
+        li   a0, HC_EVENT_MASK
+        hcall
+        li   a0, HC_SET_TRAP_TABLE
+        la   a1, pv_trap_table
+        li   a2, 1
+        la   a3, pv_trap_frame
+        hcall
+        ret
+
+# plat_trap_info: the trap's cause and pc, from the frame.
+plat_trap_info:
+        la   a1, pv_trap_frame
+        lw   a0, F_CAUSE(a1)
+        lw   a1, F_EPC(a1)
+        ret
+
+# plat_fault_address: a0 = the address the trap names.
+plat_fault_address:
+        la   a0, pv_trap_frame
+        lw   a0, F_BADVA(a0)
+        ret
+
+# plat_set_return: a0 = process: its pc and a0 into the frame IRET reads.
+# Clobbers t0, t1.
+plat_set_return:
+        la   t1, pv_trap_frame
+        lw   t0, PROC_EPC(a0)
+        sw   t0, F_EPC(t1)
+        lw   t0, PROC_A0(a0)
+        sw   t0, F_A0(t1)
+        ret
+
+# plat_return: every register but a0 and k0 restored; IRET sets a0 from
+# the frame. Entered by a jump.
+plat_return:
+        li   a0, HC_IRET
+        hcall
+
+# plat_irq_save, plat_irq_restore: events are always masked in the kernel.
+plat_irq_save:
+        li   t4, 0
+        ret
+plat_irq_restore:
+        ret
+
+# plat_idle: BLOCK until the next event (the timer); it stays pending,
+# masked, and is taken when IRET next enters user mode.
+plat_idle:
+        li   a0, HC_BLOCK
+        hcall
+        ret
+
+# plat_now: a0 = the VCPU's clock.
+plat_now:
+        li   a0, HC_GET_TIME
+        hcall
+        ret
+
+# plat_set_timer: a0 = cycles between timer events (0 = off). Clobbers a1.
+plat_set_timer:
+        mv   a1, a0
+        li   a0, HC_SET_TIMER
+        hcall
+        ret
+
+# plat_paging_on, plat_switch_mm: a0 = page directory (Xen's
+# MMUEXT_NEW_BASEPTR; the hypervisor keeps its own address-space tags, so
+# the ASID in a1 is not passed). Clobber a1.
+plat_paging_on:
+plat_switch_mm:
+        mv   a1, a0
+        li   a0, HC_SET_PAGE_TABLE
+        hcall
+        ret
+
+# plat_set_pte: a0 = the entry's guest-physical address, a1 = its value:
+# one MMU_UPDATE request, which the hypervisor validates (a guest may map
+# only its own frames) and after which it drops its shadow translations.
+# Clobbers a0..a2, t0.
+plat_set_pte:
+        la   t0, pv_mmu_request
+        sw   a0, 0(t0)
+        sw   a1, 4(t0)
+        li   a0, HC_MMU_UPDATE
+        mv   a1, t0
+        li   a2, 1
+        hcall
+        ret
+
+# plat_tlb_inv, plat_tlb_flush: MMU_UPDATE and SET_PAGE_TABLE already
+# dropped what the hypervisor had cached; nothing is left to drop.
+plat_tlb_inv:
+plat_tlb_flush:
+        ret
+
+# plat_console_write: a0 = address, a1 = length >= 0. The bytes are copied
+# into the kernel's buffer (a guest-physical address the hypervisor can
+# read: a user buffer's virtual address means nothing to it) and written
+# CONSOLE_CHUNK at a time. Clobbers a0..a3, t0..t3.
+plat_console_write:
+        mv   t2, a0                 # t2 = next byte
+        add  t3, a0, a1             # t3 = end
+plat_console_chunk:
+        bgeu t2, t3, plat_console_done
+        la   t0, pv_console_buffer
+        li   t1, 0                  # bytes in this chunk
+plat_console_copy:
+        bgeu t2, t3, plat_console_flush
+        li   a3, CONSOLE_CHUNK
+        bgeu t1, a3, plat_console_flush
+        lbu  a3, 0(t2)
+        add  a2, t0, t1
+        sb   a3, 0(a2)
+        addi t2, t2, 1
+        addi t1, t1, 1
+        j    plat_console_copy
+plat_console_flush:
+        li   a0, HC_CONSOLE_WRITE
+        mv   a1, t0
+        mv   a2, t1
+        hcall
+        j    plat_console_chunk
+plat_console_done:
+        ret
+
+# plat_halt: a0 = exit code.
+plat_halt:
+        mv   a1, a0
+        li   a0, HC_SHUTDOWN
+        hcall
+
+        .data
+        .align 4
+pv_trap_table:  .word 0, trap_entry # cause 0: the handler for every cause
+pv_trap_frame:  .space 16
+pv_mmu_request: .space 8
+pv_console_buffer: .space CONSOLE_CHUNK
