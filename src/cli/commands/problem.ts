@@ -3,8 +3,8 @@
  * variant, as OSTEP's homework simulators print them (`-s SEED`, `-c`).
  */
 import type { Command } from "commander";
-import { UserError } from "../../errors";
 import { generateProblem, PROBLEM_KINDS, TLB_POLICIES, type TlbPolicy } from "../../courseware/problems";
+import { parseIntegerOption, parseOptionalInteger } from "../options";
 
 interface Options {
   seed: string;
@@ -15,11 +15,10 @@ interface Options {
   policy?: string;
 }
 
-function integer(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UserError(`${flag} ${text}: not a non-negative integer`);
-  return Number(text);
-}
+/** A problem is worked by hand: at most this many addresses or references. */
+const MAX_COUNT = 100;
+/** The largest TLB tlb.ts draws (its own check). */
+const MAX_TLB_ENTRIES = 64;
 
 export function register(program: Command): void {
   program
@@ -38,9 +37,11 @@ export function register(program: Command): void {
         for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(8)} ${g.description}\n`);
         return;
       }
-      const seed = integer("--seed", opts.seed) as number;
+      const seed = parseIntegerOption("--seed", opts.seed, { min: 0, max: 0xffff_ffff });
+      const count = parseOptionalInteger("--count", opts.count, { min: 1, max: MAX_COUNT, why: "a problem is worked by hand" });
+      const entries = parseOptionalInteger("--entries", opts.entries, { min: 1, max: MAX_TLB_ENTRIES });
       const policy = opts.policy?.toUpperCase() as TlbPolicy | undefined;
-      const problem = generateProblem(kind, seed, { count: integer("--count", opts.count), entries: integer("--entries", opts.entries), policy });
+      const problem = generateProblem(kind, seed, { count, entries, policy });
       if (opts.json) {
         const { kind: k, seed: s, title, data, answers } = problem;
         process.stdout.write(JSON.stringify(opts.answers ? { kind: k, seed: s, title, data, answers } : { kind: k, seed: s, title, data }) + "\n");
