@@ -51,7 +51,7 @@ describe("vmlab boot", () => {
 
   it("reports an unknown program or a bad flag as a user error", async () => {
     await expect(boot("nope")).rejects.toThrow(UserError);
-    await expect(boot("hello", "--timer", "soon")).rejects.toThrow(/--timer wants a whole number/);
+    await expect(boot("hello", "--timer", "soon")).rejects.toThrow(/--timer "soon": expected a whole number/);
     await expect(boot("missing.s")).rejects.toThrow(/cannot read missing\.s: no such file/);
   });
 
@@ -95,7 +95,7 @@ describe("vmlab boot: messages that name the user's flags and files", () => {
   });
 
   it("memory messages say --memory, not memoryBytes", async () => {
-    expect(await oneLine("hello", "--memory", "1000")).toBe('--memory wants a whole number of bytes from 131072 to 1073741824, not "1000"');
+    expect(await oneLine("hello", "--memory", "1000")).toBe('--memory "1000": expected a whole number of bytes from 131072 to 1073741824');
     expect(await oneLine("hello", "--memory", "200000")).toBe("--memory 200000 is not a multiple of 4096 (a page)");
     const error = await boot(...Array<string>(8).fill("hello"), "--memory", String(128 * 1024)).catch((e: UserError) => e);
     expect((error as UserError).message).toMatch(/need more than the kernel's 131072 bytes/);
@@ -103,7 +103,7 @@ describe("vmlab boot: messages that name the user's flags and files", () => {
   });
 
   it("--max-cycles must be a positive whole number", async () => {
-    expect(await oneLine("hello", "--max-cycles", "0")).toMatch(/^--max-cycles wants a whole number of cycles from 1 to/);
+    expect(await oneLine("hello", "--max-cycles", "0")).toMatch(/^--max-cycles "0": expected a whole number of cycles from 1 to/);
   });
 
   it("stops a guest printing forever when its stdout closes, and exits quietly", async () => {

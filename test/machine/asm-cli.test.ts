@@ -187,6 +187,6 @@ describe("vmlab asm on input that is not a program", () => {
     expect(vmlab("# nothing here\n").stderr).toMatch(/^vmlab: \S+\.s is empty: no instructions to run\n$/);
     const r = vmlab(HELLO, "--max-cycles", "0");
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('vmlab: --max-cycles wants a whole number of cycles from 1 to 9007199254740991, not "0"\n');
+    expect(r.stderr).toBe('vmlab: --max-cycles "0": expected a whole number of cycles from 1 to 9007199254740991\n');
   });
 });

@@ -22,7 +22,7 @@ import { assemble, formatListing, type Program } from "../../machine/assembler";
 import { disassembleImage } from "../../machine/disassembler";
 import { Machine, DEFAULT_MAX_CYCLES, type RunResult } from "../../machine/machine";
 import { formatTraceEntry } from "../../machine/trace";
-import { parseIntegerOption } from "../options";
+import { parseNumber } from "../options";
 import { guestConsole, OUTPUT_CLOSED, stopIfOutputClosed } from "../output";
 import { readSourceFile } from "../source-file";
 
@@ -96,5 +96,5 @@ function exitStatus(result: RunResult): number {
 }
 
 function parseMaxCycles(text: string): number {
-  return parseIntegerOption("--max-cycles", text, { min: 1, unit: "of cycles" });
+  return parseNumber("--max-cycles", text, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
 }

@@ -14,7 +14,7 @@ import { bootKernel, processTable, type ProcessInfo } from "../../guests/boot";
 import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type ProgramSpec } from "../../guests/loader";
 import { EXIT_ABNORMAL, EXIT_MAX_CYCLES } from "./asm";
 import { UserError } from "../../errors";
-import { parseIntegerOption } from "../options";
+import { parseNumber } from "../options";
 import { guestConsole, OUTPUT_CLOSED } from "../output";
 import { readSourceFile } from "../source-file";
 
@@ -52,7 +52,7 @@ export function register(program: Command): void {
       }
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
-      const maxCycles = parseIntegerOption("--max-cycles", flags.maxCycles, { min: 1, unit: "of cycles" });
+      const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map(programSpec);
       const machine: Machine = bootKernel({
         programs,
@@ -74,7 +74,7 @@ function programSpec(arg: string): ProgramSpec {
 
 /** --timer: 0 (no preemption), or a slice the kernel makes progress in. */
 function parseTimer(text: string): number {
-  const timer = parseIntegerOption("--timer", text, { min: 0, max: 0xffff_ffff, unit: "of cycles", why: TIMER_WHY });
+  const timer = parseNumber("--timer", text, { min: 0, max: 0xffff_ffff, integer: true, unit: "cycles" });
   if (timer !== 0 && timer < MIN_TIMER_INTERVAL) {
     throw new UserError(`--timer ${text} is too short: give 0 (no preemption) or at least ${MIN_TIMER_INTERVAL} cycles`, TIMER_WHY);
   }
@@ -84,7 +84,7 @@ function parseTimer(text: string): number {
 /** --memory: what the kernel can manage (loader.ts checkOptions), in bytes. */
 function parseMemory(text: string): number {
   const why = "the kernel manages whole 4 KiB pages, at least 128 KiB of them and at most 1 GiB";
-  const bytes = parseIntegerOption("--memory", text, { min: 128 * 1024, max: 0x4000_0000, unit: "of bytes", why });
+  const bytes = parseNumber("--memory", text, { min: 128 * 1024, max: 0x4000_0000, integer: true, unit: "bytes" });
   if (bytes % 4096 !== 0) throw new UserError(`--memory ${text} is not a multiple of 4096 (a page)`, why);
   return bytes;
 }

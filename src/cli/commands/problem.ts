@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { generateProblem, PROBLEM_KINDS, TLB_POLICIES, type TlbPolicy } from "../../courseware/problems";
-import { parseIntegerOption, parseOptionalInteger } from "../options";
+import { parseNumber, parseOptionalNumber } from "../options";
 
 interface Options {
   seed: string;
@@ -37,9 +37,9 @@ export function register(program: Command): void {
         for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(8)} ${g.description}\n`);
         return;
       }
-      const seed = parseIntegerOption("--seed", opts.seed, { min: 0, max: 0xffff_ffff });
-      const count = parseOptionalInteger("--count", opts.count, { min: 1, max: MAX_COUNT, why: "a problem is worked by hand" });
-      const entries = parseOptionalInteger("--entries", opts.entries, { min: 1, max: MAX_TLB_ENTRIES });
+      const seed = parseNumber("--seed", opts.seed, { min: 0, max: 0xffff_ffff, integer: true });
+      const count = parseOptionalNumber("--count", opts.count, { min: 1, max: MAX_COUNT, integer: true });
+      const entries = parseOptionalNumber("--entries", opts.entries, { min: 1, max: MAX_TLB_ENTRIES, integer: true });
       const policy = opts.policy?.toUpperCase() as TlbPolicy | undefined;
       const problem = generateProblem(kind, seed, { count, entries, policy });
       if (opts.json) {
