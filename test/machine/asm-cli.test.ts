@@ -168,12 +168,12 @@ describe("vmlab asm on input that is not a program", () => {
     expect(random.stderr.length).toBeLessThan(200);
   });
 
-  it("shows 20 of 100,000 errors and says how many more; a long line is cut around its column", () => {
-    const r = vmlab("bogus a0\n".repeat(100_000));
+  it("shows 20 of 20,000 errors and says how many more; a long line is cut around its column", () => {
+    const r = vmlab("bogus a0\n".repeat(20_000));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(":20:1: error: unknown instruction 'bogus'");
     expect(r.stderr).not.toContain(":21:1:");
-    expect(r.stderr).toContain("... and 99980 more errors (100000 in all)");
+    expect(r.stderr).toContain("... and 19980 more errors (20000 in all)");
     expect(r.stderr.length).toBeLessThan(3000);
     const long = vmlab(`  addi a0, a0, ${"1+".repeat(50_000)}@\n`);
     expect(long.stderr).toContain(":1:100016: error: unexpected character '@'");

@@ -151,9 +151,9 @@ describe("hostile input", () => {
     ]);
   });
 
-  it("evaluates a 100,000-term sum, and refuses a step past 64 bits at once", () => {
-    expect(assemble(`.word ${Array<string>(100_000).fill("1").join(" + ")}`).image.slice(0, 4)).toEqual(new Uint8Array([0xa0, 0x86, 0x01, 0x00]));
-    const product = errorOf(`.word ${Array<string>(100_000).fill("0xffffffff").join("*")}`);
+  it("evaluates a 20,000-term sum, and refuses a step past 64 bits at once", () => {
+    expect(assemble(`.word ${Array<string>(20_000).fill("1").join(" + ")}`).image.slice(0, 4)).toEqual(new Uint8Array([0x20, 0x4e, 0x00, 0x00]));
+    const product = errorOf(`.word ${Array<string>(20_000).fill("0xffffffff").join("*")}`);
     expect(product.split("\n")[0]).toBe("t.s:1:28: error: the value here does not fit in 64 bits (each step of an expression must)");
     expect(errorOf(`.word 0x1${"0".repeat(400)}`).split("\n")[0]).toBe("t.s:1:7: error: number 0x100000000000000000... does not fit in 64 bits");
   });

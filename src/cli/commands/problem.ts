@@ -3,8 +3,8 @@
  * variant, as OSTEP's homework simulators print them (`-s SEED`, `-c`).
  */
 import type { Command } from "commander";
-import { parseNumber, parseOptionalNumber } from "../options";
 import { generateProblem, PROBLEM_KINDS, TLB_POLICIES, type TlbPolicy } from "../../courseware/problems";
+import { parseNumber, parseOptionalNumber } from "../options";
 
 interface Options {
   seed: string;
@@ -15,10 +15,10 @@ interface Options {
   policy?: string;
 }
 
-/** The ranges of the numbers a problem takes: a seed is a 32-bit word; counts stay printable. */
-const SEED = { min: 0, max: 0xffff_ffff, integer: true } as const;
-const COUNT = { min: 1, max: 1000, integer: true } as const;
-const ENTRIES = { min: 1, max: 64, integer: true, unit: "TLB entries" } as const;
+/** A problem is worked by hand: at most this many addresses or references. */
+const MAX_COUNT = 100;
+/** The largest TLB tlb.ts draws (its own check). */
+const MAX_TLB_ENTRIES = 64;
 
 export function register(program: Command): void {
   program
@@ -37,9 +37,11 @@ export function register(program: Command): void {
         for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(8)} ${g.description}\n`);
         return;
       }
-      const seed = parseNumber("--seed", opts.seed, SEED);
+      const seed = parseNumber("--seed", opts.seed, { min: 0, max: 0xffff_ffff, integer: true });
+      const count = parseOptionalNumber("--count", opts.count, { min: 1, max: MAX_COUNT, integer: true });
+      const entries = parseOptionalNumber("--entries", opts.entries, { min: 1, max: MAX_TLB_ENTRIES, integer: true });
       const policy = opts.policy?.toUpperCase() as TlbPolicy | undefined;
-      const problem = generateProblem(kind, seed, { count: parseOptionalNumber("--count", opts.count, COUNT), entries: parseOptionalNumber("--entries", opts.entries, ENTRIES), policy });
+      const problem = generateProblem(kind, seed, { count, entries, policy });
       if (opts.json) {
         const { kind: k, seed: s, title, data, answers } = problem;
         process.stdout.write(JSON.stringify(opts.answers ? { kind: k, seed: s, title, data, answers } : { kind: k, seed: s, title, data }) + "\n");
