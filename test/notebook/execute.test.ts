@@ -178,9 +178,14 @@ describe("hostile notebooks", () => {
     expect(text(cells[0].outputs)).toBe("one\n");
     expect(cells[1].outputs.some((o) => o.output_type === "error")).toBe(true);
     expect([cells[2].outputs, cells[2].execution_count, cells[3].execution_count]).toEqual([saved, 7, 8]);
-    // Without the option (grading), what did not run is empty: saved outputs never pass for run ones.
-    const cleared = code(await executeNotebook(nb, { cwd: FIXTURES }));
-    expect([cleared[2].outputs, cleared[2].execution_count]).toEqual([[], null]);
+  });
+
+  it("without keepUnrunOutputs (grading), cells that did not run are empty: saved outputs never pass for run ones", async () => {
+    const nb = notebookOf(['throw new Error("stop")', 'console.log("two")']);
+    (nb.cells[1] as CodeCell).outputs = [{ output_type: "stream", name: "stdout", text: "vmlab-score: 1\n" }];
+    (nb.cells[1] as CodeCell).execution_count = 2;
+    const cells = code(await executeNotebook(nb, { cwd: FIXTURES }));
+    expect([cells[1].outputs, cells[1].execution_count]).toEqual([[], null]);
   });
 
   it("a notebook for another kernel is refused with a one-line message", async () => {
