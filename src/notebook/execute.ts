@@ -10,9 +10,12 @@
  *                      as an output but is not a failure and does not stop
  * Empty code cells are not run (nbclient skips them too).
  *
- * A cell's outputs and execution count are replaced only when it runs: the
- * cells after a failure, which never ran, keep what they had (so `run
- * --inplace` loses none of a notebook's saved outputs).
+ * With keepUnrunOutputs (what `vmlab run` asks), a cell's outputs and
+ * execution count are replaced only when it runs: the cells after a
+ * failure, which never ran, keep what they had (so `run --inplace` loses
+ * none of a notebook's saved outputs). Without it every cell to run starts
+ * empty, so a cell that did not run has no outputs and no count (grading
+ * relies on that: a submission's saved outputs are never taken as run).
  *
  * A cell that runs longer than the timeout is interrupted (SIGINT); if it
  * has not stopped after a grace period the kernel is killed. A kernel that
@@ -41,6 +44,8 @@ export interface ExecuteOptions {
   timeoutSeconds?: number;
   /** Run on after a failing cell (it still counts as a failure). */
   allowErrors?: boolean;
+  /** Cells that do not run keep their saved outputs and counts (default: they are cleared). */
+  keepUnrunOutputs?: boolean;
   /** Called as each code cell starts: index counts the cells to run from 0. */
   onCell?: (index: number, total: number) => void;
   /** Stream text kept per cell and stream; default 1 MiB (outputs.ts). */
@@ -89,7 +94,7 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
   }
   const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code" && !hasTag(c, "skip-execution"));
   const isEmpty = (c: CodeCell): boolean => joinSource(c.source).trim() === "";
-  for (const cell of cells.filter(isEmpty)) {
+  for (const cell of options.keepUnrunOutputs ? cells.filter(isEmpty) : cells) {
     cell.outputs = [];
     cell.execution_count = null;
   }

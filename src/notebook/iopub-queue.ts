@@ -58,11 +58,17 @@ function connectionKey(): string {
   }
 }
 
+/**
+ * A stream or status message, parsed; anything else (a display of many
+ * megabytes) is left as it is, sent as it came, never parsed or re-signed.
+ */
 function parse(frames: Array<Buffer | string>): Queued | undefined {
   const bufs = frames.map((f) => (typeof f === "string" ? Buffer.from(f) : f));
   const at = bufs.findIndex((f) => f.length === DELIMITER.length && f.toString() === DELIMITER);
   if (at < 0 || bufs.length !== at + 6) return undefined;
   try {
+    const type = (JSON.parse(bufs[at + 2].toString("utf8")) as Json).msg_type;
+    if (type !== "stream" && type !== "status") return undefined;
     const [header, parent, metadata, content] = bufs.slice(at + 2).map((b) => JSON.parse(b.toString("utf8")) as Json);
     return { identities: bufs.slice(0, at), header, parent, metadata, content };
   } catch {
@@ -96,7 +102,7 @@ class SendQueue {
 
   send(frames: Buffer[]): void {
     const msg = parse(frames);
-    if (!msg) this.queue.push(frames);
+    if (!msg) this.queue.push(frames.map((f) => (typeof f === "string" ? Buffer.from(f) : f)));
     else if (isStream(msg)) this.stream(msg);
     else {
       if (isIdle(msg)) this.noteDrops(msg);

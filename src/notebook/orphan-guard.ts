@@ -10,7 +10,9 @@
  * in a synchronous endless loop blocks the kernel's event loop, and its
  * timers with it, but not a worker's. The worker reads the parent pid
  * (getppid(2) each time) twice a second and is unref'd: it never keeps a
- * kernel alive by itself.
+ * kernel alive by itself. It starts with no execArgv: a worker inherits
+ * its parent's, and --require preloads run in workers too, so the guard
+ * would start a worker that starts a worker, and so on.
  */
 export const ORPHAN_GUARD_FILE = "orphan-guard.js";
 
@@ -28,6 +30,6 @@ const watcher = new Worker(\`
     try { process.kill(-workerData.pid, "SIGKILL"); } catch {}
     process.kill(workerData.pid, "SIGKILL");
   }, ${ORPHAN_CHECK_MS});
-\`, { eval: true, workerData: { parent: process.ppid, pid: process.pid, dir: __dirname } });
+\`, { eval: true, execArgv: [], workerData: { parent: process.ppid, pid: process.pid, dir: __dirname } });
 watcher.unref();
 `;

@@ -166,6 +166,7 @@ async function runOne(job: Job, options: RunOptions, progress: RunProgress | und
       kernel: job.kernel ?? startKernel(job.path, options),
       onCell: (i, total) => progress?.cell(job.path, i, total),
       onShutdown,
+      keepUnrunOutputs: true,
     });
     run = { path: job.path, ok: result.ok, failures: result.failures, notebook: result.notebook, seconds: seconds() };
     const out = job.out;

@@ -97,6 +97,21 @@ describe("vmlab run", () => {
   });
 });
 
+describe("vmlab run --inplace on a failing notebook", () => {
+  it("keeps the saved outputs and counts of the cells after the failure, which did not run", () => {
+    const copy = path.join(tmp, "failing.ipynb");
+    const saved = { name: "stdout", output_type: "stream", text: ["saved before\n"] };
+    const cells = ['console.log("runs")', 'throw new Error("stops here")', 'console.log("never runs")'].map((source, i) => ({
+      cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: i === 2 ? [saved] : [], execution_count: i === 2 ? 9 : null,
+    }));
+    fs.writeFileSync(copy, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells }));
+    expect(vmlab(["run", copy, "--inplace"]).status).toBe(1);
+    const nb = JSON.parse(fs.readFileSync(copy, "utf8")) as { cells: { outputs: unknown[]; execution_count: number | null }[] };
+    expect(nb.cells[0].outputs).toEqual([{ name: "stdout", output_type: "stream", text: ["runs\n"] }]);
+    expect([nb.cells[2].outputs, nb.cells[2].execution_count]).toEqual([[saved], 9]);
+  });
+});
+
 describe("vmlab kernel install", () => {
   it("writes a kernelspec Jupyter lists, pointing at this install's tslab", () => {
     const prefix = path.join(tmp, "prefix");

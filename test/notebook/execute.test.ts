@@ -166,18 +166,26 @@ describe("hostile notebooks", () => {
     expect(text(code(r)[0].outputs)).toBe("ok\n");
   });
 
-  it("cells after a failure, which never ran, keep their saved outputs and counts", async () => {
+  it("with keepUnrunOutputs (vmlab run), cells after a failure keep their saved outputs and counts", async () => {
     const nb = notebookOf(['console.log("one")', 'throw new Error("stop")', 'console.log("three")', 'console.log("four")']);
     const saved: Output[] = [{ output_type: "stream", name: "stdout", text: "saved three\n" }];
     (nb.cells[2] as CodeCell).outputs = saved;
     (nb.cells[2] as CodeCell).execution_count = 7;
     (nb.cells[3] as CodeCell).execution_count = 8;
-    const r = await executeNotebook(nb, { cwd: FIXTURES });
+    const r = await executeNotebook(nb, { cwd: FIXTURES, keepUnrunOutputs: true });
     expect(r.failures.map((f) => f.cellIndex)).toEqual([1]);
     const cells = code(r);
     expect(text(cells[0].outputs)).toBe("one\n");
     expect(cells[1].outputs.some((o) => o.output_type === "error")).toBe(true);
     expect([cells[2].outputs, cells[2].execution_count, cells[3].execution_count]).toEqual([saved, 7, 8]);
+  });
+
+  it("without keepUnrunOutputs (grading), cells that did not run are empty: saved outputs never pass for run ones", async () => {
+    const nb = notebookOf(['throw new Error("stop")', 'console.log("two")']);
+    (nb.cells[1] as CodeCell).outputs = [{ output_type: "stream", name: "stdout", text: "vmlab-score: 1\n" }];
+    (nb.cells[1] as CodeCell).execution_count = 2;
+    const cells = code(await executeNotebook(nb, { cwd: FIXTURES }));
+    expect([cells[1].outputs, cells[1].execution_count]).toEqual([[], null]);
   });
 
   it("a notebook for another kernel is refused with a one-line message", async () => {
