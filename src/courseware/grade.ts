@@ -29,13 +29,13 @@ import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
+import { KernelsAhead } from "../notebook/kernels-ahead";
 import { guardOutputs, writing } from "../notebook/output-guard";
 import { clampSeconds, setClampedTimeout } from "../notebook/timers";
 import { ensureLibraryResolves } from "../notebook/library-link";
 import type { Notebook, Output } from "../notebook/nbformat";
 import { parseNotebook, writeNotebook } from "../notebook/read";
 import { assemble } from "./assemble";
-import { KernelsAhead } from "./kernels-ahead";
 import { type Assignment, type ExerciseCourse, exerciseSources, loadSource } from "./assignments";
 import { noSubmissionsFound } from "./submissions";
 import { gradebookRows, gradedStudentIds, readGradebook, readStudentGrades, writeGradebook, writeStudentGrades, type NotebookGrade, type StudentGrades } from "./gradebook";
@@ -173,7 +173,7 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job), options.maxOutputBytes));
   options.onProgress?.(0, todo.length, "");
   await runPool(todo, options.jobs ?? 2, async (job, queued) => {
-    // Once this job's kernel is up, the next job's starts (kernels-ahead.ts).
+    // Once this job's kernel is up, the next job's starts (notebook/kernels-ahead.ts).
     const grade = await gradeOne(course, job, options, { take: () => ahead.take(job), up: () => ahead.startNext(queued()) });
     ahead.discard(job);
     const mine = students.get(job.student) as StudentGrades;

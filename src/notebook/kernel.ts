@@ -25,7 +25,7 @@ import * as zmq from "zeromq";
 import { Message, newKey, Session } from "./wire";
 import { kernelCommand } from "./kernelspec";
 import { ensureLibraryResolves } from "./library-link";
-import { ORPHAN_GUARD_FILE, ORPHAN_GUARD_JS } from "./orphan-guard";
+import { ORPHAN_GUARD_FILE, ORPHAN_GUARD_JS, ORPHAN_PARENT_ENV } from "./orphan-guard";
 import { delay, setClampedTimeout } from "./timers";
 
 /** How a kernel process ended, and the tail of what it printed itself. */
@@ -135,6 +135,7 @@ export class Kernel {
     const [node, ...args] = kernelCommand(conn, ["--require", guard]);
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (options.maxOutputBytes !== undefined) env.VMLAB_STREAM_CAP = String(options.maxOutputBytes);
+    env[ORPHAN_PARENT_ENV] = String(process.pid); // the orphan guard's runner, whenever it starts watching
     let child: ChildProcess;
     try {
       child = spawn(node, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -2,13 +2,8 @@
  * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
  * notebook gets its own kernel in its own folder; `jobs` of them run at a
  * time, taking notebooks from one queue. Once a worker's kernel is up, the
- * kernel of the next notebook in the queue is started, so a
- * kernel's start-up (tslab type-checks its libraries: about two seconds of
- * CPU) overlaps with the work of the notebooks before it.
- *
- *   worker 1:  [start A][run A ..........][run D ...]
- *   worker 2:  [start B][run B ...][run C ....]
- *   ahead:     [start C]          [start D]   (each ready when taken)
+ * kernel of the next notebook in the queue is started (kernels-ahead.ts),
+ * so a kernel's start-up overlaps with the work of the notebooks before it.
  *
  * A worker does not wait for its finished kernel to die: it takes the next
  * notebook at once, and the run ends when every kernel is gone.
@@ -25,6 +20,7 @@ import { writing } from "./output-guard";
 import { checkKernelspec, executeNotebook } from "./execute";
 import type { Failure } from "./failure";
 import { Kernel } from "./kernel";
+import { KernelsAhead } from "./kernels-ahead";
 import type { Notebook } from "./nbformat";
 import { readNotebook, writeNotebook } from "./read";
 import { RunProgress, terminalProgress } from "./progress";
@@ -66,13 +62,6 @@ interface Job {
   kernel?: Promise<Kernel>;
 }
 
-/**
- * Kernels kept starting beyond the running ones. One is enough to hide a
- * start-up behind the notebooks in progress; more would only compete with
- * them for the CPU.
- */
-const KERNELS_AHEAD = 1;
-
 /** Runs `paths`, `jobs` at a time; results in the order of `paths`. */
 export async function runNotebooks(paths: string[], options: RunOptions = {}): Promise<NotebookRun[]> {
   const jobs = makeJobs(paths, options);
@@ -81,14 +70,15 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const results = new Array<NotebookRun>(jobs.length);
   let next = 0;
   const stopping: Promise<unknown>[] = [];
+  const ahead = new KernelsAhead<Job>((job) => startKernel(job.path, options));
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
       const job = prepare(jobs[index]);
       if (!job.problem) {
         // Once this kernel is up (not before: it would compete with it), the next one starts.
-        job.kernel ??= startKernel(job.path, options);
-        void job.kernel.then(() => startAhead(jobs, next, KERNELS_AHEAD, options), () => undefined);
+        job.kernel = ahead.take(job);
+        void job.kernel.then(() => ahead.startNext(nextRunnable(jobs, next)), () => undefined);
       }
       results[index] = await runOne(job, options, progress, (stopped) => stopping.push(stopped));
     }
@@ -99,15 +89,10 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   return results;
 }
 
-/**
- * Kernels for the `count` notebooks after `from` in the queue, started now
- * so that whichever worker comes free finds one ready.
- */
-function startAhead(jobs: Job[], from: number, count: number, options: RunOptions): void {
-  for (const job of jobs.slice(from, from + count)) {
-    if (job.kernel || job.problem || prepare(job).problem) continue;
-    job.kernel = startKernel(job.path, options);
-  }
+/** The first notebook from `from` on that can run (read and checked on the way), if any. */
+function nextRunnable(jobs: Job[], from: number): Job[] {
+  for (const job of jobs.slice(from)) if (!prepare(job).problem) return [job];
+  return [];
 }
 
 /** Output paths decided, and refused when they would clobber something. */

@@ -23,7 +23,7 @@
  *   speedup_total   sum of serial_s / sum of parallel_s
  *
  * Grading starts each next kernel while the current ones work
- * (src/courseware/kernels-ahead.ts), so a kernel's start-up, which waits
+ * (src/notebook/kernels-ahead.ts), so a kernel's start-up, which waits
  * as much as it computes, no longer leaves a core idle between two
  * submissions.
  *

@@ -1,20 +1,19 @@
 /**
- * Kernels started ahead of the submissions that will need them, so that
- * grading keeps both cores busy: a tslab kernel's start-up (it type-checks
- * its libraries: about two seconds of CPU, with waits between) overlaps
- * with the submissions being graded, as the runner does for `vmlab run`
- * (notebook/run.ts):
+ * Kernels started ahead of the notebooks that will need them, so that
+ * `vmlab run` and `vmlab grade` keep both cores busy: a tslab kernel's
+ * start-up (it type-checks its libraries: about two seconds of CPU, with
+ * waits between) overlaps with the notebooks already running:
  *
- *   worker 1:  [start A][grade A ........][grade D ...]
- *   worker 2:  [start B][grade B ...][grade C ....]
+ *   worker 1:  [start A][run A ........][run D ...]
+ *   worker 2:  [start B][run B ...][run C ....]
  *   ahead:              [start C]     [start D]   (each ready when taken)
  *
  * The next kernel starts only once the current one is up (not before: it
  * would compete with it), and one ahead is enough; more would only compete
  * with the kernels at work. A kernel started for a submission that then
- * needs none (it is not a notebook) is shut down.
+ * needs none (it could not be read) is shut down.
  */
-import type { Kernel } from "../notebook/kernel";
+import type { Kernel } from "./kernel";
 
 export class KernelsAhead<Job> {
   private readonly started = new Map<Job, Promise<Kernel>>();
