@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { userErrorAsync as userError } from "./user-error";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors";
 import type { Cell, Notebook } from "../../src/notebook/nbformat";
 import { readNotebook, serializeNotebook } from "../../src/notebook/read";
 import { loadExerciseCourse } from "../../src/courseware/assignments";
@@ -38,15 +38,6 @@ function submit(folder: string, student: string, nb: Notebook | string, rel = "0
 
 const students = (): string[] => fs.readFileSync(course.gradebook, "utf8").trim().split("\n").slice(1).map((l) => `${l.split(",")[3]}=${l.split(",")[7]}`);
 
-async function userError(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
 describe("grading one folder after another", () => {
   it("keeps every student graded before in the gradebook, unless told to replace it", async () => {

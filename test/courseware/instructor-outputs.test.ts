@@ -10,8 +10,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { userError, userErrorAsync } from "./user-error";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors";
 import { loadExerciseCourse } from "../../src/courseware/assignments";
 import { writeFeedback } from "../../src/courseware/feedback";
 import { gradeSubmissions } from "../../src/courseware/grade";
@@ -40,26 +40,7 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-function userError(work: () => unknown): string {
-  try {
-    work();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).not.toContain("\n");
-    return (err as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
-async function userErrorAsync(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
 /** The CLI's stderr and status; it must never be an internal error. */
 function vmlab(cwd: string, ...args: string[]): { status: number | null; stderr: string; stdout: string } {

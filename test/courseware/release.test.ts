@@ -2,8 +2,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { userError } from "./user-error";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors";
 import { joinSource, type Cell, type Notebook } from "../../src/notebook/nbformat";
 import { readNotebook } from "../../src/notebook/read";
 import { loadExerciseCourse } from "../../src/courseware/assignments";
@@ -15,16 +15,6 @@ import { releaseCourse, releaseNotebook } from "../../src/courseware/release";
 const COURSE = path.join(__dirname, "fixtures", "course");
 const SOURCE = path.join(COURSE, "01-sums.ipynb");
 
-function userError(work: () => unknown): string {
-  try {
-    work();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).not.toContain("\n");
-    return (err as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
 function codeCell(source: string, nbgrader?: Record<string, unknown>): Cell {
   return { cell_type: "code", id: "c1", source, metadata: nbgrader ? { nbgrader: nbgrader as never } : {}, outputs: [], execution_count: null };
