@@ -26,6 +26,8 @@
 #   kernel/vm.s            page tables: walk, map, per-process address spaces
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output
+#   kernel/sleep.s         sleeping in the kernel, wakeup; the kernel page
+#   kernel/disk.s          the disk driver (interrupt-driven)
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -85,7 +87,11 @@
 #               directory                        +96  PARENT   the forking process's entry
 #   +12 BRK     end of its heap (sbrk)                         (0: none, or it exited)
 #   +16 EPC     where it resumes                 +100 PROG     boot-table index of its program
-#   +20 registers r1 (a0) .. r14 (ra), 4 bytes each, saved on every trap
+#   +20 registers r1 (a0) .. r14 (ra), 4 bytes   +124 KSTACK   its slot's kernel page: kernel
+#       each, saved on every trap                              stack, open files, cwd (sleep.s)
+#
+#   STATE 5 (blocked): asleep inside the kernel, waiting for the disk
+#   (kernel/sleep.s); its kernel stack holds where it resumes.
 #
 # An exited process stays in the table (its status readable) until its
 # parent's wait reaps it, or its parent exits; boot processes have none.
@@ -140,6 +146,8 @@
         .equ CAUSE_PAGE_FAULT_LOAD, 5
         .equ CAUSE_PAGE_FAULT_STORE, 6
         .equ CAUSE_TIMER,     16
+        .equ CAUSE_DISK,      17
+        .equ IRQ_DISK,        2             # CAUSE_DISK's bit in plat_idle's mask (1 << (17 - 16))
         .equ NCAUSES,         20
 
         .equ BOOT_TABLE,      0x00010000
@@ -167,6 +175,7 @@
         .equ P_EXITED,        2
         .equ P_SLEEPING,      3
         .equ P_WAITING,       4
+        .equ P_BLOCKED,       5             # asleep in the kernel (sleep.s ksleep)
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -193,6 +202,16 @@
         .equ PROC_WAKE,       92
         .equ PROC_PARENT,     96
         .equ PROC_PROG,       100
+        .equ PROC_KSTACK,     124           # its kernel page (sleep.s)
+
+        .equ KP_SP,           0             # the kernel page (sleep.s)
+        .equ KP_CHAN,         4
+        .equ KP_KILLED,       8
+        .equ KP_CWD,          12
+        .equ KP_FILES,        16
+        .equ NOFILE,          16            # open files a process may hold
+        .equ KP_HEADER,       KP_FILES + NOFILE * 4
+        .equ KPAGE_SIZE,      2048          # a process's kernel page: header and kernel stack
 
         .equ NSYSCALLS,       12
 

@@ -147,6 +147,8 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/vm.s",
     "kernel/kalloc.s",
     "kernel/console.s",
+    "kernel/sleep.s",
+    "kernel/disk.s",
   ];
 }
 
