@@ -149,6 +149,10 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/console.s",
     "kernel/sleep.s",
     "kernel/disk.s",
+    "kernel/bio.s",
+    "kernel/fs.s",
+    "kernel/file.s",
+    "kernel/exec.s",
   ];
 }
 
