@@ -1130,14 +1130,56 @@ namex_lookup:
         la   a1, name_buf
         call dirlookup
         beqz a0, namex_fail
-        push a0
+        push a0                     # the next inode
+        lw   t0, I_INUM(s0)
+        push t0                     # the directory it is in
         mv   a0, s0
         call iput
-        pop  a0
+        lw   a0, 4(sp)
         call iget
+        pop  a1
+        addi sp, sp, 4
         beqz a0, namex_out
         mv   s0, a0
-        j    namex_loop
+        call dir_named_by           # a directory must be its parent's child
+        beqz a0, namex_loop
+        lw   a1, I_INUM(s0)
+        la   a0, msg_fs_loop
+        call fs_bad
+        j    namex_fail
+
+# dir_named_by: s0 = an inode reached from directory a1 by name_buf.
+# Returns a0 = 0 if that is sound: s0 is not a directory, or the name is
+# "." or "..", or its ".." is a1 (so no directory is named from two
+# places, and no walk goes round a loop of directories).
+dir_named_by:
+        push ra
+        push a1
+        lbu  t0, I_TYPE(s0)
+        li   t1, T_DIR
+        bne  t0, t1, dir_named_ok
+        la   t0, name_buf           # "." or ".."
+        lbu  t1, 0(t0)
+        li   t2, '.'
+        bne  t1, t2, dir_named_check
+        lbu  t1, 1(t0)
+        beqz t1, dir_named_ok
+        bne  t1, t2, dir_named_check
+        lbu  t1, 2(t0)
+        beqz t1, dir_named_ok
+dir_named_check:
+        mv   a0, s0
+        la   a1, name_dotdot
+        call dirlookup
+        lw   t0, 0(sp)
+        sub  a0, a0, t0
+        j    dir_named_out
+dir_named_ok:
+        li   a0, 0
+dir_named_out:
+        pop  a1
+        pop  ra
+        ret
 namex_end:
         beqz s2, namex_got
 namex_fail:
@@ -1212,3 +1254,4 @@ msg_fs_noroot:  .asciz "inode 1 (the root) is not a directory\n"
 msg_fs_irange:  .asciz "inode number out of range: "
 msg_fs_isize:   .asciz "size larger than the largest file, inode "
 msg_fs_brange:  .asciz "block number outside the data blocks, inode "
+msg_fs_loop:    .asciz "a directory loop: its \"..\" is not the directory naming it, inode "
