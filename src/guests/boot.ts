@@ -43,8 +43,8 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked";
-const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked"];
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting";
+const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "exiting"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {

@@ -9,6 +9,9 @@
  *   # exit: the kernel's exit code (processes killed), default 0
  *   # timer: cycles between timer interrupts, default 0 (no preemption)
  *   # memory: bytes of memory the kernel manages, default the loader's
+ *   # disk: a folder beside the programs; `vmlab mkfs` builds the disk from it
+ *   # file: PATH = TEXT   after the run the disk is sound (checkImage) and
+ *                         holds PATH with TEXT (\n for a newline), byte for byte
  *
  * Then the same image runs under every technique that runs its platform:
  * the native kernel under trap-and-emulate, binary translation and
@@ -21,6 +24,7 @@ import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
 import { buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
+import { FsImage, checkImage, mkfs } from "../../src/guests/fs";
 
 const DIR = path.join(__dirname, "kernel-programs");
 const MAX_CYCLES = 50_000_000;
@@ -30,6 +34,8 @@ interface Expectations {
   exitCode: number;
   timerInterval: number;
   memoryBytes?: number;
+  disk?: string;
+  files: [string, string][];
 }
 
 function parseExpectations(source: string): Expectations {
@@ -37,16 +43,42 @@ function parseExpectations(source: string): Expectations {
   let exitCode = 0;
   let timerInterval = 0;
   let memoryBytes: number | undefined;
+  let disk: string | undefined;
+  const files: [string, string][] = [];
   for (const line of source.split("\n")) {
-    const m = /^\s*#\s*(expect|exit|timer|memory):\s?(.*)$/.exec(line);
+    const m = /^\s*#\s*(expect|exit|timer|memory|disk|file):\s?(.*)$/.exec(line);
     if (!m) continue;
     const [, key, value] = m;
     if (key === "expect") lines.push(value);
     else if (key === "exit") exitCode = Number(value);
     else if (key === "memory") memoryBytes = Number(value);
-    else timerInterval = Number(value);
+    else if (key === "disk") disk = value.trim();
+    else if (key === "file") {
+      const [file, text] = value.split(" = ");
+      files.push([file.trim(), text.replace(/\\n/g, "\n")]);
+    } else timerInterval = Number(value);
   }
-  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes };
+  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes, disk, files };
+}
+
+/** The disk a program asks for, built once per folder. */
+const disks = new Map<string, Uint8Array>();
+function diskFor(want: Expectations): Uint8Array | undefined {
+  if (want.disk === undefined) return undefined;
+  let image = disks.get(want.disk);
+  if (image === undefined) {
+    image = mkfs(path.join(DIR, want.disk), { size: 512 * 1024 });
+    disks.set(want.disk, image);
+  }
+  return image;
+}
+
+/** After a run: the disk is a sound file system holding what the program wrote. */
+function expectDisk(data: Uint8Array | undefined, want: Expectations): void {
+  if (data === undefined) return;
+  checkImage(data, "the disk after the run");
+  const image = FsImage.fromBytes(data);
+  for (const [file, text] of want.files) expect(new TextDecoder().decode(image.readFile(file))).toBe(text);
 }
 
 const SETTINGS: readonly { technique: Technique; platform: KernelPlatform }[] = [
@@ -65,21 +97,25 @@ describe("kernel programs with inline expectations", () => {
     const programs = [{ name: file, source }];
 
     it(`${file} on bare metal`, () => {
-      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes });
+      const disk = diskFor(want);
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, machine: { disk } });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
+      expectDisk(disk && m.disk.data, want);
     });
 
     for (const { technique, platform } of SETTINGS) {
       it(`${file} under ${technique}${platform === "paravirtual" ? ", paravirtualized" : ""}: what bare metal prints`, () => {
         const k = buildKernelImage({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform });
         const hv = new Hypervisor({ technique });
-        const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, paravirtual: platform === "paravirtual" });
+        const disk = diskFor(want);
+        const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, paravirtual: platform === "paravirtual", disk });
         hv.start(vm);
         hv.run({ maxCycles: MAX_CYCLES });
         expect(vm.console).toBe(want.output);
         expect(`${vm.state} ${vm.exitCode}`).toBe(`halted ${want.exitCode}`);
+        expectDisk(disk && vm.devices.disk.data, want);
       });
     }
   }
