@@ -12,14 +12,17 @@
 # the platform file the loader assembles with the rest. platform-native.s
 # fills them with toy32's instructions (bare metal, trap-and-emulate,
 # binary translation, hardware assist); platform-pv.s with hypercalls, for
-# the paravirtual hypervisor. Its header lists the interface; nothing else
-# in the kernel executes a privileged instruction.
+# the paravirtual hypervisor; platform-swtlb.s with toy32's instructions
+# and a TLB refill handler, for a machine built `software-tlb`. The native
+# file's header lists the interface; nothing else in the kernel executes a
+# privileged instruction.
 #
 # The kernel is this file and, assembled after it as one program (the
 # loader's kernelFiles(platform), like #include), one file per concern:
 #
 #   kernel.s               layouts, constants, boot, panic
-#   kernel/platform-*.s    the privileged operations (native or paravirtual)
+#   kernel/platform-*.s    the privileged operations (native, paravirtual,
+#                          software-tlb)
 #   kernel/trap.s          the trap entry: system calls, timer, faults
 #   kernel/syscall.s       the system call table and handlers
 #   kernel/proc.s          processes, the scheduler, the return to user mode
@@ -116,9 +119,12 @@
 # of processes it killed (for a fault or by kill), so 0 means every process
 # exited by itself.
 #
-# It needs the hardware page walker: on a machine built `software-tlb` its
-# own first access after paging is on would miss, and it does not run from
-# the unmapped kernel segment (MIPS kseg0) a refill handler needs.
+# On a machine built `software-tlb` (no hardware walker) the loader builds
+# it with platform-swtlb.s and at KERNEL_BASE = 0x80000000: the kernel then
+# runs from kseg0, untranslated, reaches every physical page at physical +
+# KERNEL_BASE (so it needs no direct map), and refills the TLB from these
+# same page tables in its TLB_MISS handler, as a MIPS kernel does. On the
+# other platforms KERNEL_BASE is 0 and kernel addresses are physical ones.
 
         .equ CONSOLE_TX,      0xFFFF0000
         .equ MMIO_BASE,       0xFFFF0000
@@ -134,6 +140,8 @@
         .equ PTE_W,           2
         .equ PTE_U,           4
         .equ PTE_X,           8
+        .equ PTE_A,           0x20
+        .equ PTE_D,           0x40
         .equ PTE_COW,         0x100         # software bit: shared by fork, copy on store
 
         .equ CAUSE_SYSCALL,   1
@@ -143,6 +151,7 @@
         .equ NCAUSES,         20
 
         .equ BOOT_TABLE,      0x00010000
+        .equ BOOT_TABLE_KVA,  BOOT_TABLE + KERNEL_BASE   # where the kernel reads it
         .equ BOOT_MAGIC,      0x544F4F42
         .equ BT_MAGIC,        0
         .equ BT_COUNT,        4
@@ -197,9 +206,13 @@
         .equ NSYSCALLS,       12
 
         .text
-# Reset vector: the machine starts here, in kernel mode, paging off.
+# Reset vector: the machine starts here, in kernel mode, paging off, at
+# physical 0. An absolute jump lands on boot at the address the kernel was
+# assembled for: physical 0, or kseg0 (KERNEL_BASE) on the software-TLB
+# platform, where the kernel runs untranslated from then on.
 _start:
-        j    boot
+        la   k0, boot
+        jalr zero, k0, 0
 
 # ---------------------------------------------------------------------------
 # Boot
@@ -211,7 +224,7 @@ _start:
 boot:
         la   sp, kstack_top
         call plat_init              # the trap vector; interrupts stay masked
-        li   s0, BOOT_TABLE
+        li   s0, BOOT_TABLE_KVA
         lw   t0, BT_MAGIC(s0)
         li   t1, BOOT_MAGIC
         bne  t0, t1, no_boot_table

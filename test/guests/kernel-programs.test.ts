@@ -10,10 +10,11 @@
  *   # timer: cycles between timer interrupts, default 0 (no preemption)
  *   # memory: bytes of memory the kernel manages, default the loader's
  *
- * Then the same image runs under every technique that runs its platform:
+ * Then the same program runs on every platform and technique that runs it:
  * the native kernel under trap-and-emulate, binary translation and
  * hardware assist, the paravirtual build under the paravirtual
- * hypervisor; each must print exactly what bare metal printed.
+ * hypervisor, the software-tlb build on bare toy32 built software-tlb;
+ * each must print exactly what bare metal printed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -66,6 +67,13 @@ describe("kernel programs with inline expectations", () => {
 
     it(`${file} on bare metal`, () => {
       const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes });
+      const r = m.run({ maxCycles: MAX_CYCLES });
+      expect(m.console.output).toBe(want.output);
+      expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
+    });
+
+    it(`${file} on bare metal, software-tlb platform: what the native kernel prints`, () => {
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform: "software-tlb" });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);

@@ -30,6 +30,39 @@ function program(name: string, body: string): { name: string; source: string } {
   return { name, source: `        .text\nmain:\n${body}\n` };
 }
 
+describe("the software-tlb platform (MIPS-style refill from kseg0)", () => {
+  const programs = ["hello", "compute", "fault", "pingpong"];
+  const native = run({ programs, timerInterval: 2000 });
+  const swtlb = run({ programs, timerInterval: 2000, platform: "software-tlb" });
+  const tlb = swtlb.machine.mmu.tlb;
+
+  it("prints exactly what the native kernel prints, on a machine built software-tlb", () => {
+    expect(swtlb.machine.mmu.kind).toBe("software-tlb");
+    expect(swtlb.output).toBe(native.output);
+    expect(`${swtlb.result.reason} ${swtlb.result.exitCode}`).toBe(`${native.result.reason} ${native.result.exitCode}`);
+    expect(swtlb.table.map((p) => [p.pid, p.state, p.exitStatus])).toEqual(native.table.map((p) => [p.pid, p.state, p.exitStatus]));
+  });
+
+  it("refills the TLB in its TLB_MISS handler: one tlbw per miss, and the kernel itself never misses (kseg0)", () => {
+    const misses = swtlb.machine.stats.traps[10];
+    expect(misses).toBeGreaterThan(0);
+    expect(tlb.writes).toBe(misses);
+    expect(tlb.misses).toBe(misses);
+    expect(tlb.hits).toBeGreaterThan(10 * misses);
+  });
+
+  it("switches address spaces by ASID: the TLB is flushed only at boot and when a process exits", () => {
+    const dispatches = swtlb.table.reduce((n, p) => n + p.dispatches, 0);
+    expect(dispatches).toBeGreaterThan(2 * programs.length);
+    expect(tlb.flushes).toBe(1 + programs.length);
+  });
+
+  it("reads the process table through kseg0 kernel addresses", () => {
+    expect(swtlb.table.map((p) => p.name)).toEqual(programs);
+    expect(swtlb.table.every((p) => p.pageDirectory > 0 && p.pageDirectory < (1 << 20))).toBe(true);
+  });
+});
+
 describe("the kernel runs hello, compute and fault", () => {
   const { result, output, table } = run({ programs: ["hello", "compute", "fault"] });
   const fib = fibMod32(30000).toString(16).padStart(8, "0");
@@ -223,8 +256,10 @@ describe("the boot image", () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it("refuses a software-managed TLB, which the kernel cannot run on", () => {
-    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/hardware page walker/);
+  it("refuses a machine whose MMU the platform cannot run on, naming the platform that can", () => {
+    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(UserError);
+    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/native kernel needs mmu: "hardware"/);
+    expect(() => bootKernel({ programs: ["hello"], platform: "software-tlb", machine: { mmu: "hardware" } })).toThrow(/software-tlb kernel needs mmu: "software-tlb"/);
   });
 
   it("boots a built-in program with its source changed", () => {

@@ -1,7 +1,8 @@
 /**
- * `vmlab boot [PROGRAM...] [--timer N] [--memory BYTES] [--max-cycles N]
- * [--table] [--list]`: boot the guest kernel (src/guests/kernel.s) on a
- * bare toy32 with user programs, named (src/guests/programs) or given as
+ * `vmlab boot [PROGRAM...] [--platform P] [--timer N] [--memory BYTES]
+ * [--max-cycles N] [--table] [--list]`: boot the guest kernel
+ * (src/guests/kernel.s, built for platform P: native, or software-tlb on a
+ * toy32 built with the software-managed TLB) on a bare toy32 with user programs, named (src/guests/programs) or given as
  * .s files, one process each in pid order. The console goes to stdout as
  * the guest prints; the exit status is the kernel's exit code (the number
  * of processes it killed), or 124 / 125 as for `vmlab asm`; a guest whose
@@ -11,7 +12,7 @@ import * as path from "path";
 import type { Command } from "commander";
 import { DEFAULT_MAX_CYCLES, type Machine, type RunResult } from "../../machine/machine";
 import { bootKernel, processTable, type ProcessInfo } from "../../guests/boot";
-import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type ProgramSpec } from "../../guests/loader";
+import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type KernelPlatform, type ProgramSpec } from "../../guests/loader";
 import { EXIT_ABNORMAL, EXIT_MAX_CYCLES } from "./asm";
 import { UserError } from "../../errors";
 import { parseNumber } from "../options";
@@ -27,7 +28,11 @@ import { readSourceFile } from "../source-file";
 export const MIN_TIMER_INTERVAL = 500;
 const TIMER_WHY = `below ${MIN_TIMER_INTERVAL} cycles the kernel's timer path (about 200 cycles) fills the whole slice and no process makes progress; 0 turns preemption off`;
 
+/** The platforms a bare toy32 boots (paravirtual needs its hypervisor). */
+export const BARE_METAL_PLATFORMS: readonly KernelPlatform[] = ["native", "software-tlb"];
+
 interface BootFlags {
+  platform: string;
   timer: string;
   memory: string;
   maxCycles: string;
@@ -40,6 +45,7 @@ export function register(program: Command): void {
     .command("boot")
     .description("boot the toy32 guest kernel with user programs, one process each (console on stdout)")
     .argument("[programs...]", "program names (see --list) or .s files; default: hello compute fault")
+    .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
     .option("--timer <cycles>", "cycles between timer interrupts (0: no preemption)", String(DEFAULT_TIMER_INTERVAL))
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
     .option("--max-cycles <n>", "stop a guest that runs longer than N cycles", String(DEFAULT_MAX_CYCLES))
@@ -50,11 +56,13 @@ export function register(program: Command): void {
         process.stdout.write(userProgramNames().join("\n") + "\n");
         return;
       }
+      const platform = parsePlatform(flags.platform);
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
       const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map(programSpec);
       const machine: Machine = bootKernel({
+        platform,
         programs,
         timerInterval,
         memoryBytes,
@@ -70,6 +78,16 @@ export function register(program: Command): void {
 function programSpec(arg: string): ProgramSpec {
   if (!arg.endsWith(".s") && !arg.includes("/")) return arg;
   return { name: path.basename(arg), source: readSourceFile(arg) };
+}
+
+/** --platform: one a bare toy32 can boot. */
+function parsePlatform(text: string): KernelPlatform {
+  const platform = BARE_METAL_PLATFORMS.find((p) => p === text);
+  if (platform === undefined) {
+    const why = text === "paravirtual" ? "the paravirtual kernel runs only under its hypervisor (a VM created with paravirtual: true)" : `platforms: ${BARE_METAL_PLATFORMS.join(", ")}`;
+    throw new UserError(`--platform ${text}: vmlab boot runs native or software-tlb`, why);
+  }
+  return platform;
 }
 
 /** --timer: 0 (no preemption), or a slice the kernel makes progress in. */

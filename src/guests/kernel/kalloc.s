@@ -19,10 +19,13 @@ kinit:
         shli t1, t1, 12             # rounded up to whole pages
         la   t0, free_next
         lw   t2, 0(t0)
-        la   t3, frame_refs
-        sw   t2, 0(t3)
         add  t3, t2, t1
-        sw   t3, 0(t0)
+        sw   t3, 0(t0)              # free_next stays physical
+        lui  t0, KERNEL_BASE >> 16
+        or   t2, t2, t0             # the counts' kernel address
+        or   t3, t3, t0
+        la   t0, frame_refs
+        sw   t2, 0(t0)
 kinit_zero:
         bgeu t2, t3, kinit_done
         sw   zero, 0(t2)
@@ -31,11 +34,14 @@ kinit_zero:
 kinit_done:
         ret
 
-# frame_ref: a0 = a physical page; returns t0 = the address of its count.
+# frame_ref: a0 = a page, by its physical or its kernel address; returns
+# t0 = the address of its count. (Physical memory is below 1 GiB, so the
+# frame number is bits 29..12 of either.)
 frame_ref:
         la   t0, frame_refs
         lw   t0, 0(t0)
-        shri t1, a0, 12
+        shli t1, a0, 2
+        shri t1, t1, 14
         add  t0, t0, t1
         ret
 
@@ -49,8 +55,9 @@ kref:
         pop  ra
         ret
 
-# kalloc: returns a0 = the physical address of a fresh, zeroed 4 KiB page,
-# or 0 when memory is exhausted. Pages given back by kfree come first, then
+# kalloc: returns a0 = the kernel address of a fresh, zeroed 4 KiB page
+# (its physical address + KERNEL_BASE: the same on platforms without
+# kseg0), or 0 when memory is exhausted. Pages given back by kfree come first, then
 # untouched memory from free_next up to mem_top.
 kalloc:
         push ra
@@ -70,6 +77,8 @@ kalloc_fresh:
         bgeu a0, t1, kalloc_none
         addi t1, a0, PAGE_SIZE
         sw   t1, 0(t0)
+        lui  t1, KERNEL_BASE >> 16
+        or   a0, a0, t1             # its kernel address
 kalloc_zero:
         push a0
         call frame_ref
@@ -94,10 +103,13 @@ kalloc_none:
         pop  ra
         ret
 
-# kfree: a0 = a page kalloc gave out; drops one holder and puts the page
-# on the free list when none is left.
+# kfree: a0 = a page kalloc gave out, by its kernel or its physical
+# address (a PTE's frame); drops one holder and puts the page on the free
+# list when none is left.
 kfree:
         push ra
+        lui  t0, KERNEL_BASE >> 16
+        or   a0, a0, t0             # its kernel address
         call plat_irq_save
         call frame_ref
         lbu  t1, 0(t0)
@@ -130,6 +142,6 @@ memcpy_done:
         .data
         .align 4
 mem_top:        .word 0             # from the boot table
-free_next:      .word 0             # first never-allocated page
+free_next:      .word 0             # first never-allocated page (physical)
 free_list:      .word 0
 frame_refs:     .word 0             # the reference counts: one byte per frame             # pages freed by kfree, linked through their first word

@@ -36,6 +36,7 @@
 # its devices by loads and stores): native does.
 
         .equ PLATFORM_MMIO,   1
+        .equ KERNEL_BASE,     0             # kernel address = physical address
 
         .text
 

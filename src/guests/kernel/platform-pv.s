@@ -28,6 +28,7 @@
 #   +0 F_CAUSE   +4 F_EPC   +8 F_BADVA   +12 F_A0
 
         .equ PLATFORM_MMIO,     0
+        .equ KERNEL_BASE,     0             # kernel address = physical address
 
         .equ HC_SET_TRAP_TABLE, 0
         .equ HC_MMU_UPDATE,     1

@@ -10,9 +10,9 @@ proc_init:
         push ra
         push s0
         push s1
-        li   t0, BOOT_TABLE
+        li   t0, BOOT_TABLE_KVA
         lw   s1, BT_COUNT(t0)       # s1 = programs left
-        li   s0, BOOT_TABLE + BT_ENTRIES
+        li   s0, BOOT_TABLE_KVA + BT_ENTRIES
 proc_init_loop:
         beqz s1, proc_init_done
         mv   a0, s0
@@ -63,6 +63,8 @@ proc_create_copy:
         beqz a0, out_of_memory
         push a0                     # the new page
         lw   a1, BTE_PHYS(s1)
+        lui  t0, KERNEL_BASE >> 16
+        or   a1, a1, t0
         add  a1, a1, s2             # copy from the image ...
         lw   a2, BTE_LENGTH(s1)
         sub  a2, a2, s2             # ... what is left of it,
@@ -72,6 +74,8 @@ proc_create_copy:
 proc_create_part:
         call memcpy
         pop  a2
+        lui  t0, KERNEL_BASE >> 16
+        sub  a2, a2, t0             # physical
         lw   a0, PROC_PGDIR(s0)
         li   a1, USER_BASE
         add  a1, a1, s2
@@ -87,7 +91,8 @@ proc_create_stack:
         sw   t0, PROC_HEAP(s0)
         call kalloc
         beqz a0, out_of_memory
-        mv   a2, a0
+        lui  t0, KERNEL_BASE >> 16
+        sub  a2, a0, t0             # physical
         lw   a0, PROC_PGDIR(s0)
         li   a1, USER_STACK_PAGE
         li   a3, PTE_V | PTE_W | PTE_U
@@ -102,7 +107,7 @@ proc_create_stack:
         sw   t1, PROC_PID(s0)
         addi t1, t1, 1
         sw   t1, 0(t0)
-        li   t0, BOOT_TABLE + BT_ENTRIES
+        li   t0, BOOT_TABLE_KVA + BT_ENTRIES
         sub  t0, s1, t0
         shri t0, t0, 4              # BTE_SIZE = 16
         sw   t0, PROC_PROG(s0)

@@ -94,7 +94,8 @@ sys_sbrk_map:
         call kalloc
         beqz a0, sys_sbrk_oom
         push a0
-        mv   a2, a0
+        lui  t0, KERNEL_BASE >> 16
+        sub  a2, a0, t0             # physical
         lw   a0, PROC_PGDIR(s0)
         mv   a1, s1
         li   a3, PTE_V | PTE_W | PTE_U

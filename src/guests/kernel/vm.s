@@ -9,10 +9,14 @@
 
         .text
 
+# Page directories and tables are named by their physical addresses (what
+# PTBR and a directory entry hold); the kernel reads and writes them at
+# their kernel addresses, physical + KERNEL_BASE (kalloc.s).
+
 # walk: finds the page-table entry of a virtual address, like xv6's walk().
-#   a0 = page directory, a1 = virtual address, a2 = 1 to create a missing
-#   page table. Returns a0 = the PTE's physical address, or 0 (no table and
-#   a2 = 0, or no memory for one). Preserves a1.
+#   a0 = page directory (physical), a1 = virtual address, a2 = 1 to create
+#   a missing page table. Returns a0 = the PTE's kernel address, or 0 (no
+#   table and a2 = 0, or no memory for one). Preserves a1.
 walk:
         push ra
         push s1
@@ -20,14 +24,18 @@ walk:
         mv   s2, a1
         shri t0, a1, 22
         shli t0, t0, 2
-        add  s1, a0, t0             # s1 = &directory[va >> 22]
+        add  s1, a0, t0
+        lui  t1, KERNEL_BASE >> 16
+        or   s1, s1, t1             # s1 = &directory[va >> 22]
         lw   t0, 0(s1)
         andi t1, t0, PTE_V
         bnez t1, walk_table
         beqz a2, walk_none
         call kalloc                 # a new page table, all entries invalid
         beqz a0, walk_none
-        ori  a1, a0, PTE_V
+        lui  t1, KERNEL_BASE >> 16
+        sub  a1, a0, t1             # its physical address
+        ori  a1, a1, PTE_V
         push a1
         mv   a0, s1
         call plat_set_pte
@@ -35,6 +43,8 @@ walk:
 walk_table:
         shri t0, t0, 12
         shli t0, t0, 12             # the page table's physical address
+        lui  t1, KERNEL_BASE >> 16
+        or   t0, t0, t1
         shri t1, s2, 12
         andi t1, t1, 0x3FF
         shli t1, t1, 2
@@ -74,18 +84,23 @@ map_page_out:
         ret
 
 # kvm_init: builds the kernel's page directory: physical memory [0, mem_top)
-# at the same virtual addresses and, on a platform with PLATFORM_MMIO, the
-# device pages, all with U=0.
+# at the same virtual addresses (unless the kernel reaches it through kseg0:
+# KERNEL_BASE != 0) and, on a platform with PLATFORM_MMIO, the device
+# pages, all with U=0.
 kvm_init:
         push ra
         push s0
         push s1
         call kalloc
         beqz a0, out_of_memory
+        lui  t0, KERNEL_BASE >> 16
+        sub  a0, a0, t0             # physical
         la   t0, kernel_pgdir
         sw   a0, 0(t0)
         mv   s0, a0                 # s0 = the directory
         li   s1, 0                  # s1 = the next page to map
+        li   t0, KERNEL_BASE
+        bnez t0, kvm_devices_start  # kseg0 is the kernel's direct map
 kvm_memory:
         la   t0, mem_top
         lw   t0, 0(t0)
@@ -118,9 +133,9 @@ kvm_done:
         pop  ra
         ret
 
-# uvm_create: returns a0 = a new page directory holding the kernel's
-# mappings (the same page tables, so later kernel mappings show in every
-# process), or 0 when out of memory.
+# uvm_create: returns a0 = a new page directory (physical) holding the
+# kernel's mappings (the same page tables, so later kernel mappings show in
+# every process), or 0 when out of memory.
 uvm_create:
         push ra
         call kalloc
@@ -128,9 +143,13 @@ uvm_create:
         push a0
         la   a1, kernel_pgdir
         lw   a1, 0(a1)
+        lui  t0, KERNEL_BASE >> 16
+        or   a1, a1, t0
         li   a2, PAGE_SIZE
         call memcpy
         pop  a0
+        lui  t0, KERNEL_BASE >> 16
+        sub  a0, a0, t0             # physical
 uvm_create_out:
         pop  ra
         ret
@@ -160,11 +179,11 @@ uvm_free_stack:
         li   a0, USER_STACK_PAGE
         call free_user_page
         lw   s1, PROC_PGDIR(s0)
+        lui  t0, KERNEL_BASE >> 16
+        or   s1, s1, t0             # the directory's kernel address
+        addi s2, s1, USER_STACK_TOP >> 20   # s2 = end of the user directory entries
         li   t0, USER_BASE >> 20    # directory index of USER_BASE, times 4
         add  s1, s1, t0             # s1 = &directory[USER_BASE >> 22]
-        lw   s2, PROC_PGDIR(s0)
-        li   t0, USER_STACK_TOP >> 20
-        add  s2, s2, t0             # s2 = end of the user directory entries
 uvm_free_tables:
         bgeu s1, s2, uvm_free_done
         lw   a0, 0(s1)
@@ -311,8 +330,12 @@ cow_fault_copy:
         call kalloc
         beqz a0, cow_fault_oom
         lw   a1, 0(sp)
+        lui  t0, KERNEL_BASE >> 16
+        or   a1, a1, t0             # the shared frame's kernel address
         li   a2, PAGE_SIZE
         call memcpy                 # keeps a0 = the copy
+        lui  t0, KERNEL_BASE >> 16
+        sub  a0, a0, t0             # the copy's physical address
         lw   a1, 0(s1)
         andi a1, a1, 0xFFF
         xori a1, a1, PTE_COW | PTE_W
