@@ -60,6 +60,16 @@ export const PROC_LAYOUT = {
   STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100,
 } as const;
 
+/**
+ * The pager's statistics block (pager.s, pager_stats): word offsets, each
+ * the kernel's .equ PS_<NAME>, checked when the kernel is assembled;
+ * NSAMPLES samples of {cycle, free frames} follow at RING.
+ */
+export const PAGER_STATS_LAYOUT = {
+  FAULTS: 0, PAGEINS: 4, PAGEOUTS: 8, FREE: 12, ZERO: 16, IMAGE: 20, RECLAIMS: 24, SAMPLES: 28, RING: 32,
+} as const;
+export const PAGER_SAMPLES = 256;
+
 /** Cycles between timer interrupts when none is asked for. */
 export const DEFAULT_TIMER_INTERVAL = 2_000;
 /** Memory the kernel manages (and the machine bootKernel builds). */
@@ -173,9 +183,22 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/syscall.s",
     "kernel/proc.s",
     "kernel/vm.s",
+    "kernel/pager.s",
+    swapFile(),
     "kernel/kalloc.s",
     "kernel/console.s",
   ];
+}
+
+/**
+ * The swap layer: swap.s drives the swap area through the disk driver
+ * (kernel/disk.s's disk_rw); without that driver, noswap.s says there is
+ * no swap (Linux without CONFIG_SWAP), and the kernel pages on demand
+ * from memory alone.
+ */
+function swapFile(): string {
+  const withDisk = fs.existsSync(path.join(GUESTS_DIR, "kernel", "disk.s")) && fs.existsSync(path.join(GUESTS_DIR, "kernel", "swap.s"));
+  return withDisk ? "kernel/swap.s" : "kernel/noswap.s";
 }
 
 function checkPlatform(platform: string): asserts platform is KernelPlatform {
@@ -270,7 +293,7 @@ export function assembleKernel(platform: KernelPlatform = "native"): Program {
   const source = files.map((f) => f.text).join("\n");
   let cached = kernelCache.get(platform);
   if (cached?.source !== source) {
-    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`)];
+    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`), ...Object.keys(PAGER_STATS_LAYOUT).map((name) => `PS_${name}`), "NSAMPLES"];
     cached = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE"), KERNEL_BASES[platform]) };
     kernelCache.set(platform, cached);
   }
@@ -294,6 +317,8 @@ export function assembleBootKernel(files: SourceFile[], required: readonly strin
   const layout = new Map<string, number>([
     ...Object.entries(BOOT_LAYOUT),
     ...Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as [string, number]),
+    ...Object.entries(PAGER_STATS_LAYOUT).map(([name, value]) => [`PS_${name}`, value] as [string, number]),
+    ["NSAMPLES", PAGER_SAMPLES],
   ]);
   for (const [name, value] of layout) {
     const equ = kernel.constants.get(name);

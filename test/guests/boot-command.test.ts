@@ -46,8 +46,8 @@ describe("vmlab boot", () => {
   });
 
   it("boots the software-tlb platform with --platform, printing what native prints", async () => {
-    const native = await boot("hello", "fault", "pingpong", "--table");
-    const swtlb = await boot("hello", "fault", "pingpong", "--platform", "software-tlb", "--table");
+    const native = await boot("hello", "fault", "pingpong", "--timer", "0", "--table");
+    const swtlb = await boot("hello", "fault", "pingpong", "--platform", "software-tlb", "--timer", "0", "--table");
     expect(swtlb.stdout).toBe(native.stdout);
     expect(swtlb.status).toBe(1);
     expect(swtlb.stderr).toMatch(/2\s+fault\s+exited\s+-1/);
