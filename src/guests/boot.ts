@@ -71,6 +71,11 @@ export interface ProcessInfo {
   readonly brk: number;
 }
 
+/** The kernel image bootKernel or loadKernelImage put on `machine`, if any. */
+export function bootedImage(machine: Machine): KernelImage | undefined {
+  return booted.get(machine);
+}
+
 /** Reads the process table of the kernel booted on `machine`. */
 export function processTable(machine: Machine, image?: KernelImage): ProcessInfo[] {
   const kernel = image ?? booted.get(machine);

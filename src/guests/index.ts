@@ -6,6 +6,8 @@ export {
   GUESTS_DIR,
   KERNEL_BASES,
   KERNEL_PLATFORMS,
+  PAGER_SAMPLES,
+  PAGER_STATS_LAYOUT,
   PLATFORM_MMU,
   PROC_LAYOUT,
   assembleKernel,
@@ -22,5 +24,7 @@ export {
   userProgramSource,
 } from "./loader";
 export type { GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
-export { bootKernel, loadKernelImage, processTable, readProcessTable } from "./boot";
+export { bootKernel, bootedImage, loadKernelImage, processTable, readProcessTable } from "./boot";
+export { pagerStats, readPagerStats } from "./pager-stats";
+export type { FreeFramesSample, PagerStats } from "./pager-stats";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";
