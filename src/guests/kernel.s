@@ -81,7 +81,8 @@
 # Process table entry (PROC_SIZE = 128 bytes; NPROC entries in proc_table):
 #
 #   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
-#               3 sleeping, 4 waiting (wait)     +80  HEAP     first heap address
+#               3 sleeping, 4 waiting (wait),    +80  HEAP     first heap address
+#               5 being made by fork
 #   +4  PID     1, 2, ... in boot-table order,   +84  CYCLES   cycles it has run
 #               then in fork order               +88  RUNS     times it was dispatched
 #   +8  PGDIR   physical address of its page     +92  WAKE     CYCLE to wake at (sleeping)
@@ -176,6 +177,7 @@
         .equ P_EXITED,        2
         .equ P_SLEEPING,      3
         .equ P_WAITING,       4
+        .equ P_FORKING,       5             # being made by fork
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8

@@ -331,7 +331,10 @@ page_in_out:
 # to swap (kalloc calls it when memory runs out). Returns a0 = 1 if a
 # frame went back to the free list (or another process took its page back
 # meanwhile: try again), 0 if none can be freed: no swap area, swap full,
-# a disk error, or no page to take.
+# a disk error, or no page to take. Two sweeps over the frames with one
+# holder come first; if none is found (every user page is shared by fork,
+# as right after a fork when memory is full), one more sweep takes the
+# first copy-on-write frame (page_out_shared).
 page_evict:
         push ra
         push s1
@@ -342,21 +345,11 @@ page_evict:
         lw   s2, 0(t0)
         shli s2, s2, 1              # s2 = frames to look at: two sweeps
 page_evict_scan:
-        beqz s2, page_evict_none
+        beqz s2, page_evict_shared
         addi s2, s2, -1
-        la   t0, clock_hand
-        lw   s1, 0(t0)              # s1 = the frame under the hand
-        addi t1, s1, 1
-        la   t2, nframes
-        lw   t2, 0(t2)
-        bltu t1, t2, page_evict_advance
-        la   t1, first_frame
-        lw   t1, 0(t1)
-page_evict_advance:
-        sw   t1, 0(t0)
-        la   t0, first_frame
-        lw   t0, 0(t0)
-        bltu s1, t0, page_evict_scan    # below the allocator's frames
+        call clock_advance
+        mv   s1, a0                 # s1 = the frame under the hand
+        beqz a0, page_evict_scan    # below the allocator's frames
         shli a0, s1, 12
         call frame_ref
         lbu  t1, 0(t0)
@@ -380,6 +373,23 @@ page_evict_advance:
 page_evict_victim:
         shli a0, s1, 12
         call page_out
+        j    page_evict_out
+page_evict_shared:
+        la   t0, nframes
+        lw   s2, 0(t0)              # one sweep
+page_evict_shared_scan:
+        beqz s2, page_evict_none
+        addi s2, s2, -1
+        call clock_advance
+        mv   s1, a0
+        beqz a0, page_evict_shared_scan
+        shli a0, s1, 12
+        call frame_ref
+        lbu  t1, 0(t0)
+        li   t2, 2
+        bltu t1, t2, page_evict_shared_scan # free, or not shared
+        shli a0, s1, 12
+        call page_out_shared
         j    page_evict_out
 page_evict_none:
         li   a0, 0
@@ -469,6 +479,146 @@ page_out_out:
         pop  s2
         pop  s1
         pop  s0
+        pop  ra
+        ret
+
+# clock_advance: returns a0 = the frame under the clock's hand (0 if it is
+# below the allocator's frames: the kernel's own) and moves the hand on,
+# wrapping to first_frame. Clobbers t0..t2.
+clock_advance:
+        la   t0, clock_hand
+        lw   a0, 0(t0)
+        addi t1, a0, 1
+        la   t2, nframes
+        lw   t2, 0(t2)
+        bltu t1, t2, clock_advance_store
+        la   t1, first_frame
+        lw   t1, 0(t1)
+clock_advance_store:
+        sw   t1, 0(t0)
+        la   t0, first_frame
+        lw   t0, 0(t0)
+        bgeu a0, t0, clock_advance_out
+        li   a0, 0
+clock_advance_out:
+        ret
+
+# page_out_shared: a0 = a frame (physical) shared copy-on-write by several
+# processes. Every holder maps it read-only, so its contents cannot change
+# while it is written to a new slot; then each PTE that maps it (found by
+# scanning the live processes' page tables: no reverse map is kept for
+# shared frames) names the slot instead, the slot gets one holder for each,
+# and the frame loses them all. Returns a0 = 1 (a frame freed, or the
+# holders let go meanwhile) or 0 (no slot, or a disk error).
+page_out_shared:
+        push ra
+        push s0
+        push s1
+        push s2
+        mv   s1, a0                 # s1 = the frame
+        call kref                   # ours, while the disk writes it
+        call swap_alloc
+        blt  a0, zero, page_out_shared_fail
+        mv   s2, a0                 # s2 = the slot
+        lui  t0, KERNEL_BASE >> 16
+        or   a1, s1, t0
+        call swap_write
+        bnez a0, page_out_shared_error
+        la   s0, proc_table
+page_out_shared_proc:
+        lw   t0, PROC_STATE(s0)
+        beqz t0, page_out_shared_next
+        li   t1, P_EXITED           # its memory is gone already
+        beq  t0, t1, page_out_shared_next
+        mv   a0, s1
+        mv   a1, s2
+        call unmap_frame_to_slot
+page_out_shared_next:
+        addi s0, s0, PROC_SIZE
+        la   t0, proc_table + NPROC * PROC_SIZE
+        bltu s0, t0, page_out_shared_proc
+        mv   a0, s2
+        call swap_free              # the holder swap_alloc counted
+        la   t0, pager_stats
+        lw   t1, PS_PAGEOUTS(t0)
+        addi t1, t1, 1
+        sw   t1, PS_PAGEOUTS(t0)
+        mv   a0, s1
+        call kfree                  # ours: the last, if every holder let go
+        li   a0, 1
+        j    page_out_shared_out
+page_out_shared_error:
+        mv   a0, s2
+        call swap_free
+page_out_shared_fail:
+        mv   a0, s1
+        call kfree
+        li   a0, 0
+page_out_shared_out:
+        pop  s2
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+
+# unmap_frame_to_slot: a0 = a frame (physical), a1 = a swap slot, s0 = a
+# live process. Each of its user PTEs that maps the frame names the slot
+# instead (flags kept), the slot gains a holder and the frame loses one.
+unmap_frame_to_slot:
+        push ra
+        push s1
+        push s2
+        push a0
+        push a1
+        lw   s1, PROC_PGDIR(s0)
+        lui  t0, KERNEL_BASE >> 16
+        or   s1, s1, t0
+        addi s2, s1, USER_STACK_TOP >> 20   # s2 = past its user directory entries
+        addi s1, s1, USER_BASE >> 20        # s1 = a directory entry
+unmap_frame_table:
+        bgeu s1, s2, unmap_frame_done
+        lw   t0, 0(s1)
+        addi s1, s1, 4
+        andi t1, t0, PTE_V
+        beqz t1, unmap_frame_table
+        shri t0, t0, 12
+        shli t0, t0, 12
+        lui  t1, KERNEL_BASE >> 16
+        or   t0, t0, t1             # t0 = the page table
+        addi t1, t0, PAGE_SIZE      # t1 = its end
+unmap_frame_pte:
+        bgeu t0, t1, unmap_frame_table
+        lw   t2, 0(t0)
+        andi t3, t2, PTE_V
+        beqz t3, unmap_frame_next
+        shri t3, t2, 12
+        lw   t4, 4(sp)              # the frame
+        shri t4, t4, 12
+        bne  t3, t4, unmap_frame_next
+        push t0                     # this PTE maps it: to the slot
+        push t1
+        andi a1, t2, PTE_KEEP
+        lw   t3, 8(sp)              # the slot
+        shli t3, t3, 12
+        or   a1, a1, t3
+        ori  a1, a1, PTE_SWAPPED
+        mv   a0, t0
+        call plat_set_pte
+        lw   a0, 8(sp)
+        call swap_dup
+        lw   a0, 12(sp)
+        call kfree
+        pop  t1
+        pop  t0
+unmap_frame_next:
+        addi t0, t0, 4
+        j    unmap_frame_pte
+unmap_frame_done:
+        call plat_tlb_flush         # which pages they were is not kept
+        pop  a1
+        pop  a0
+        pop  s2
+        pop  s1
         pop  ra
         ret
 

@@ -177,6 +177,8 @@ sys_fork:
         call uvm_create
         beqz a0, sys_fork_bad
         sw   a0, PROC_PGDIR(s1)
+        li   t0, P_FORKING          # not runnable yet, but its pages count
+        sw   t0, PROC_STATE(s1)     # (pager.s page_out_shared scans it)
         addi a0, s1, PROC_BRK       # BRK, EPC, the registers, XSTATUS, HEAP
         addi a1, s0, PROC_BRK
         li   a2, PROC_CYCLES - PROC_BRK
@@ -221,6 +223,7 @@ sys_fork_stack_page:
 sys_fork_undo:
         mv   a0, s1                 # give back what the child holds; its
         call uvm_free               # entry stays unused
+        sw   zero, PROC_STATE(s1)
 sys_fork_bad:
         li   a0, -1
 sys_fork_out:
