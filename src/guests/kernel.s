@@ -27,6 +27,8 @@
 #   kernel/syscall.s       the system call table and handlers
 #   kernel/proc.s          processes, the scheduler, the return to user mode
 #   kernel/vm.s            page tables: walk, map, per-process address spaces
+#   kernel/pager.s         demand paging, the clock, page-in and page-out
+#   kernel/swap.s          the swap area on the disk (noswap.s: none)
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output
 #
@@ -38,7 +40,7 @@
 #   0x00010000 +-----------------------------+ BOOT_TABLE, written by the loader
 #   0x00011000 +-----------------------------+ user program images, each page
 #              | program images              | aligned (copied into fresh
-#              |                             | pages when processes start)
+#              |                             | pages as they are touched)
 #   free start +-----------------------------+ boot table's BT_FREE
 #              | free pages (kalloc): page   |
 #              | directories, page tables,   |
@@ -51,8 +53,9 @@
 #
 #   0x00000000 +-----------------------------+ kernel: [0, mem top) mapped
 #              | kernel and all the memory   | at the same addresses, U=0;
-#              | it manages (direct map)     | shared page tables, so traps
-#   mem top    +-----------------------------+ work under any process's PTBR
+#              | it manages (direct map; on  | shared page tables, so traps
+#              | software-tlb: none, kseg0)  | work under any process's PTBR
+#   mem top    +-----------------------------+
 #   0x40000000 +-----------------------------+ USER_BASE: the program's image
 #              | text and data   (U W X)     | (entry at its _start)
 #   heap base  +-----------------------------+ page after the image
@@ -69,6 +72,13 @@
 # W and gain the software bit PTE_COW, the frame's reference count (kalloc.s)
 # goes up, and the first store to it (PAGE_FAULT_STORE) gets its own copy
 # (vm.s cow_fault), or the page back writable if no one else holds it.
+#
+# No user page is mapped before it is touched (pager.s): the image page
+# from the boot image, heap and stack pages zeroed. When memory runs out the
+# clock writes a page to the disk's swap area (swap.s) and frees its frame;
+# the next touch reads it back. A page in swap at fork is shared by its
+# swap slot. A process that needs a page when there is neither memory nor
+# swap is killed (trap.s: "no memory for the page").
 #
 # Boot table (at BOOT_TABLE, one word each):
 #
