@@ -40,6 +40,8 @@ export * from "./plot";
 // Exercises: the test helper of grade cells, seeded problem generators.
 export { check, Checker, CheckFailure, type CheckScore, type Verdict, type Tolerance } from "./courseware/check";
 export * from "./courseware/problems";
+// Claims: the chapter's prose asserted on its own numbers (cells tagged `claim`).
+export { claim, ClaimFailed } from "./courseware/claim";
 // CPU virtualization: VMs and VCPUs, trap-and-emulate with shadow page
 // tables, hypercalls, VM exits (src/hypervisor).
 export { Hypervisor, HYPERVISOR_RESERVED, SHADOW_FRAMES } from "./hypervisor/hypervisor";

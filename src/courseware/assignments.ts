@@ -18,6 +18,7 @@ import { UserError } from "../errors";
 import type { Notebook } from "../notebook/nbformat";
 import { sourcesOf } from "../notebook/output-guard";
 import { readNotebook } from "../notebook/read";
+import { withoutClaims } from "./claim";
 import { loadCourse, projectCourseDir, type Student } from "./course";
 
 export type { Student } from "./course";
@@ -64,8 +65,11 @@ export function exerciseSources(course: ExerciseCourse): string[] {
   return sourcesOf(course.assignments.map((a) => a.file));
 }
 
-/** The source notebook of an assignment (a UserError if it cannot be read). */
+/**
+ * The source notebook of an assignment as release, grading and feedback
+ * see it: its claim cells left out (claim.ts); a UserError if it cannot be read.
+ */
 export function loadSource(a: Assignment): Notebook {
   if (!fs.existsSync(a.file)) throw new UserError(`${a.file}: the course lists this notebook but it does not exist`);
-  return readNotebook(a.file);
+  return withoutClaims(readNotebook(a.file));
 }

@@ -31,6 +31,8 @@
 #   kernel/swap.s          the swap area on the disk (noswap.s: none)
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output
+#   kernel/sleep.s         sleeping in the kernel, wakeup; the kernel page
+#   kernel/disk.s          the disk driver (interrupt-driven)
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -92,14 +94,18 @@
 #
 #   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
 #               3 sleeping, 4 waiting (wait),    +80  HEAP     first heap address
-#               5 being made by fork
+#               5 blocked (below), 6 being made by fork
 #   +4  PID     1, 2, ... in boot-table order,   +84  CYCLES   cycles it has run
 #               then in fork order               +88  RUNS     times it was dispatched
 #   +8  PGDIR   physical address of its page     +92  WAKE     CYCLE to wake at (sleeping)
 #               directory                        +96  PARENT   the forking process's entry
 #   +12 BRK     end of its heap (sbrk)                         (0: none, or it exited)
 #   +16 EPC     where it resumes                 +100 PROG     boot-table index of its program
-#   +20 registers r1 (a0) .. r14 (ra), 4 bytes each, saved on every trap
+#   +20 registers r1 (a0) .. r14 (ra), 4 bytes   +124 KSTACK   its slot's kernel page: kernel
+#       each, saved on every trap                              stack, open files, cwd (sleep.s)
+#
+#   STATE 5 (blocked): asleep inside the kernel, waiting for the disk
+#   (kernel/sleep.s); its kernel stack holds where it resumes.
 #
 # An exited process stays in the table (its status readable) until its
 # parent's wait reaps it, or its parent exits; boot processes have none.
@@ -159,6 +165,8 @@
         .equ CAUSE_PAGE_FAULT_LOAD, 5
         .equ CAUSE_PAGE_FAULT_STORE, 6
         .equ CAUSE_TIMER,     16
+        .equ CAUSE_DISK,      17
+        .equ IRQ_DISK,        2             # CAUSE_DISK's bit in plat_idle's mask (1 << (17 - 16))
         .equ NCAUSES,         20
 
         .equ BOOT_TABLE,      0x00010000
@@ -187,7 +195,8 @@
         .equ P_EXITED,        2
         .equ P_SLEEPING,      3
         .equ P_WAITING,       4
-        .equ P_FORKING,       5             # being made by fork
+        .equ P_BLOCKED,       5             # asleep in the kernel (sleep.s ksleep)
+        .equ P_FORKING,       6             # being made by fork
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -214,6 +223,16 @@
         .equ PROC_WAKE,       92
         .equ PROC_PARENT,     96
         .equ PROC_PROG,       100
+        .equ PROC_KSTACK,     124           # its kernel page (sleep.s)
+
+        .equ KP_SP,           0             # the kernel page (sleep.s)
+        .equ KP_CHAN,         4
+        .equ KP_KILLED,       8
+        .equ KP_CWD,          12
+        .equ KP_FILES,        16
+        .equ NOFILE,          16            # open files a process may hold
+        .equ KP_HEADER,       KP_FILES + NOFILE * 4
+        .equ KPAGE_SIZE,      2048          # a process's kernel page: header and kernel stack
 
         .equ NSYSCALLS,       12
 

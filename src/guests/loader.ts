@@ -96,11 +96,17 @@ export type ProgramSpec = string | GuestProgram;
 export type KernelPlatform = "native" | "paravirtual" | "software-tlb";
 export const KERNEL_PLATFORMS: readonly KernelPlatform[] = ["native", "paravirtual", "software-tlb"];
 
-/** Each platform's file of plat_* routines, in src/guests/kernel. */
-const PLATFORM_FILES: Readonly<Record<KernelPlatform, string>> = {
-  native: "kernel/platform-native.s",
-  paravirtual: "kernel/platform-pv.s",
-  "software-tlb": "kernel/platform-swtlb.s",
+/** Each platform's files of plat_* routines, in src/guests/kernel. */
+const PLATFORM_FILES: Readonly<Record<KernelPlatform, readonly string[]>> = {
+  native: ["kernel/platform-native.s"],
+  paravirtual: ["kernel/platform-pv.s"],
+  "software-tlb": ["kernel/platform-native.s", "kernel/platform-swtlb.s"],
+};
+
+/** The trap vector plat_init installs on the platforms built from platform-native.s. */
+const PLATFORM_TVECS: Readonly<Partial<Record<KernelPlatform, string>>> = {
+  native: "plat_trap_vector",
+  "software-tlb": "plat_refill_vector",
 };
 
 /**
@@ -178,7 +184,7 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
   checkPlatform(platform);
   return [
     "kernel.s",
-    PLATFORM_FILES[platform],
+    ...PLATFORM_FILES[platform],
     "kernel/trap.s",
     "kernel/syscall.s",
     "kernel/proc.s",
@@ -187,6 +193,8 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     swapFile(),
     "kernel/kalloc.s",
     "kernel/console.s",
+    "kernel/sleep.s",
+    "kernel/disk.s",
   ];
 }
 
@@ -212,7 +220,22 @@ function checkPlatform(platform: string): asserts platform is KernelPlatform {
  * them as one program, as if each were #included after the one before.
  */
 export function kernelSources(platform: KernelPlatform = "native"): SourceFile[] {
-  return kernelFiles(platform).map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+  const files = kernelFiles(platform).map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+  return [...files, buildConstants(platform)];
+}
+
+/**
+ * What the platform's files leave to the build, as a compiler's -D flags:
+ * KERNEL_BASE (KERNEL_BASES: where the kernel is assembled, and what it
+ * adds to a physical address to reach it) and, for the platforms built
+ * from platform-native.s, PLATFORM_TVEC (its trap vector). Only .equ
+ * lines, so it adds no bytes; it goes last.
+ */
+function buildConstants(platform: KernelPlatform): SourceFile {
+  const lines = [`# the loader's constants for the ${platform} platform`, `        .equ KERNEL_BASE, 0x${KERNEL_BASES[platform].toString(16)}`];
+  const tvec = PLATFORM_TVECS[platform];
+  if (tvec !== undefined) lines.push(`        .equ PLATFORM_TVEC, ${tvec}`);
+  return { file: "(the loader)", text: lines.join("\n") + "\n" };
 }
 
 /** The whole kernel for `platform` as one text, the files joined in order. */

@@ -32,10 +32,22 @@
  *                                                     MMUEXT_NEW_BASEPTR)
  *  11  GET_TIME         -               -             the VCPU's clock in cycles (Xen's
  *                                                     shared-info system time)
+ *  12  DISK_START       block           buffer addr   0 | -EINVAL | -EBUSY  (a3 = 0 read,
+ *                                                     1 write: one 1024-byte block by DMA
+ *                                                     into or from the VM's memory; the
+ *                                                     DISK event says it is done; Xen's
+ *                                                     blkif request, Barham et al. 3.2)
+ *  13  DISK_STATUS      -               -             0 done | -EIO failed; acknowledged
+ *  14  DISK_INFO        -               -             the disk's size in 1024-byte blocks
+ *
+ * BLOCK returns the events pending when it wakes, bit (cause - 16), and
+ * consumes them (Xen guests read and clear evtchn_pending after blocking).
  *
  * Addresses are guest-physical: a paravirtual guest knows it is
  * virtualized and translates for itself (Xen's "pseudo-physical" memory).
  */
+
+import { COSTS } from "../machine/costs";
 
 /** What a hypercall asks the scheduler to do after it returns. */
 export type HypercallEffect = "continue" | "yield" | "block" | "shutdown" | "iret";
@@ -43,6 +55,8 @@ export type HypercallEffect = "continue" | "yield" | "block" | "shutdown" | "ire
 export interface HypercallResult {
   readonly result: number;
   readonly effect: HypercallEffect;
+  /** Cycles the hypervisor spent beyond COSTS.hypercall (a disk backend's request). */
+  readonly extraCycles?: number;
 }
 
 /** The guest a hypercall acts on, as the hypervisor exposes it to handlers. */
@@ -65,10 +79,18 @@ export interface HypercallGuest {
   setTimer(period: number): void;
   /** The VCPU's virtual clock, in cycles. */
   now(): number;
+  /** Starts a disk request on the VM's disk: 0, or a negative error. */
+  diskStart(block: number, buffer: number, write: boolean): number;
+  /** The last request's status (0 done, negative failed), acknowledged. */
+  diskStatus(): number;
+  /** The VM's disk's size in 1024-byte blocks. */
+  diskBlocks(): number;
 }
 
 export const EINVAL = -22;
 export const EFAULT = -14;
+export const EBUSY = -16;
+export const EIO = -5;
 
 export interface HypercallSpec {
   readonly number: number;
@@ -140,6 +162,10 @@ export const HYPERCALLS: readonly HypercallSpec[] = buildTable([
   { number: 10, name: "SET_PAGE_TABLE", summary: "switch to the page directory at a1, paging on",
     handler: (g, a1) => ok(g.setPageTable(a1 >>> 0) ? 0 : EINVAL) },
   { number: 11, name: "GET_TIME", summary: "the VCPU's clock in cycles", handler: (g) => ok(g.now() | 0) },
+  { number: 12, name: "DISK_START", summary: "start a 1024-byte disk request (a3: 0 read, 1 write); DISK when done",
+    handler: (g, a1, a2, a3) => ({ result: g.diskStart(a1 >>> 0, a2 >>> 0, a3 === 1), effect: "continue", extraCycles: COSTS.pvDiskRequest }) },
+  { number: 13, name: "DISK_STATUS", summary: "the disk request's status, acknowledged", handler: (g) => ok(g.diskStatus()) },
+  { number: 14, name: "DISK_INFO", summary: "the disk's size in 1024-byte blocks", handler: (g) => ok(g.diskBlocks()) },
 ]);
 
 function buildTable(specs: HypercallSpec[]): HypercallSpec[] {

@@ -235,7 +235,8 @@ export class Hypervisor implements VmmContext {
     this.deliverInterrupts(vm);
     if (vm.ended) return;
     if (this.current !== vm) this.worldSwitch(vm);
-    let budget = Math.min(this.sliceCycles, limit, Math.max(1, vcpu.timerDeadline - vcpu.cycles));
+    const wake = Math.min(vcpu.timerDeadline, vm.devices.nextEvent);
+    let budget = Math.min(this.sliceCycles, limit, Math.max(1, wake - vcpu.cycles));
     if (vm.config.cycleBudget !== undefined) budget = Math.min(budget, Math.max(1, vm.config.cycleBudget - vm.stats.cycles));
     const end = cpu.cycles + budget;
     this.sliceEnd = end;
@@ -275,9 +276,9 @@ export class Hypervisor implements VmmContext {
     return this.enterTranslated;
   }
 
-  /** A VCPU that waits with no timer armed can never wake: it is idle for good. */
+  /** A VCPU that waits with no timer armed and no device at work can never wake: it is idle for good. */
   private idle(vm: Vm): void {
-    if (vm.vcpu.timerDeadline === Infinity && vm.vcpu.pendingInterrupt === 0) vm.state = "out-of-budget";
+    if (vm.vcpu.timerDeadline === Infinity && vm.devices.nextEvent === Infinity && vm.vcpu.pendingInterrupts === 0) vm.state = "out-of-budget";
   }
 
   /**
@@ -297,17 +298,15 @@ export class Hypervisor implements VmmContext {
     vm.stats.worldSwitches++;
   }
 
-  /** Before a slice and after each trap: a due timer becomes pending; pending ones go in if IE. */
+  /**
+   * Before a slice and after each trap: a due timer and finished device
+   * requests become pending; the first pending one goes in if IE.
+   */
   private deliverInterrupts(vm: Vm): void {
     const vcpu = vm.vcpu;
-    if (vcpu.cycles >= vcpu.timerDeadline) {
-      vcpu.pendingInterrupt = CAUSE.TIMER;
-      const period = vcpu.csr[CSR.TIMER];
-      vcpu.timerDeadline = period === 0 ? Infinity : vcpu.timerDeadline + period * (Math.floor((vcpu.cycles - vcpu.timerDeadline) / period) + 1);
-    }
-    if (vcpu.pendingInterrupt !== 0 && vcpu.interruptsEnabled) {
-      const cause = vcpu.pendingInterrupt;
-      vcpu.pendingInterrupt = 0;
+    vm.collectDue();
+    if (vcpu.pendingInterrupts !== 0 && vcpu.interruptsEnabled) {
+      const cause = vcpu.takeInterrupt();
       this.tracer.record(vm.name, "VMM", STEP.interrupt, vcpu.pc);
       this.technique.reflect(vm, cause, 0);
     }
@@ -420,3 +419,4 @@ export class Hypervisor implements VmmContext {
     csr[CSR.TIMER] = 0;
   }
 }
+

@@ -7,8 +7,12 @@
  */
 import { CSR, STATUS, PTE } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
-import type { HypercallGuest } from "./hypercalls";
+import { DISK_COMMAND, DISK_REG, DISK_STATUS, SECTOR_SIZE } from "../machine/devices/disk";
+import { EBUSY, EINVAL, EIO, type HypercallGuest } from "./hypercalls";
 import type { Vm } from "./vm";
+
+/** The paravirtual disk's unit: one file-system block. */
+const BLOCK_BYTES = 1024;
 
 export class ParavirtualGuest implements HypercallGuest {
   /** Set when MMU_UPDATE wrote a PTE: the hypervisor then drops its shadows. */
@@ -74,6 +78,34 @@ export class ParavirtualGuest implements HypercallGuest {
 
   now(): number {
     return this.vm.vcpu.cycles;
+  }
+
+  /**
+   * The disk backend: the request goes to the VM's own disk model as its
+   * registers would have it (two sectors a block), so the DMA stays inside
+   * the VM's memory and the DISK event comes on the VM's clock.
+   */
+  diskStart(block: number, buffer: number, write: boolean): number {
+    const disk = this.vm.devices.disk;
+    const sectors = BLOCK_BYTES / SECTOR_SIZE;
+    if (!this.vm.contains(buffer, BLOCK_BYTES) || (block + 1) * sectors > disk.sectors) return EINVAL;
+    if (disk.status === DISK_STATUS.BUSY) return EBUSY;
+    disk.write(DISK_REG.SECTOR, block * sectors);
+    disk.write(DISK_REG.DMA, buffer);
+    disk.write(DISK_REG.COUNT, sectors);
+    disk.write(DISK_REG.COMMAND, write ? DISK_COMMAND.WRITE : DISK_COMMAND.READ);
+    return 0;
+  }
+
+  diskStatus(): number {
+    const disk = this.vm.devices.disk;
+    const status = disk.status;
+    disk.write(DISK_REG.STATUS, DISK_STATUS.IDLE);
+    return status === DISK_STATUS.DONE ? 0 : EIO;
+  }
+
+  diskBlocks(): number {
+    return Math.floor(this.vm.devices.disk.sectors / (BLOCK_BYTES / SECTOR_SIZE));
   }
 
   setTimer(period: number): void {

@@ -224,11 +224,12 @@ export class TrapAndEmulate {
       halt: (code) => { vm.halt(code); ctx.deschedule("ended"); },
       waitForInterrupt: () => {
         // ISA.md wfi: continue if an interrupt is pending, else skip to the
-        // next timer; with none armed nothing can ever wake it (deadlock).
+        // next timer or device event; with none nothing can ever wake it (deadlock).
         const v = vm.vcpu;
-        if (v.pendingInterrupt !== 0) return;
-        if (v.timerDeadline === Infinity) return this.terminate(vm, `deadlock: wfi at pc 0x${(v.pc - 4 >>> 0).toString(16)} with no timer armed`);
-        if (v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
+        if (v.pendingInterrupts !== 0) return;
+        const wake = vm.nextWakeup;
+        if (wake === Infinity) return this.terminate(vm, `deadlock: wfi at pc 0x${(v.pc - 4 >>> 0).toString(16)} with no timer armed and no device at work`);
+        if (v.cycles < wake) v.cycles = wake;
       },
       tlbWrite: () => { /* hardware-walked MMU: tlbw has nothing to do here */ },
     };
@@ -326,6 +327,7 @@ export class TrapAndEmulate {
     v.pc = (v.pc + 4) >>> 0;
     const guest = new ParavirtualGuest(vm, this.ctx.memory);
     const r = dispatchHypercall(guest, v.regs[1], v.regs[2], v.regs[3], v.regs[4]);
+    if (r.extraCycles !== undefined) this.ctx.charge(r.extraCycles);
     if (guest.pageTablesChanged) {
       this.ctx.shadow(vm).clear();
       this.ctx.flushRealTlb();
@@ -334,13 +336,28 @@ export class TrapAndEmulate {
     v.regs[1] = r.result | 0;
     if (r.effect === "shutdown") { vm.halt(r.result); this.ctx.deschedule("ended"); }
     else if (r.effect === "yield") this.ctx.deschedule("yield");
-    else if (r.effect === "block") {
-      // Idle until the next timer event: the guest's clock jumps there and
-      // the CPU goes to another VM (with no timer, nothing can wake it).
-      if (v.timerDeadline === Infinity) return this.ctx.deschedule("block");
-      if (v.cycles < v.timerDeadline) v.cycles = v.timerDeadline;
-      this.ctx.deschedule("yield");
+    else if (r.effect === "block") this.block(vm);
+  }
+
+  /**
+   * BLOCK: idle until the next event (the timer, a disk request finishing):
+   * the guest's clock jumps there and the CPU goes to another VM (with
+   * nothing to wait for, nothing can wake it). Returns the events pending
+   * then, bit (cause - 16), and consumes them, as a Xen guest reads and
+   * clears evtchn_pending after SCHEDOP_block, and as bare metal's idle
+   * loop takes its interrupt in kernel mode (platform-native.s plat_idle).
+   */
+  private block(vm: Vm): void {
+    const v = vm.vcpu;
+    if (v.pendingInterrupts === 0) {
+      const wake = vm.nextWakeup;
+      if (wake === Infinity) return this.ctx.deschedule("block");
+      if (v.cycles < wake) v.cycles = wake;
+      vm.collectDue();
     }
+    v.regs[1] = v.pendingInterrupts;
+    v.pendingInterrupts = 0;
+    this.ctx.deschedule("yield");
   }
 
   /**

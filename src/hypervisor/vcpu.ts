@@ -44,8 +44,11 @@ export class Vcpu {
   deliveredAt = -Infinity;
   /** Guest cycle at which the virtual timer next fires (Infinity if off). */
   timerDeadline = Infinity;
-  /** An interrupt waiting for the guest to set STATUS.IE (0 = none). */
-  pendingInterrupt = 0;
+  /**
+   * Interrupts waiting for the guest to set STATUS.IE, bit (cause - 16) as
+   * the real CPU keeps them (0 = none): a TIMER and a DISK can both wait.
+   */
+  pendingInterrupts = 0;
 
   constructor(readonly id: number) {
     this.reset();
@@ -61,7 +64,21 @@ export class Vcpu {
     this.instructions = 0;
     this.deliveredAt = -Infinity;
     this.timerDeadline = Infinity;
-    this.pendingInterrupt = 0;
+    this.pendingInterrupts = 0;
+  }
+
+  /** Makes interrupt `cause` (16..19) pending. */
+  raise(cause: number): void {
+    this.pendingInterrupts |= 1 << (cause - 16);
+  }
+
+  /** The lowest pending cause, now no longer pending (0 if none): TIMER before DISK. */
+  takeInterrupt(): number {
+    const p = this.pendingInterrupts;
+    if (p === 0) return 0;
+    const bit = p & -p;
+    this.pendingInterrupts = p & ~bit;
+    return 16 + 31 - Math.clz32(bit);
   }
 
   /** The guest's *virtual* privilege: true while its kernel runs. */

@@ -16,8 +16,10 @@
  * A VM's memory is one contiguous region of machine memory, given to it by
  * the hypervisor's allocator: guest-physical address g lives at machine
  * address `base + g`. Its devices are a console (the bytes the guest
- * stored to CONSOLE_TX, collected per VM) and its virtual timer.
+ * stored to CONSOLE_TX, collected per VM), a disk (its own copy of
+ * config.disk) and its virtual timer.
  */
+import { CAUSE, CSR } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { Vcpu } from "./vcpu";
 import type { ExitCounts } from "./exits";
@@ -74,6 +76,8 @@ export interface VmConfig {
   readonly cycleBudget?: number;
   /** A paravirtual guest: its `hcall`s are hypercalls. */
   readonly paravirtual?: boolean;
+  /** The VM's disk's initial contents (a copy is made; the VM's disk is vm.devices.disk). */
+  readonly disk?: Uint8Array;
 }
 
 export class Vm {
@@ -99,7 +103,8 @@ export class Vm {
   ) {
     const vcpu = new Vcpu(id);
     this.vcpu = vcpu;
-    this.devices = new VirtualDevices(memory, () => vcpu.cycles, (cause) => { vcpu.pendingInterrupt = cause; });
+    const region = { base, size: config.memorySize };
+    this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk);
   }
 
   /** Everything the guest printed on its console. */
@@ -128,6 +133,22 @@ export class Vm {
   /** Machine address of a guest-physical one (callers check `contains`). */
   machineAddress(gpa: number): number {
     return this.base + gpa;
+  }
+
+  /** What is due on the VM's clock now (the virtual timer, device requests) becomes pending. */
+  collectDue(): void {
+    const vcpu = this.vcpu;
+    this.devices.fireDue();
+    if (vcpu.cycles >= vcpu.timerDeadline) {
+      vcpu.raise(CAUSE.TIMER);
+      const period = vcpu.csr[CSR.TIMER];
+      vcpu.timerDeadline = period === 0 ? Infinity : vcpu.timerDeadline + period * (Math.floor((vcpu.cycles - vcpu.timerDeadline) / period) + 1);
+    }
+  }
+
+  /** Guest cycle at which something can next happen without an instruction (timer, device). */
+  get nextWakeup(): number {
+    return Math.min(this.vcpu.timerDeadline, this.devices.nextEvent);
   }
 
   halt(code: number): void {

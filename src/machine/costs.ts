@@ -37,6 +37,12 @@ export const COSTS = {
   /** A hypercall from a paravirtual guest into the hypervisor. */
   hypercall: 300,
   /**
+   * The paravirtual disk backend taking one request off a DISK_START
+   * hypercall (validating it and queueing it on the VM's disk), beyond
+   * the hypercall itself: Xen's blkback reading a blkif request.
+   */
+  pvDiskRequest: 200,
+  /**
    * Trap-and-emulate: decoding and emulating one privileged instruction on
    * a VCPU in software, after its trap (Adams and Agesen 2006, section 2:
    * a trap-and-emulate round trip costs hundreds of cycles more than the

@@ -45,9 +45,15 @@ export class EventQueue {
   }
 }
 
+/**
+ * The memory a device reaches by DMA: the machine's RAM, or a VM's
+ * guest-physical memory (src/hypervisor/virtual-devices.ts).
+ */
+export type DmaMemory = Pick<PhysicalMemory, "inRam" | "readBytes" | "writeBytes">;
+
 /** What a device may do to the rest of the machine. */
 export interface DeviceBus {
-  readonly memory: PhysicalMemory;
+  readonly memory: DmaMemory;
   readonly stats: DeviceStats;
   /** The current cycle. */
   now(): number;

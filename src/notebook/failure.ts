@@ -74,8 +74,12 @@ export function errorOutput(ename: string, evalue: string): ErrorOutput {
   return { output_type: "error", ename, evalue, traceback: [evalue === "" ? ename : `${ename}: ${evalue}`] };
 }
 
-/** The first line of a failure, for summaries: `cell 3: TypeError: boom`. */
+/**
+ * The first line of a failure, for summaries: `cell 3: TypeError: boom`;
+ * a failed claim (courseware/claim.ts) as `cell 14, claim: STATEMENT: EVIDENCE`.
+ */
 export function describeFailure(f: Failure): string {
   const first = f.evalue.split("\n")[0];
+  if (f.ename === "ClaimFailed") return `cell ${f.cellIndex + 1}, claim: ${first}`;
   return `cell ${f.cellIndex + 1}: ${first === "" ? f.ename : `${f.ename}: ${first}`}`;
 }

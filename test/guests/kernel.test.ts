@@ -76,8 +76,8 @@ describe("the kernel runs hello, compute and fault", () => {
       [
         "hello, world",
         "fault: storing to address 0",
-        "compute: fib(30000) mod 2^32 ...",
         "[kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000",
+        "compute: fib(30000) mod 2^32 ...",
         `compute: fib(30000) mod 2^32 = 0x${fib}`,
         "",
       ].join("\n"),

@@ -2,7 +2,8 @@
  * One notebook cell to HTML, honouring Jupyter Book's cell tags
  * (jupyterbook.org, "Hide or remove content"):
  *
- *   remove-cell     nothing of the cell is written
+ *   remove-cell     nothing of the cell is written (nor of a `claim`
+ *                   cell: claims check the prose for its authors, claim.ts)
  *   remove-input    only the outputs          remove-output  only the code
  *   hide-input      code in a closed <details>, outputs shown
  *   hide-output     outputs in a closed <details>, code shown
@@ -14,6 +15,7 @@
  */
 import type { Cell, CodeCell } from "../../notebook/nbformat";
 import { joinSource } from "../../notebook/nbformat";
+import { CLAIM_TAG } from "../claim";
 import { codeBlock } from "./highlight";
 import { escapeHtml } from "./html";
 import type { MarkdownPage } from "./markdown";
@@ -32,7 +34,7 @@ export interface CellContext {
 
 export function renderCell(cell: Cell, index: number, ctx: CellContext): string {
   const tags = new Set(cell.metadata.tags ?? []);
-  if (tags.has("remove-cell")) return "";
+  if (tags.has("remove-cell") || tags.has(CLAIM_TAG)) return "";
   const id = `cell-${escapeHtml(cell.id || String(index + 1))}`;
   if (cell.cell_type === "markdown") {
     const html = renderMarkdown(cell.source, ctx.markdown, `c${index + 1}`, cell.attachments);

@@ -20,7 +20,8 @@
 #   plat_set_return(a0)   prepares plat_return for process a0
 #   plat_irq_save         t4 = interrupt state, then interrupts masked
 #   plat_irq_restore      interrupt state back from t4
-#   plat_idle             waits for the next interrupt (sti; hlt)
+#   plat_idle             waits for the next interrupt (sti; hlt); a0 = the
+#                         interrupts taken meanwhile, bit (CAUSE - 16)
 #   plat_now              a0 = the clock in cycles
 #   plat_set_timer(a0)    timer interrupt every a0 cycles (0 = off)
 #   plat_paging_on(a0)    paging on with page directory a0
@@ -30,13 +31,22 @@
 #   plat_tlb_inv(a0)      drops the translation of virtual address a0
 #   plat_tlb_flush        drops every translation
 #   plat_console_write    a0 = address, a1 = length: bytes to the console
+#   plat_disk_start       a0 = block, a1 = buffer (physical), a2 = 0 read /
+#                         1 write: starts a request; a0 = 0, or -1 refused
+#   plat_disk_status      a0 = 0 the request is done, -1 it failed; the
+#                         interrupt is acknowledged (kernel/disk.s)
+#   plat_disk_blocks      a0 = the disk's size in 1024-byte blocks
 #   plat_halt(a0)         stops the machine with exit code a0
 #
 # PLATFORM_MMIO says whether the kernel maps the device pages (and reaches
 # its devices by loads and stores): native does.
+#
+# The software-TLB platform is this file and platform-swtlb.s, its TLB
+# refill vector. The loader gives both platforms their KERNEL_BASE (0 here:
+# kernel addresses are physical) and PLATFORM_TVEC (loader.ts
+# buildConstants).
 
         .equ PLATFORM_MMIO,   1
-        .equ KERNEL_BASE,     0             # kernel address = physical address
 
         .text
 
@@ -50,12 +60,33 @@ plat_trap_vector:
         j    trap_entry
 
 # trap_from_kernel: the kernel takes interrupts only in its idle loop
-# (plat_idle), where an interrupt's only job is to end the wfi: return
-# at once. Any other trap in kernel mode is a kernel bug.
+# (plat_idle), where an interrupt's job is to end the wfi and to say that
+# it came: its bit goes into idle_irqs, which plat_idle hands back, and
+# the scheduler does its work (the DISK's disk_intr) when plat_idle
+# returns, as a bottom half. Only t0 and k0 are touched (plat_idle
+# clobbers t0). x86's sti keeps interrupts off for one more instruction,
+# so `sti; hlt` cannot lose a wakeup between the two; toy32 has no such
+# shadow, so an interrupt taken just before the wfi returns past it.
+# Any other trap in kernel mode is a kernel bug.
 trap_from_kernel:
         csrr k0, CAUSE
         shri k0, k0, 4              # interrupts are CAUSE 16..19
         beqz k0, kernel_trap
+        csrr k0, CAUSE
+        addi k0, k0, -16
+        li   t0, 1
+        shl  t0, t0, k0             # t0 = the interrupt's bit
+        la   k0, idle_irqs
+        lw   k0, 0(k0)
+        or   t0, t0, k0
+        la   k0, idle_irqs
+        sw   t0, 0(k0)
+        csrr k0, EPC
+        la   t0, plat_idle_wfi
+        bne  k0, t0, trap_from_kernel_out
+        addi k0, k0, 4              # not yet waiting: do not wait at all
+        csrw EPC, k0
+trap_from_kernel_out:
         rett
 
 # kernel_trap: a trap taken in kernel mode means the kernel is broken:
@@ -79,9 +110,11 @@ kernel_trap:
         li   a0, 255
         halt
 
-# plat_init: points TVEC at the trap vector. Interrupts are off from reset.
+# plat_init: points TVEC at the trap vector (PLATFORM_TVEC, from the
+# loader: plat_trap_vector, or platform-swtlb.s's refill vector in front of
+# it). Interrupts are off from reset.
 plat_init:
-        la   t0, plat_trap_vector
+        la   t0, PLATFORM_TVEC
         csrw TVEC, t0
         ret
 
@@ -122,14 +155,18 @@ plat_irq_restore:
         ret
 
 # plat_idle: the x86 idle loop, sti; hlt. The interrupt is taken in kernel
-# mode (trap_from_kernel returns from it at once). An interrupt that lands
-# between the popf and the wfi only makes the wfi wait for the next one.
+# mode (trap_from_kernel records it and returns at once, past the wfi if
+# it came before it). Returns a0 = the interrupts taken, bit (CAUSE - 16).
 # Clobbers t0.
 plat_idle:
         li   t0, STATUS_IE
         popf t0                     # interrupts on (sti) ...
+plat_idle_wfi:
         wfi                         # ... and wait for one (hlt)
         popf zero                   # interrupts off again (cli)
+        la   t0, idle_irqs
+        lw   a0, 0(t0)
+        sw   zero, 0(t0)
         ret
 
 # plat_now: a0 = CYCLE.
@@ -186,6 +223,57 @@ plat_console_loop:
 plat_console_done:
         ret
 
+# The disk (src/machine/devices/disk.ts): SECTOR, DMA, COUNT, COMMAND,
+# STATUS, SECTORS at DISK_BASE; two 512-byte sectors a block.
+        .equ DISK_BASE,       0xFFFF1000
+        .equ DISK_SECTOR,     0x00
+        .equ DISK_DMA,        0x04
+        .equ DISK_COUNT,      0x08
+        .equ DISK_COMMAND,    0x0C
+        .equ DISK_STATUS,     0x10
+        .equ DISK_SECTORS,    0x14
+        .equ DISK_DONE,       2
+
+# plat_disk_start: a0 = block, a1 = buffer, a2 = 0 read / 1 write. The
+# device's COMMAND is 1 READ, 2 WRITE; it raises DISK when done (or at once
+# with ERROR for a bad request). Returns a0 = 0. Clobbers t0, t1.
+plat_disk_start:
+        li   t0, DISK_BASE
+        shli a0, a0, 1
+        sw   a0, DISK_SECTOR(t0)
+        sw   a1, DISK_DMA(t0)
+        li   t1, 2
+        sw   t1, DISK_COUNT(t0)
+        addi a2, a2, 1
+        sw   a2, DISK_COMMAND(t0)
+        li   a0, 0
+        ret
+
+# plat_disk_status: a0 = 0 if STATUS says DONE, else -1; STATUS back to
+# IDLE. Clobbers t0, t1.
+plat_disk_status:
+        li   t0, DISK_BASE
+        lw   t1, DISK_STATUS(t0)
+        sw   zero, DISK_STATUS(t0)
+        li   a0, 0
+        li   t0, DISK_DONE
+        beq  t1, t0, plat_disk_status_out
+        li   a0, -1
+plat_disk_status_out:
+        ret
+
+# plat_disk_blocks: a0 = SECTORS / 2. Clobbers t0.
+plat_disk_blocks:
+        li   t0, DISK_BASE
+        lw   a0, DISK_SECTORS(t0)
+        shri a0, a0, 1
+        ret
+
 # plat_halt: a0 = exit code.
 plat_halt:
         halt
+
+        .data
+        .align 4
+idle_irqs:      .word 0             # interrupts taken in plat_idle, bit (CAUSE - 16)
+        .text

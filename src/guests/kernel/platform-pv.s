@@ -15,6 +15,7 @@
 #   csrr CYCLE                       GET_TIME
 #   sti; wfi                         BLOCK
 #   sb to CONSOLE_TX                 CONSOLE_WRITE (a buffer at a time)
+#   disk registers (SECTOR .. STATUS) DISK_START, DISK_STATUS, DISK_INFO
 #   halt                             SHUTDOWN
 #
 # Interrupts (events): the hypervisor masks them when it delivers a trap
@@ -28,7 +29,6 @@
 #   +0 F_CAUSE   +4 F_EPC   +8 F_BADVA   +12 F_A0
 
         .equ PLATFORM_MMIO,     0
-        .equ KERNEL_BASE,     0             # kernel address = physical address
 
         .equ HC_SET_TRAP_TABLE, 0
         .equ HC_MMU_UPDATE,     1
@@ -40,6 +40,9 @@
         .equ HC_SHUTDOWN,       9
         .equ HC_SET_PAGE_TABLE, 10
         .equ HC_GET_TIME,       11
+        .equ HC_DISK_START,     12
+        .equ HC_DISK_STATUS,    13
+        .equ HC_DISK_INFO,      14
 
         .equ F_CAUSE,           0
         .equ F_EPC,             4
@@ -97,8 +100,10 @@ plat_irq_save:
 plat_irq_restore:
         ret
 
-# plat_idle: BLOCK until the next event (the timer); it stays pending,
-# masked, and is taken when IRET next enters user mode.
+# plat_idle: BLOCK until the next event. BLOCK returns the events pending,
+# bit (CAUSE - 16), and consumes them, as a Xen guest reads and clears
+# evtchn_pending after SCHEDOP_block (the scheduler runs disk_intr for a
+# DISK), and as the native idle loop takes its interrupt.
 plat_idle:
         li   a0, HC_BLOCK
         hcall
@@ -175,6 +180,35 @@ plat_console_flush:
         hcall
         j    plat_console_chunk
 plat_console_done:
+        ret
+
+# plat_disk_start: a0 = block, a1 = buffer (guest-physical), a2 = 0 read /
+# 1 write: the DISK_START hypercall; the hypervisor's backend raises the
+# DISK event when it is done. Returns a0 = 0, or -1 if it refused.
+# Clobbers a1..a3.
+plat_disk_start:
+        mv   a3, a2
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, HC_DISK_START
+        hcall
+        beqz a0, plat_disk_out
+        li   a0, -1
+plat_disk_out:
+        ret
+
+# plat_disk_status: DISK_STATUS: 0 done, -1 failed (acknowledged).
+plat_disk_status:
+        li   a0, HC_DISK_STATUS
+        hcall
+        beqz a0, plat_disk_out
+        li   a0, -1
+        ret
+
+# plat_disk_blocks: DISK_INFO: the disk's size in blocks.
+plat_disk_blocks:
+        li   a0, HC_DISK_INFO
+        hcall
         ret
 
 # plat_halt: a0 = exit code.

@@ -1,8 +1,9 @@
-# platform-swtlb.s: the kernel's privileged operations on toy32 built
+# platform-swtlb.s: what the kernel's platform adds on toy32 built
 # `mmu: "software-tlb"` (ISA.md, "Memory management"), the MIPS design Disco
-# virtualizes (Bugnion et al. 1997). The loader assembles it in place of
-# platform-native.s (whose header lists the plat_* interface) and
-# assembles the whole kernel at KERNEL_BASE, in kseg0.
+# virtualizes (Bugnion et al. 1997). The loader assembles it after
+# platform-native.s, whose routines (the plat_* interface in its header)
+# serve this platform unchanged, with PLATFORM_TVEC = plat_refill_vector
+# and the whole kernel at KERNEL_BASE = 0x80000000, in kseg0.
 #
 # What differs from the native platform:
 #
@@ -25,16 +26,14 @@
 #   free start | frames (kalloc)|     0x80000000 + physical
 #   mem top    +----------------+     (kseg0 ends at 0xBFFFFFFF: 1 GiB)
 
-        .equ PLATFORM_MMIO,   1
-        .equ KERNEL_BASE,     0x80000000    # kseg0: kernel address = physical + KERNEL_BASE
         .equ CAUSE_TLB_MISS,  10
 
         .text
 
-# plat_trap_vector: TVEC, in kseg0 so that taking a trap never misses.
-# A TLB miss, from either mode, is refilled here; every other trap goes
-# on as on the native platform (user mode: trap_entry; kernel mode:
-# trap_from_kernel).
+# plat_refill_vector: TVEC, in kseg0 so that taking a trap never misses.
+# A TLB miss, from either mode, is refilled here; every other trap goes on
+# to the native platform's plat_trap_vector (user mode: trap_entry; kernel
+# mode: trap_from_kernel).
 #
 # The refill follows MIPS's UTLB miss handler (Kane and Heinrich, "MIPS
 # RISC Architecture", 1992, the R3000 utlbmiss handler; Sweetman, "See
@@ -50,10 +49,10 @@
 # it as on any platform. A valid PTE gains A (accessed), the reference bit
 # the clock algorithm reads, which MIPS hardware does not keep either.
         .align 4
-plat_trap_vector:
+plat_refill_vector:
         csrr k0, CAUSE
         addi k0, k0, -CAUSE_TLB_MISS
-        bnez k0, plat_trap_other
+        bnez k0, plat_trap_vector
         csrw SCRATCH, t0            # k1, in MIPS's handler
         csrr k0, PTBR               # the page directory (physical)
         csrr t0, BADVA
@@ -90,140 +89,3 @@ plat_refill_none:                   # no page table: an invalid entry
         tlbw
         csrr t0, SCRATCH
         rett
-
-plat_trap_other:
-        csrr k0, STATUS
-        andi k0, k0, STATUS_PKM
-        bnez k0, trap_from_kernel
-        j    trap_entry
-
-# trap_from_kernel: the kernel takes interrupts only in its idle loop
-# (plat_idle): return at once. Any other trap in kernel mode (a TLB miss
-# was refilled above) is a kernel bug.
-trap_from_kernel:
-        csrr k0, CAUSE
-        shri k0, k0, 4              # interrupts are CAUSE 16..19
-        beqz k0, kernel_trap
-        rett
-
-# kernel_trap: report the cause, address and pc, and halt with 255.
-kernel_trap:
-        la   sp, kstack_top
-        la   a0, msg_panic
-        call kputs
-        csrr a0, CAUSE
-        call kputcause
-        la   a0, msg_at
-        call kputs
-        csrr a0, BADVA
-        call kputhex
-        la   a0, msg_pc
-        call kputs
-        csrr a0, EPC
-        call kputhex
-        li   a0, 10
-        call kputc
-        li   a0, 255
-        halt
-
-# plat_init: points TVEC at the trap vector (a kseg0 address: the
-# handler never misses). Interrupts are off from reset.
-plat_init:
-        la   t0, plat_trap_vector
-        csrw TVEC, t0
-        ret
-
-plat_trap_info:
-        csrr a0, CAUSE
-        csrr a1, EPC
-        ret
-
-plat_fault_address:
-        csrr a0, BADVA
-        ret
-
-# plat_set_return: a0 = process; as native (PG stays on: user addresses
-# go through the TLB). Clobbers t0.
-plat_set_return:
-        lw   t0, PROC_EPC(a0)
-        csrw EPC, t0
-        li   t0, STATUS_PG | STATUS_KM | STATUS_PIE
-        csrw STATUS, t0
-        ret
-
-plat_return:
-        lw   a0, PROC_A0(k0)
-        rett
-
-plat_irq_save:
-        pushf t4
-        popf zero
-        ret
-plat_irq_restore:
-        popf t4
-        ret
-
-# plat_idle: sti; wfi; cli, as native. Clobbers t0.
-plat_idle:
-        li   t0, STATUS_IE
-        popf t0
-        wfi
-        popf zero
-        ret
-
-plat_now:
-        csrr a0, CYCLE
-        ret
-
-plat_set_timer:
-        csrw TIMER, a0
-        ret
-
-# plat_paging_on: a0 = page directory (physical). STATUS.PG on sends
-# addresses outside kseg0 through the TLB; the kernel runs on in kseg0.
-# Clobbers t0.
-plat_paging_on:
-        csrw PTBR, a0
-        tlbflush
-        li   t0, STATUS_KM | STATUS_PG
-        csrw STATUS, t0
-        ret
-
-# plat_switch_mm: a0 = page directory (physical: the refill handler reads
-# it), a1 = ASID. Entries of other address spaces stay in the TLB, tagged
-# with their ASIDs, so no flush (MIPS EntryHi.ASID).
-plat_switch_mm:
-        csrw PTBR, a0
-        csrw ASID, a1
-        ret
-
-# plat_set_pte: a0 = the entry's kernel (kseg0) address, a1 = its value.
-plat_set_pte:
-        sw   a1, 0(a0)
-        ret
-
-plat_tlb_inv:
-        tlbinv a0
-        ret
-
-plat_tlb_flush:
-        tlbflush
-        ret
-
-# plat_console_write: a0 = address, a1 = length >= 0. CONSOLE_TX lies
-# above kseg0: its page is mapped in every page directory and refilled
-# like any other. Clobbers t0..t2.
-plat_console_write:
-        li   t0, CONSOLE_TX
-        add  t1, a0, a1
-plat_console_loop:
-        bgeu a0, t1, plat_console_done
-        lbu  t2, 0(a0)
-        sb   t2, 0(t0)
-        addi a0, a0, 1
-        j    plat_console_loop
-plat_console_done:
-        ret
-
-plat_halt:
-        halt

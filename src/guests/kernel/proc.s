@@ -26,17 +26,28 @@ proc_init_done:
         pop  ra
         ret
 
-# proc_alloc: returns a0 = an unused process-table entry, or 0.
+# proc_alloc: returns a0 = an unused process-table entry, or 0. Its
+# KSTACK is its slot's kernel page (sleep.s), whose header is cleared.
+# Clobbers t0..t2.
 proc_alloc:
         la   a0, proc_table
         addi t1, a0, NPROC * PROC_SIZE
+        la   t2, kernel_pages
 proc_alloc_loop:
         lw   t0, PROC_STATE(a0)
-        beqz t0, proc_alloc_out
+        beqz t0, proc_alloc_found
         addi a0, a0, PROC_SIZE
+        addi t2, t2, KPAGE_SIZE
         bne  a0, t1, proc_alloc_loop
         li   a0, 0
-proc_alloc_out:
+        ret
+proc_alloc_found:
+        sw   t2, PROC_KSTACK(a0)
+        addi t1, t2, KP_HEADER
+proc_alloc_clear:
+        sw   zero, 0(t2)
+        addi t2, t2, 4
+        bne  t2, t1, proc_alloc_clear
         ret
 
 # proc_create: a0 = a boot-table entry. Makes a process of it (what exec does):
@@ -208,17 +219,29 @@ schedule_same:
         mv   t4, s2
         call plat_irq_restore       # restore the interrupt state
         mv   a0, t0
+        lw   t1, PROC_KSTACK(a0)
+        lw   t1, KP_SP(t1)
+        bnez t1, kresume            # it sleeps in the kernel: back into its ksleep
         j    resume
 schedule_idle:
         bnez a1, schedule_wait
+        la   t0, blocked
+        lw   t0, 0(t0)
+        bnez t0, schedule_wait      # asleep in the kernel: an interrupt will wake them
         la   t0, killed
         lw   a0, 0(t0)              # exit code: how many were killed
         j    plat_halt
-# Nothing to run until a sleeper's time comes: plat_idle waits for the
-# next interrupt (native: sti; wfi, the x86 idle loop; paravirtual: BLOCK)
-# and the scan runs again.
+# Nothing to run until a sleeper's time comes or the disk is done:
+# plat_idle waits for the next interrupt (native: sti; wfi, the x86 idle
+# loop; paravirtual: BLOCK) and says which came; a DISK interrupt's work
+# (disk_intr, the bottom half of the one taken in kernel mode) is done
+# here, and the scan runs again.
 schedule_wait:
         call plat_idle
+        andi a0, a0, IRQ_DISK
+        beqz a0, schedule_woken
+        call disk_intr
+schedule_woken:
         call plat_now
         la   t1, last_switch
         sw   a0, 0(t1)              # idle time is nobody's

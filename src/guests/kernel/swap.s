@@ -10,8 +10,8 @@
 #           the caller until the transfer is done (kernel/disk.s)
 #
 # The area is found the first time it is needed, in a process's context
-# (the driver sleeps): the superblock (block 1) is read and checked. No
-# disk, a disk that is not a toy32 file system, or one without a swap area
+# (the driver sleeps): the superblock (block 1) is read and checked
+# against the disk's size (plat_disk_blocks). No disk, a disk that is not a toy32 file system, or one without a swap area
 # leaves the kernel without swap (the clock then frees nothing). At most
 # SWAP_MAX_SLOTS slots are used (8 MiB), whatever the disk offers.
 #
@@ -61,6 +61,11 @@ swap_init:
         la   t0, swap_state
         li   t1, SWAP_NONE          # until proved otherwise (and never twice)
         sw   t1, 0(t0)
+        call plat_disk_blocks
+        la   t0, swap_disk_blocks
+        sw   a0, 0(t0)
+        li   t1, 2
+        bltu a0, t1, swap_init_out  # no disk (no superblock): no request
         li   a0, 1
         la   a1, swap_buffer
         lui  t0, KERNEL_BASE >> 16
@@ -75,6 +80,9 @@ swap_init:
         lw   t1, SB_SWAP(t0)        # t1 = first swap block
         lw   t2, SB_SWAPBLOCKS(t0)  # t2 = swap blocks
         lw   t3, SB_SIZE(t0)
+        la   t4, swap_disk_blocks
+        lw   t4, 0(t4)
+        bltu t4, t3, swap_init_out  # a file system larger than the disk
         bgeu t1, t3, swap_init_out  # an area outside the disk: none
         sub  t3, t3, t1
         bltu t3, t2, swap_init_out
@@ -205,6 +213,7 @@ swap_transfer_out:
         .data
         .align 4
 swap_state:     .word SWAP_UNKNOWN
+swap_disk_blocks: .word 0           # the disk's size (plat_disk_blocks)
 swap_start:     .word 0             # the area's first block
 swap_nslots:    .word 0
 swap_nfree:     .word 0             # free slots

@@ -293,6 +293,9 @@ sys_kill_found:
         lw   t2, 0(t1)
         addi t2, t2, 1
         sw   t2, 0(t1)
+        lw   t2, PROC_STATE(t0)
+        li   t3, P_BLOCKED
+        beq  t2, t3, sys_kill_later
         push t0
         mv   a0, t0
         li   a1, -1
@@ -304,3 +307,12 @@ sys_kill_found:
         ret
 sys_kill_self:
         j    schedule
+# sys_kill_later: it sleeps in the kernel, in the middle of a system call
+# (a disk request): it ends when the call returns (trap_syscall_killed).
+sys_kill_later:
+        lw   t0, PROC_KSTACK(t0)
+        li   t1, 1
+        sw   t1, KP_KILLED(t0)
+        li   a0, 0
+        pop  ra
+        ret

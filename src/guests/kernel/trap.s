@@ -9,7 +9,9 @@
 
         .text
 # trap_entry: saves the process's registers in its table entry (k0 is the
-# only free register until then), switches to the kernel stack, records
+# only free register until then), switches to its own kernel stack (the
+# top of its kernel page, sleep.s: a process asleep in the kernel keeps
+# its frames there while others trap), records
 # the trap's EPC in the entry and its CAUSE in trap_cause, and dispatches
 # on CAUSE, with s0 = the current process.
         .align 4
@@ -31,7 +33,8 @@ trap_entry:
         sw   sp, PROC_SP(k0)
         sw   ra, PROC_RA(k0)
         mv   s0, k0
-        la   sp, kstack_top
+        lw   sp, PROC_KSTACK(k0)
+        addi sp, sp, KPAGE_SIZE
         call plat_trap_info         # a0 = CAUSE, a1 = EPC
         sw   a1, PROC_EPC(s0)
         la   t0, trap_cause
@@ -45,7 +48,11 @@ trap_entry:
         bltu t1, t2, trap_page_fault    # CAUSE 5..7: pager.s may mend it
         li   t1, CAUSE_TIMER
         bltu a0, t1, trap_kill      # an exception: the process's fault
-        mv   a0, s0                 # another interrupt: nothing to do here
+        li   t1, CAUSE_DISK
+        bne  a0, t1, trap_resume    # another interrupt: nothing to do here
+        call disk_intr              # a request is done: wake its sleeper
+trap_resume:
+        mv   a0, s0
         j    resume
 
 # trap_timer: the process's time slice is over: run the next one.
@@ -63,7 +70,10 @@ trap_page_fault:
         mv   s2, a0                 # BADVA now: the pager's own accesses
         la   t0, trap_cause         # may take (software-TLB) refills
         lw   a1, 0(t0)
-        call page_fault
+        call page_fault             # may sleep on the disk (swap)
+        lw   t0, PROC_KSTACK(s0)
+        lw   t0, KP_KILLED(t0)
+        bnez t0, trap_syscall_killed    # killed meanwhile: it ends now
         li   t0, PF_RETRY
         beq  a0, t0, trap_page_retry
         beqz a0, trap_kill_badva
@@ -108,8 +118,19 @@ trap_syscall_return:
         sw   a0, PROC_A0(s0)
         pop  t4
         call plat_irq_restore       # restore the interrupt state
+        lw   t0, PROC_KSTACK(s0)
+        lw   t0, KP_KILLED(t0)
+        bnez t0, trap_syscall_killed
         mv   a0, s0
         j    resume
+# trap_syscall_killed: killed while it slept in the kernel (sys_kill counted
+# it then): it ends now, on its way back to user mode, as xv6's usertrap
+# checks p->killed.
+trap_syscall_killed:
+        mv   a0, s0
+        li   a1, -1
+        call proc_exit
+        j    schedule
 trap_syscall_bad:
         li   a0, -1
         j    trap_syscall_return
