@@ -5,8 +5,16 @@
  * is full (and only that one), and the free-frame samples are a series a
  * plot can use.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { bootKernel, pagerStats, processTable, type KernelPlatform } from "../../src/guests";
+import { bootKernel, buildKernelImage, pagerStats, processTable, readPagerStats, type KernelPlatform } from "../../src/guests";
+import { buildImage } from "../../src/guests/fs";
+import { Hypervisor } from "../../src/hypervisor/hypervisor";
+
+/** An empty file system: mkfs's default swap area, a quarter of its 4 MiB. */
+const swapDisk = () => buildImage({ kind: "directory", entries: new Map() });
+const workingSet = { name: "swap-working-set.s", source: fs.readFileSync(path.join(__dirname, "kernel-programs", "swap-working-set.s"), "utf8") };
 
 /** A one-off user program: `body` is main's code; it may use ulib. */
 function program(name: string, body: string, data = ""): { name: string; source: string } {
@@ -36,8 +44,8 @@ function toucher(pages: number, touch: number) {
   );
 }
 
-function boot(programs: Parameters<typeof bootKernel>[0]["programs"], platform: KernelPlatform = "native", memoryBytes?: number) {
-  const machine = bootKernel({ programs, timerInterval: 0, platform, memoryBytes });
+function boot(programs: Parameters<typeof bootKernel>[0]["programs"], platform: KernelPlatform = "native", memoryBytes?: number, disk?: Uint8Array) {
+  const machine = bootKernel({ programs, timerInterval: 0, platform, memoryBytes, machine: { disk } });
   const result = machine.run({ maxCycles: 50_000_000 });
   return { machine, result, output: machine.console.output, stats: pagerStats(machine), table: processTable(machine) };
 }
@@ -128,8 +136,52 @@ describe("without swap", () => {
     });
   }
 
+  it("a disk with no swap area is no swap either", () => {
+    const noSwap = buildImage({ kind: "directory", entries: new Map() }, { swapBytes: 0 });
+    const { output, stats } = boot([hog], "native", undefined, noSwap);
+    expect(output).toMatch(/^\[kernel\] pid 2 killed: no memory for the page at 0x4[0-9a-f]{7}\n-1\n$/);
+    expect(stats.pageOuts).toBe(0);
+    const withSwap = boot([hog], "native", undefined, swapDisk());
+    expect(withSwap.output).toBe("0\n");
+    expect(withSwap.stats.pageOuts).toBeGreaterThan(0);
+  });
+
   it("sbrk refuses more pages than memory (and swap) could ever hold", () => {
     const big = program("big", "        push ra\n        li a0, 0x200000\n        call sbrk\n        call print_dec\n        li a0, 0\n        pop ra\n        ret");
     expect(boot([big]).output).toBe("-1");
+  });
+});
+
+describe("with a swap area", () => {
+  for (const platform of ["native", "software-tlb"] as const) {
+    it(`a working set twice the memory completes, paging out and in through the disk (${platform})`, () => {
+      const { output, result, stats } = boot([workingSet], platform, 256 * 1024, swapDisk());
+      expect(output).toBe("wrote 128 pages\nread back twice: ok\n");
+      expect(`${result.reason} ${result.exitCode}`).toBe("halted 0");
+      // 128 heap pages in 64 frames: most go out at least once, and come back for each pass
+      expect(stats.pageOuts).toBeGreaterThan(128);
+      expect(stats.pageIns).toBeGreaterThanOrEqual(128);
+      expect(Math.min(...stats.samples.map((s) => s.freeFrames))).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it("the same run needs more cycles than one that fits in memory: only slower", () => {
+    const big = boot([workingSet], "native", 256 * 1024, swapDisk());
+    const roomy = boot([workingSet], "native", 1 << 20, swapDisk());
+    expect(roomy.output).toBe(big.output);
+    expect(roomy.stats.pageOuts).toBe(0);
+    expect(big.result.cycles).toBeGreaterThan(2 * roomy.result.cycles);
+  });
+
+  it("the statistics read the same from inside a VM (readPagerStats on guest-physical memory)", () => {
+    const k = buildKernelImage({ programs: [workingSet], timerInterval: 0, memoryBytes: 256 * 1024 });
+    const hv = new Hypervisor({ technique: "binary-translation" });
+    const vm = hv.createVm({ name: "swap", memorySize: k.memoryBytes, image: k.image, disk: swapDisk() });
+    hv.start(vm);
+    hv.run({ maxCycles: 100_000_000 });
+    const inVm = readPagerStats((gpa) => hv.host.memory.readWord(vm.machineAddress(gpa)), k);
+    const bare = boot([workingSet], "native", 256 * 1024, swapDisk()).stats;
+    expect(vm.console).toBe("wrote 128 pages\nread back twice: ok\n");
+    expect([inVm.pageIns, inVm.pageOuts, inVm.faults]).toEqual([bare.pageIns, bare.pageOuts, bare.faults]);
   });
 });
