@@ -9,7 +9,7 @@
  */
 import { UserError } from "../errors";
 import { Machine, type MachineOptions } from "../machine/machine";
-import { BOOT_LAYOUT, PROC_LAYOUT as PROC, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
+import { BOOT_LAYOUT, PLATFORM_MMU, PROC_LAYOUT as PROC, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
 
 export interface BootOptions extends KernelImageOptions {
   /** Machine options (virtualizable, mmu, trace, ...); memoryBytes defaults to the kernel's. */
@@ -21,18 +21,22 @@ const booted = new WeakMap<Machine, KernelImage>();
 
 /**
  * Builds the kernel image for `options.programs`, loads it at physical 0 of
- * a new machine with exactly the memory the kernel manages, and returns
- * the machine at reset, ready to run.
+ * a new machine with exactly the memory the kernel manages and the MMU its
+ * platform needs (PLATFORM_MMU: "software-tlb" for that platform), and
+ * returns the machine at reset, ready to run.
  */
 export function bootKernel(options: BootOptions): Machine {
-  if (options.machine?.mmu === "software-tlb") {
-    throw new UserError("the guest kernel needs the hardware page walker (mmu: \"hardware\")", "kernel.s explains why: it does not run from an unmapped segment a software TLB refill needs");
-  }
-  if (options.platform === "paravirtual") {
+  const platform = options.platform ?? "native";
+  if (platform === "paravirtual") {
     throw new UserError("the paravirtual kernel runs only in a VM created with paravirtual: true", "boot it with the Hypervisor, or build the native platform");
   }
+  const mmu = PLATFORM_MMU[platform] ?? "hardware";
+  if (options.machine?.mmu !== undefined && options.machine.mmu !== mmu) {
+    const fits = options.machine.mmu === "software-tlb" ? "software-tlb" : "native";
+    throw new UserError(`the ${platform} kernel needs mmu: "${mmu}", not "${options.machine.mmu}"`, `for mmu: "${options.machine.mmu}" build platform: "${fits}"`);
+  }
   const image = buildKernelImage(options);
-  const machine = new Machine({ ...options.machine, memoryBytes: image.memoryBytes });
+  const machine = new Machine({ ...options.machine, mmu, memoryBytes: image.memoryBytes });
   loadKernelImage(machine, image);
   return machine;
 }
@@ -43,8 +47,8 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting";
-const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "exiting"];
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting" | "forking";
+const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "exiting", "forking"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {
@@ -67,6 +71,11 @@ export interface ProcessInfo {
   readonly brk: number;
 }
 
+/** The kernel image bootKernel or loadKernelImage put on `machine`, if any. */
+export function bootedImage(machine: Machine): KernelImage | undefined {
+  return booted.get(machine);
+}
+
 /** Reads the process table of the kernel booted on `machine`. */
 export function processTable(machine: Machine, image?: KernelImage): ProcessInfo[] {
   const kernel = image ?? booted.get(machine);
@@ -81,10 +90,12 @@ export function processTable(machine: Machine, image?: KernelImage): ProcessInfo
  * Rosenblum 2003), knowing only the kernel's symbols and layout.
  */
 export function readProcessTable(readWord: (physicalAddress: number) => number, kernel: KernelImage): ProcessInfo[] {
-  const table = kernel.symbols.get("proc_table");
-  if (table === undefined) throw new Error("the kernel has no proc_table label");
+  const symbol = kernel.symbols.get("proc_table");
+  if (symbol === undefined) throw new Error("the kernel has no proc_table label");
+  const physical = (kernelAddress: number): number => (kernelAddress - kernel.kernelBase) >>> 0;
+  const table = physical(symbol);
   const result: ProcessInfo[] = [];
-  const parentPid = (entry: number): number => (entry === 0 ? 0 : readWord(entry + PROC.PID) | 0);
+  const parentPid = (entry: number): number => (entry === 0 ? 0 : readWord(physical(entry) + PROC.PID) | 0);
   for (let i = 0; i < BOOT_LAYOUT.NPROC; i++) {
     const base = table + i * BOOT_LAYOUT.PROC_SIZE;
     const word = (offset: number): number => readWord(base + offset) | 0;

@@ -4,7 +4,11 @@ export {
   DEFAULT_KERNEL_MEMORY,
   DEFAULT_TIMER_INTERVAL,
   GUESTS_DIR,
+  KERNEL_BASES,
   KERNEL_PLATFORMS,
+  PAGER_SAMPLES,
+  PAGER_STATS_LAYOUT,
+  PLATFORM_MMU,
   PROC_LAYOUT,
   assembleKernel,
   assembleUserProgram,
@@ -20,5 +24,7 @@ export {
   userProgramSource,
 } from "./loader";
 export type { GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
-export { bootKernel, loadKernelImage, processTable, readProcessTable } from "./boot";
+export { bootKernel, bootedImage, loadKernelImage, processTable, readProcessTable } from "./boot";
+export { pagerStats, readPagerStats } from "./pager-stats";
+export type { FreeFramesSample, PagerStats } from "./pager-stats";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";

@@ -12,18 +12,23 @@
 # the platform file the loader assembles with the rest. platform-native.s
 # fills them with toy32's instructions (bare metal, trap-and-emulate,
 # binary translation, hardware assist); platform-pv.s with hypercalls, for
-# the paravirtual hypervisor. Its header lists the interface; nothing else
-# in the kernel executes a privileged instruction.
+# the paravirtual hypervisor; platform-swtlb.s with toy32's instructions
+# and a TLB refill handler, for a machine built `software-tlb`. The native
+# file's header lists the interface; nothing else in the kernel executes a
+# privileged instruction.
 #
 # The kernel is this file and, assembled after it as one program (the
 # loader's kernelFiles(platform), like #include), one file per concern:
 #
 #   kernel.s               layouts, constants, boot, panic
-#   kernel/platform-*.s    the privileged operations (native or paravirtual)
+#   kernel/platform-*.s    the privileged operations (native, paravirtual,
+#                          software-tlb)
 #   kernel/trap.s          the trap entry: system calls, timer, faults
 #   kernel/syscall.s       the system call table and handlers
 #   kernel/proc.s          processes, the scheduler, the return to user mode
 #   kernel/vm.s            page tables: walk, map, per-process address spaces
+#   kernel/pager.s         demand paging, the clock, page-in and page-out
+#   kernel/swap.s          the swap area on the disk (none without one)
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output
 #   kernel/sleep.s         sleeping in the kernel, wakeup; the kernel page
@@ -41,7 +46,7 @@
 #   0x00010000 +-----------------------------+ BOOT_TABLE, written by the loader
 #   0x00011000 +-----------------------------+ user program images, each page
 #              | program images              | aligned (copied into fresh
-#              |                             | pages when processes start)
+#              |                             | pages as they are touched)
 #   free start +-----------------------------+ boot table's BT_FREE
 #              | free pages (kalloc): page   |
 #              | directories, page tables,   |
@@ -54,8 +59,9 @@
 #
 #   0x00000000 +-----------------------------+ kernel: [0, mem top) mapped
 #              | kernel and all the memory   | at the same addresses, U=0;
-#              | it manages (direct map)     | shared page tables, so traps
-#   mem top    +-----------------------------+ work under any process's PTBR
+#              | it manages (direct map; on  | shared page tables, so traps
+#              | software-tlb: none, kseg0)  | work under any process's PTBR
+#   mem top    +-----------------------------+
 #   0x40000000 +-----------------------------+ USER_BASE: the program's image
 #              | text and data   (U W X)     | (entry at its _start)
 #   heap base  +-----------------------------+ page after the image
@@ -73,6 +79,13 @@
 # goes up, and the first store to it (PAGE_FAULT_STORE) gets its own copy
 # (vm.s cow_fault), or the page back writable if no one else holds it.
 #
+# No user page is mapped before it is touched (pager.s): the image page
+# from the boot image, heap and stack pages zeroed. When memory runs out the
+# clock writes a page to the disk's swap area (swap.s) and frees its frame;
+# the next touch reads it back. A page in swap at fork is shared by its
+# swap slot. A process that needs a page when there is neither memory nor
+# swap is killed (trap.s: "no memory for the page").
+#
 # Boot table (at BOOT_TABLE, one word each):
 #
 #   +0  BT_MAGIC    "BOOT" (0x544F4F42)     +12 BT_MEM_TOP  bytes of memory to manage
@@ -84,7 +97,8 @@
 # Process table entry (PROC_SIZE = 128 bytes; NPROC entries in proc_table):
 #
 #   +0  STATE   0 unused, 1 runnable, 2 exited,  +76  XSTATUS  exit code (-1: killed)
-#               3 sleeping, 4 waiting (wait)     +80  HEAP     first heap address
+#               3 sleeping, 4 waiting (wait),    +80  HEAP     first heap address
+#               5 blocked (below), 6 being made by fork
 #   +4  PID     1, 2, ... in boot-table order,   +84  CYCLES   cycles it has run
 #               then in fork order               +88  RUNS     times it was dispatched
 #   +8  PGDIR   physical address of its page     +92  WAKE     CYCLE to wake at (sleeping)
@@ -130,9 +144,12 @@
 # of processes it killed (for a fault or by kill), so 0 means every process
 # exited by itself.
 #
-# It needs the hardware page walker: on a machine built `software-tlb` its
-# own first access after paging is on would miss, and it does not run from
-# the unmapped kernel segment (MIPS kseg0) a refill handler needs.
+# On a machine built `software-tlb` (no hardware walker) the loader builds
+# it with platform-swtlb.s and at KERNEL_BASE = 0x80000000: the kernel then
+# runs from kseg0, untranslated, reaches every physical page at physical +
+# KERNEL_BASE (so it needs no direct map), and refills the TLB from these
+# same page tables in its TLB_MISS handler, as a MIPS kernel does. On the
+# other platforms KERNEL_BASE is 0 and kernel addresses are physical ones.
 
         .equ CONSOLE_TX,      0xFFFF0000
         .equ MMIO_BASE,       0xFFFF0000
@@ -148,6 +165,8 @@
         .equ PTE_W,           2
         .equ PTE_U,           4
         .equ PTE_X,           8
+        .equ PTE_A,           0x20
+        .equ PTE_D,           0x40
         .equ PTE_COW,         0x100         # software bit: shared by fork, copy on store
 
         .equ CAUSE_SYSCALL,   1
@@ -159,6 +178,7 @@
         .equ NCAUSES,         20
 
         .equ BOOT_TABLE,      0x00010000
+        .equ BOOT_TABLE_KVA,  BOOT_TABLE + KERNEL_BASE   # where the kernel reads it
         .equ BOOT_MAGIC,      0x544F4F42
         .equ BT_MAGIC,        0
         .equ BT_COUNT,        4
@@ -185,6 +205,7 @@
         .equ P_WAITING,       4
         .equ P_BLOCKED,       5             # asleep in the kernel (sleep.s ksleep)
         .equ P_EXITING,       6             # killed, its files closing (sys_kill)
+        .equ P_FORKING,       7             # being made by fork
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -225,9 +246,13 @@
         .equ NSYSCALLS,       20
 
         .text
-# Reset vector: the machine starts here, in kernel mode, paging off.
+# Reset vector: the machine starts here, in kernel mode, paging off, at
+# physical 0. An absolute jump lands on boot at the address the kernel was
+# assembled for: physical 0, or kseg0 (KERNEL_BASE) on the software-TLB
+# platform, where the kernel runs untranslated from then on.
 _start:
-        j    boot
+        la   k0, boot
+        jalr zero, k0, 0
 
 # ---------------------------------------------------------------------------
 # Boot
@@ -239,7 +264,7 @@ _start:
 boot:
         la   sp, kstack_top
         call plat_init              # the trap vector; interrupts stay masked
-        li   s0, BOOT_TABLE
+        li   s0, BOOT_TABLE_KVA
         lw   t0, BT_MAGIC(s0)
         li   t1, BOOT_MAGIC
         bne  t0, t1, no_boot_table

@@ -20,7 +20,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AssemblyError, assemble, type Diagnostic, type Program, type SourceFile } from "../machine/assembler";
-import { PAGE_SIZE } from "../machine/isa";
+import { KSEG0_BASE, PAGE_SIZE } from "../machine/isa";
+import type { MmuKind } from "../machine/mmu";
 import { UserError } from "../errors";
 
 /** The guests' sources: found from src/ (vitest) and from dist/ alike. */
@@ -59,6 +60,16 @@ export const PROC_LAYOUT = {
   STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100,
 } as const;
 
+/**
+ * The pager's statistics block (pager.s, pager_stats): word offsets, each
+ * the kernel's .equ PS_<NAME>, checked when the kernel is assembled;
+ * NSAMPLES samples of {cycle, free frames} follow at RING.
+ */
+export const PAGER_STATS_LAYOUT = {
+  FAULTS: 0, PAGEINS: 4, PAGEOUTS: 8, FREE: 12, ZERO: 16, IMAGE: 20, RECLAIMS: 24, SAMPLES: 28, RING: 32,
+} as const;
+export const PAGER_SAMPLES = 256;
+
 /** Cycles between timer interrupts when none is asked for. */
 export const DEFAULT_TIMER_INTERVAL = 2_000;
 /** Memory the kernel manages (and the machine bootKernel builds). */
@@ -87,16 +98,43 @@ export type ProgramSpec = string | GuestProgram | DiskProgram;
  * What the kernel's privileged operations are built from (kernel.s, "One
  * kernel, several platforms"; Linux's pv_ops): toy32's own instructions
  * ("native": bare metal and the hypervisor techniques that run an
- * unmodified kernel) or hypercalls ("paravirtual": a VM created with
- * `paravirtual: true`).
+ * unmodified kernel), hypercalls ("paravirtual": a VM created with
+ * `paravirtual: true`), or toy32's own instructions on a machine built
+ * `mmu: "software-tlb"` ("software-tlb": the kernel runs from kseg0 and
+ * refills the TLB itself, as MIPS kernels do; chapter 04's Disco).
  */
-export type KernelPlatform = "native" | "paravirtual";
-export const KERNEL_PLATFORMS: readonly KernelPlatform[] = ["native", "paravirtual"];
+export type KernelPlatform = "native" | "paravirtual" | "software-tlb";
+export const KERNEL_PLATFORMS: readonly KernelPlatform[] = ["native", "paravirtual", "software-tlb"];
 
-/** Each platform's file of plat_* routines, in src/guests/kernel. */
-const PLATFORM_FILES: Readonly<Record<KernelPlatform, string>> = {
-  native: "kernel/platform-native.s",
-  paravirtual: "kernel/platform-pv.s",
+/** Each platform's files of plat_* routines, in src/guests/kernel. */
+const PLATFORM_FILES: Readonly<Record<KernelPlatform, readonly string[]>> = {
+  native: ["kernel/platform-native.s"],
+  paravirtual: ["kernel/platform-pv.s"],
+  "software-tlb": ["kernel/platform-native.s", "kernel/platform-swtlb.s"],
+};
+
+/** The trap vector plat_init installs on the platforms built from platform-native.s. */
+const PLATFORM_TVECS: Readonly<Partial<Record<KernelPlatform, string>>> = {
+  native: "plat_trap_vector",
+  "software-tlb": "plat_refill_vector",
+};
+
+/**
+ * Where each platform's kernel is assembled (its .equ KERNEL_BASE): at
+ * physical 0, or in kseg0 (ISA.md: physical = va - 0x80000000, untranslated
+ * in kernel mode). The image is loaded at physical 0 either way.
+ */
+export const KERNEL_BASES: Readonly<Record<KernelPlatform, number>> = {
+  native: 0,
+  paravirtual: 0,
+  "software-tlb": KSEG0_BASE,
+};
+
+/** The MMU each platform's kernel needs (MachineOptions.mmu). */
+export const PLATFORM_MMU: Readonly<Record<KernelPlatform, MmuKind>> = {
+  native: "hardware",
+  paravirtual: "hardware",
+  "software-tlb": "software-tlb",
 };
 
 export interface KernelImageOptions {
@@ -130,6 +168,12 @@ export interface LoadedProgram {
 export interface KernelImage {
   /** The platform its kernel was built for. */
   readonly platform: KernelPlatform;
+  /**
+   * What the kernel adds to a physical address to reach it (KERNEL_BASES):
+   * its symbols and the pointers in its tables are kernel addresses, so a
+   * host reads the word of kernel address `a` at physical `a - kernelBase`.
+   */
+  readonly kernelBase: number;
   /** Bytes from physical 0: kernel, boot table, program images. */
   readonly image: Uint8Array;
   /** The kernel's labels (proc_table, trap_vector, ...). */
@@ -150,17 +194,19 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
   checkPlatform(platform);
   return [
     "kernel.s",
-    PLATFORM_FILES[platform],
+    ...PLATFORM_FILES[platform],
     "kernel/trap.s",
     "kernel/syscall.s",
     "kernel/proc.s",
     "kernel/vm.s",
+    "kernel/pager.s",
     "kernel/kalloc.s",
     "kernel/console.s",
     "kernel/sleep.s",
     "kernel/disk.s",
     "kernel/bio.s",
     "kernel/fs.s",
+    "kernel/swap.s",
     "kernel/file.s",
     "kernel/exec.s",
   ];
@@ -177,7 +223,22 @@ function checkPlatform(platform: string): asserts platform is KernelPlatform {
  * them as one program, as if each were #included after the one before.
  */
 export function kernelSources(platform: KernelPlatform = "native"): SourceFile[] {
-  return kernelFiles(platform).map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+  const files = kernelFiles(platform).map((file) => ({ file, text: fs.readFileSync(path.join(GUESTS_DIR, file), "utf8") }));
+  return [...files, buildConstants(platform)];
+}
+
+/**
+ * What the platform's files leave to the build, as a compiler's -D flags:
+ * KERNEL_BASE (KERNEL_BASES: where the kernel is assembled, and what it
+ * adds to a physical address to reach it) and, for the platforms built
+ * from platform-native.s, PLATFORM_TVEC (its trap vector). Only .equ
+ * lines, so it adds no bytes; it goes last.
+ */
+function buildConstants(platform: KernelPlatform): SourceFile {
+  const lines = [`# the loader's constants for the ${platform} platform`, `        .equ KERNEL_BASE, 0x${KERNEL_BASES[platform].toString(16)}`];
+  const tvec = PLATFORM_TVECS[platform];
+  if (tvec !== undefined) lines.push(`        .equ PLATFORM_TVEC, ${tvec}`);
+  return { file: "(the loader)", text: lines.join("\n") + "\n" };
 }
 
 /** The whole kernel for `platform` as one text, the files joined in order. */
@@ -285,25 +346,32 @@ export function assembleKernel(platform: KernelPlatform = "native"): Program {
   const source = files.map((f) => f.text).join("\n");
   let cached = kernelCache.get(platform);
   if (cached?.source !== source) {
-    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`)];
-    cached = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE")) };
+    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`), ...Object.keys(PAGER_STATS_LAYOUT).map((name) => `PS_${name}`), "NSAMPLES"];
+    cached = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE"), KERNEL_BASES[platform]) };
     kernelCache.set(platform, cached);
   }
   return cached.program;
 }
 
 /**
- * Assembles a kernel to stand at physical 0 of the loader's image: it must
- * end below the boot table, and each layout constant it defines must agree
- * with the loader's (or the boot table would be written where the kernel
- * does not look); the `required` ones must be defined.
+ * Assembles a kernel to stand at physical 0 of the loader's image, its
+ * addresses starting at `kernelBase` (0, or kseg0's): it must end below
+ * the boot table, and each layout constant it defines must agree with the
+ * loader's (or the boot table would be written where the kernel does not
+ * look); the `required` ones must be defined.
  */
-export function assembleBootKernel(files: SourceFile[], required: readonly string[]): Program {
-  const kernel = assemble(files, { origin: 0 });
+export function assembleBootKernel(files: SourceFile[], required: readonly string[], kernelBase = 0): Program {
+  const kernel = assemble(files, { origin: kernelBase });
   const file = files[0]?.file ?? "the kernel";
+  const base = kernel.constants.get("KERNEL_BASE");
+  if (base !== undefined && base >>> 0 !== kernelBase >>> 0) {
+    throw new Error(`${file} has .equ KERNEL_BASE = 0x${(base >>> 0).toString(16)}, but it is assembled at 0x${kernelBase.toString(16)}`);
+  }
   const layout = new Map<string, number>([
     ...Object.entries(BOOT_LAYOUT),
     ...Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as [string, number]),
+    ...Object.entries(PAGER_STATS_LAYOUT).map(([name, value]) => [`PS_${name}`, value] as [string, number]),
+    ["NSAMPLES", PAGER_SAMPLES],
   ]);
   for (const [name, value] of layout) {
     const equ = kernel.constants.get(name);
@@ -314,8 +382,8 @@ export function assembleBootKernel(files: SourceFile[], required: readonly strin
   for (const name of required) {
     if (!kernel.constants.has(name)) throw new Error(`${file} does not define ${name}, which loader.ts relies on`);
   }
-  if (kernel.end > BOOT_LAYOUT.BOOT_TABLE) {
-    throw new Error(`${file} ends at 0x${kernel.end.toString(16)}, past the boot table at 0x${BOOT_LAYOUT.BOOT_TABLE.toString(16)}`);
+  if (kernel.end - kernelBase > BOOT_LAYOUT.BOOT_TABLE) {
+    throw new Error(`${file} ends at 0x${(kernel.end - kernelBase).toString(16)}, past the boot table at 0x${BOOT_LAYOUT.BOOT_TABLE.toString(16)}`);
   }
   return kernel;
 }
@@ -347,7 +415,7 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
     image.set(assembled[i].program.image, p.physical);
     writeEntry(image, i, p);
   }
-  return { platform, image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
+  return { platform, kernelBase: KERNEL_BASES[platform], image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
 }
 
 function checkOptions(options: KernelImageOptions, timerInterval: number, memoryBytes: number): void {

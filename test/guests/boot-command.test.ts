@@ -46,6 +46,16 @@ describe("vmlab boot", () => {
     expect(r.status).toBe(0);
   });
 
+  it("boots the software-tlb platform with --platform, printing what native prints", async () => {
+    const native = await boot("hello", "fault", "pingpong", "--timer", "0", "--table");
+    const swtlb = await boot("hello", "fault", "pingpong", "--platform", "software-tlb", "--timer", "0", "--table");
+    expect(swtlb.stdout).toBe(native.stdout);
+    expect(swtlb.status).toBe(1);
+    expect(swtlb.stderr).toMatch(/2\s+fault\s+exited\s+-1/);
+    await expect(boot("hello", "--platform", "paravirtual")).rejects.toThrow(/--platform paravirtual: vmlab boot runs native or software-tlb/);
+    await expect(boot("hello", "--platform", "mips")).rejects.toThrow(UserError);
+  });
+
   it("lists the programs", async () => {
     expect((await boot("--list")).stdout.split("\n")).toEqual(expect.arrayContaining(["hello", "compute", "fault"]));
   });

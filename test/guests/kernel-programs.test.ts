@@ -9,14 +9,17 @@
  *   # exit: the kernel's exit code (processes killed), default 0
  *   # timer: cycles between timer interrupts, default 0 (no preemption)
  *   # memory: bytes of memory the kernel manages, default the loader's
- *   # disk: a folder beside the programs; `vmlab mkfs` builds the disk from it
+ *   # disk: a folder beside the programs; `vmlab mkfs` builds the disk from
+ *           it. `# disk: swap` is an empty file system whose swap area is
+ *           mkfs's default (a quarter of 4 MiB)
  *   # file: PATH = TEXT   after the run the disk is sound (checkImage) and
  *                         holds PATH with TEXT (\n for a newline), byte for byte
  *
- * Then the same image runs under every technique that runs its platform:
+ * Then the same program runs on every platform and technique that runs it:
  * the native kernel under trap-and-emulate, binary translation and
  * hardware assist, the paravirtual build under the paravirtual
- * hypervisor; each must print exactly what bare metal printed.
+ * hypervisor, the software-tlb build on bare toy32 built software-tlb;
+ * each must print exactly what bare metal printed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,10 +27,10 @@ import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
 import { buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
-import { FsImage, checkImage, mkfs } from "../../src/guests/fs";
+import { FsImage, buildImage, checkImage, mkfs } from "../../src/guests/fs";
 
 const DIR = path.join(__dirname, "kernel-programs");
-const MAX_CYCLES = 50_000_000;
+const MAX_CYCLES = 100_000_000;
 
 interface Expectations {
   output: string;
@@ -61,13 +64,13 @@ function parseExpectations(source: string): Expectations {
   return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes, disk, files };
 }
 
-/** The disk a program asks for, built once per folder. */
+/** The disk a program asks for: `swap`, or a folder's image (`vmlab mkfs`), built once each. */
 const disks = new Map<string, Uint8Array>();
 function diskFor(want: Expectations): Uint8Array | undefined {
   if (want.disk === undefined) return undefined;
   let image = disks.get(want.disk);
   if (image === undefined) {
-    image = mkfs(path.join(DIR, want.disk), { size: 512 * 1024 });
+    image = want.disk === "swap" ? buildImage({ kind: "directory", entries: new Map() }) : mkfs(path.join(DIR, want.disk), { size: 512 * 1024 });
     disks.set(want.disk, image);
   }
   return image;
@@ -99,6 +102,15 @@ describe("kernel programs with inline expectations", () => {
     it(`${file} on bare metal`, () => {
       const disk = diskFor(want);
       const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, machine: { disk } });
+      const r = m.run({ maxCycles: MAX_CYCLES });
+      expect(m.console.output).toBe(want.output);
+      expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
+      expectDisk(disk && m.disk.data, want);
+    });
+
+    it(`${file} on bare metal, software-tlb platform: what the native kernel prints`, () => {
+      const disk = diskFor(want);
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform: "software-tlb", machine: { disk } });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);

@@ -30,6 +30,43 @@ function program(name: string, body: string): { name: string; source: string } {
   return { name, source: `        .text\nmain:\n${body}\n` };
 }
 
+describe("the software-tlb platform (MIPS-style refill from kseg0)", () => {
+  // Timer off: with preemption the two platforms' different costs (a
+  // software refill against a hardware walk) switch at different points.
+  const programs = ["hello", "compute", "fault", "pingpong"];
+  const native = run({ programs, timerInterval: 0 });
+  const swtlb = run({ programs, timerInterval: 0, platform: "software-tlb" });
+  const tlb = swtlb.machine.mmu.tlb;
+
+  it("prints exactly what the native kernel prints, on a machine built software-tlb", () => {
+    expect(swtlb.machine.mmu.kind).toBe("software-tlb");
+    expect(swtlb.output).toBe(native.output);
+    expect(`${swtlb.result.reason} ${swtlb.result.exitCode}`).toBe(`${native.result.reason} ${native.result.exitCode}`);
+    expect(swtlb.table.map((p) => [p.pid, p.state, p.exitStatus])).toEqual(native.table.map((p) => [p.pid, p.state, p.exitStatus]));
+  });
+
+  it("refills the TLB in its TLB_MISS handler: one tlbw per miss, and the kernel itself never misses (kseg0)", () => {
+    const misses = swtlb.machine.stats.traps[10];
+    expect(misses).toBeGreaterThan(0);
+    expect(tlb.writes).toBe(misses);
+    expect(tlb.misses).toBe(misses);
+    expect(tlb.hits).toBeGreaterThan(10 * misses);
+  });
+
+  it("switches address spaces by ASID: the TLB is flushed only at boot and when a process exits", () => {
+    const preempted = run({ programs, timerInterval: 2000, platform: "software-tlb" });
+    const dispatches = preempted.table.reduce((n, p) => n + p.dispatches, 0);
+    const tlb = preempted.machine.mmu.tlb;
+    expect(dispatches).toBeGreaterThan(2 * programs.length);
+    expect(tlb.flushes).toBe(1 + programs.length);
+  });
+
+  it("reads the process table through kseg0 kernel addresses", () => {
+    expect(swtlb.table.map((p) => p.name)).toEqual(programs);
+    expect(swtlb.table.every((p) => p.pageDirectory > 0 && p.pageDirectory < (1 << 20))).toBe(true);
+  });
+});
+
 describe("the kernel runs hello, compute and fault", () => {
   const { result, output, table } = run({ programs: ["hello", "compute", "fault"] });
   const fib = fibMod32(30000).toString(16).padStart(8, "0");
@@ -39,8 +76,8 @@ describe("the kernel runs hello, compute and fault", () => {
       [
         "hello, world",
         "fault: storing to address 0",
-        "compute: fib(30000) mod 2^32 ...",
         "[kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000",
+        "compute: fib(30000) mod 2^32 ...",
         `compute: fib(30000) mod 2^32 = 0x${fib}`,
         "",
       ].join("\n"),
@@ -71,7 +108,7 @@ describe("the kernel runs hello, compute and fault", () => {
 
 describe("timer preemption", () => {
   it("interleaves two busy processes tick by tick", () => {
-    const { output, result } = run({ programs: ["ticker", "ticker"], timerInterval: 3000 });
+    const { output, result } = run({ programs: ["ticker", "ticker"], timerInterval: 5000 });
     const lines = [0, 1, 2, 3].flatMap((i) => [`pid 1 tick ${i}`, `pid 2 tick ${i}`]);
     expect(output).toBe(lines.map((l) => `${l}\n`).join(""));
     expect(result.exitCode).toBe(0);
@@ -84,8 +121,8 @@ describe("timer preemption", () => {
   });
 
   it("a longer time slice lets each process print more before the switch", () => {
-    const { output } = run({ programs: ["ticker", "ticker"], timerInterval: 5000 });
-    const order = [[1, 0], [1, 1], [2, 0], [2, 1], [1, 2], [2, 2], [1, 3], [2, 3]];
+    const { output } = run({ programs: ["ticker", "ticker"], timerInterval: 7500 });
+    const order = [[1, 0], [1, 1], [2, 0], [2, 1], [1, 2], [1, 3], [2, 2], [2, 3]];
     expect(output).toBe(order.map(([pid, i]) => `pid ${pid} tick ${i}\n`).join(""));
   });
 });
@@ -98,7 +135,8 @@ describe("system calls", () => {
   });
 
   it("write, getpid, putc, uptime and the error cases each work", () => {
-    const { output, result } = run({ programs: ["hello", "syscalls"] });
+    // A slice long enough for a process to fault in its first pages (pager.s) and print.
+    const { output, result } = run({ programs: ["hello", "syscalls"], timerInterval: 5000 });
     expect(output).toBe(
       [
         "hello, world",
@@ -147,7 +185,7 @@ describe("system calls", () => {
   });
 
   it("sleep lets the others run, and wakes the sleeper on a later tick", () => {
-    const { output, table } = run({ programs: ["sleeper", "compute"] });
+    const { output, table } = run({ programs: ["sleeper", "compute"], timerInterval: 5000 });
     expect(output.split("\n").slice(0, 3)).toEqual([
       "sleeper: sleeping 20000 cycles",
       "compute: fib(30000) mod 2^32 ...",
@@ -223,8 +261,10 @@ describe("the boot image", () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it("refuses a software-managed TLB, which the kernel cannot run on", () => {
-    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/hardware page walker/);
+  it("refuses a machine whose MMU the platform cannot run on, naming the platform that can", () => {
+    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(UserError);
+    expect(() => bootKernel({ programs: ["hello"], machine: { mmu: "software-tlb" } })).toThrow(/native kernel needs mmu: "hardware"/);
+    expect(() => bootKernel({ programs: ["hello"], platform: "software-tlb", machine: { mmu: "hardware" } })).toThrow(/software-tlb kernel needs mmu: "software-tlb"/);
   });
 
   it("boots a built-in program with its source changed", () => {

@@ -15,7 +15,8 @@ describe("paravirtualization", () => {
   });
 
   it("the paravirtual kernel runs programs with bare metal's output using hypercalls, never a privileged instruction", () => {
-    const options = { programs: ["hello", "compute"], timerInterval: 2_000 };
+    // A slice long enough for hello to fault in its pages (pager.s) and print first.
+    const options = { programs: ["hello", "compute"], timerInterval: 5_000 };
     const m = bootKernel({ ...options, timerInterval: 0 });
     m.run();
     const k = buildParavirtualKernelImage(options);
@@ -64,7 +65,7 @@ function bareAndParavirtual(programs: string[], timerInterval: number) {
 
 describe("one kernel, two platforms (pv_ops)", () => {
   it("the paravirtual build preempts: two tickers interleave tick by tick as on bare metal", () => {
-    const { bare, vm } = bareAndParavirtual(["ticker", "ticker"], 3000);
+    const { bare, vm } = bareAndParavirtual(["ticker", "ticker"], 11000);
     expect(bare).toContain("pid 1 tick 0\npid 2 tick 0\n");
     expect(vm.console).toBe(bare);
     expect(vm.stats.emulated).toBe(0);

@@ -1,22 +1,24 @@
 /**
- * `vmlab boot [PROGRAM...] [--disk IMAGE] [--timer N] [--memory BYTES]
- * [--max-cycles N] [--table] [--list]`: boot the guest kernel
- * (src/guests/kernel.s) on a bare toy32 with user programs, named
- * (src/guests/programs), given as .s files, or, with --disk, written
- * `disk:PATH [ARG...]` for an executable on the disk image (init.s execs
- * it), one process each in pid order. The image is checked on the host
- * first (checkImage) and the guest's writes are saved back to it. The
- * console goes to stdout as the guest prints; the exit status is the
- * kernel's exit code (the number of processes that failed: killed, or a
- * disk program that could not be exec'd), or 124 / 125 as for `vmlab
- * asm`; a guest whose stdout closes is stopped quietly (output.ts).
+ * `vmlab boot [PROGRAM...] [--disk IMAGE] [--platform P] [--timer N]
+ * [--memory BYTES] [--max-cycles N] [--table] [--list]`: boot the guest
+ * kernel (src/guests/kernel.s, built for platform P: native, or
+ * software-tlb on a toy32 built with the software-managed TLB) on a bare
+ * toy32 with user programs, named (src/guests/programs), given as .s
+ * files, or, with --disk, written `disk:PATH [ARG...]` for an executable on
+ * the disk image (init.s execs it), one process each in pid order. The
+ * image is checked on the host first (checkImage) and the guest's writes
+ * are saved back to it. The console goes to stdout as the guest prints;
+ * the exit status is the kernel's exit code (the number of processes that
+ * failed: killed, or a disk program that could not be exec'd), or 124 /
+ * 125 as for `vmlab asm`; a guest whose stdout closes is stopped quietly
+ * (output.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { Command } from "commander";
 import { DEFAULT_MAX_CYCLES, type Machine, type RunResult } from "../../machine/machine";
 import { bootKernel, processTable, type ProcessInfo } from "../../guests/boot";
-import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type ProgramSpec } from "../../guests/loader";
+import { DEFAULT_KERNEL_MEMORY, DEFAULT_TIMER_INTERVAL, userProgramNames, type KernelPlatform, type ProgramSpec } from "../../guests/loader";
 import { EXIT_ABNORMAL, EXIT_MAX_CYCLES } from "./asm";
 import { UserError } from "../../errors";
 import { parseNumber } from "../options";
@@ -33,8 +35,12 @@ import { FsImage, INODE_TYPE, decodeExecutable } from "../../guests/fs";
 export const MIN_TIMER_INTERVAL = 500;
 const TIMER_WHY = `below ${MIN_TIMER_INTERVAL} cycles the kernel's timer path (about 200 cycles) fills the whole slice and no process makes progress; 0 turns preemption off`;
 
+/** The platforms a bare toy32 boots (paravirtual needs its hypervisor). */
+export const BARE_METAL_PLATFORMS: readonly KernelPlatform[] = ["native", "software-tlb"];
+
 interface BootFlags {
   disk?: string;
+  platform: string;
   timer: string;
   memory: string;
   maxCycles: string;
@@ -48,6 +54,7 @@ export function register(program: Command): void {
     .description("boot the toy32 guest kernel with user programs, one process each (console on stdout)")
     .argument("[programs...]", "program names (see --list), .s files, or with --disk \"disk:PATH [ARG...]\"; default: hello compute fault")
     .option("--disk <image>", "boot with this file system image as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
+    .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
     .option("--timer <cycles>", "cycles between timer interrupts (0: no preemption)", String(DEFAULT_TIMER_INTERVAL))
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
     .option("--max-cycles <n>", "stop a guest that runs longer than N cycles", String(DEFAULT_MAX_CYCLES))
@@ -58,12 +65,14 @@ export function register(program: Command): void {
         process.stdout.write(userProgramNames().join("\n") + "\n");
         return;
       }
+      const platform = parsePlatform(flags.platform);
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
       const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
       const disk = flags.disk === undefined ? undefined : openDisk(flags.disk);
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map((arg) => programSpec(arg, disk));
       const machine: Machine = bootKernel({
+        platform,
         programs,
         timerInterval,
         memoryBytes,
@@ -121,6 +130,16 @@ function saveDisk(disk: OpenDisk, data: Uint8Array): void {
     fs.rmSync(temporary, { force: true });
     throw new UserError(`cannot save the guest's writes to ${disk.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "the image is as it was before the boot");
   }
+}
+
+/** --platform: one a bare toy32 can boot. */
+function parsePlatform(text: string): KernelPlatform {
+  const platform = BARE_METAL_PLATFORMS.find((p) => p === text);
+  if (platform === undefined) {
+    const why = text === "paravirtual" ? "the paravirtual kernel runs only under its hypervisor (a VM created with paravirtual: true)" : `platforms: ${BARE_METAL_PLATFORMS.join(", ")}`;
+    throw new UserError(`--platform ${text}: vmlab boot runs native or software-tlb`, why);
+  }
+  return platform;
 }
 
 /** --timer: 0 (no preemption), or a slice the kernel makes progress in. */

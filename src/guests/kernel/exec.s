@@ -196,7 +196,8 @@ exec_load_page:
         call kalloc                 # zeroed: BSS and the image's tail
         beqz a0, exec_load_free
         push a0
-        mv   a2, a0
+        lui  t0, KERNEL_BASE >> 16
+        sub  a2, a0, t0             # map_page takes the frame's physical address
         la   t0, exec_space
         lw   a0, PROC_PGDIR(t0)
         li   a1, USER_BASE
@@ -236,7 +237,8 @@ exec_load_stack:
         call kalloc
         beqz a0, exec_load_free
         push a0
-        mv   a2, a0
+        lui  t0, KERNEL_BASE >> 16
+        sub  a2, a0, t0             # physical, as above
         la   t0, exec_space
         lw   a0, PROC_PGDIR(t0)
         li   a1, USER_STACK_PAGE

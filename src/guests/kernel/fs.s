@@ -44,6 +44,8 @@
         .equ SB_INODES,       20
         .equ SB_DATA,         24
         .equ SB_NDATA,        28
+        .equ SB_SWAP,         32            # the swap area (swap.s)
+        .equ SB_SWAPBLOCKS,   36
         .equ SB_BSIZE,        40
         .equ SB_ROOT,         44
         .equ SB_BYTES,        48
@@ -1117,7 +1119,8 @@ namex_loop:
         mv   a0, s1
         call skipelem
         beqz a0, namex_end
-        blt  a0, zero, namex_fail
+        li   t0, -1                 # (a kernel address in kseg0 is negative as a number)
+        beq  a0, t0, namex_fail
         mv   s1, a0
         lbu  t0, I_TYPE(s0)
         li   t1, T_DIR

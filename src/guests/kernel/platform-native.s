@@ -40,6 +40,11 @@
 #
 # PLATFORM_MMIO says whether the kernel maps the device pages (and reaches
 # its devices by loads and stores): native does.
+#
+# The software-TLB platform is this file and platform-swtlb.s, its TLB
+# refill vector. The loader gives both platforms their KERNEL_BASE (0 here:
+# kernel addresses are physical) and PLATFORM_TVEC (loader.ts
+# buildConstants).
 
         .equ PLATFORM_MMIO,   1
 
@@ -105,9 +110,11 @@ kernel_trap:
         li   a0, 255
         halt
 
-# plat_init: points TVEC at the trap vector. Interrupts are off from reset.
+# plat_init: points TVEC at the trap vector (PLATFORM_TVEC, from the
+# loader: plat_trap_vector, or platform-swtlb.s's refill vector in front of
+# it). Interrupts are off from reset.
 plat_init:
-        la   t0, plat_trap_vector
+        la   t0, PLATFORM_TVEC
         csrw TVEC, t0
         ret
 

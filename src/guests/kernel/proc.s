@@ -10,9 +10,9 @@ proc_init:
         push ra
         push s0
         push s1
-        li   t0, BOOT_TABLE
+        li   t0, BOOT_TABLE_KVA
         lw   s1, BT_COUNT(t0)       # s1 = programs left
-        li   s0, BOOT_TABLE + BT_ENTRIES
+        li   s0, BOOT_TABLE_KVA + BT_ENTRIES
 proc_init_loop:
         beqz s1, proc_init_done
         mv   a0, s0
@@ -51,9 +51,10 @@ proc_alloc_clear:
         ret
 
 # proc_create: a0 = a boot-table entry. Makes a process of it (what exec does):
-# a page directory, the image copied into fresh pages at USER_BASE, an empty
-# heap after it, one stack page below USER_STACK_TOP; it starts at the
-# entry point with every register zero but sp.
+# a page directory and its regions (pager.s): the image at USER_BASE, an
+# empty heap after it, the stack below USER_STACK_TOP, each page mapped
+# when first touched; it starts at the entry point with every register
+# zero but sp.
 proc_create:
         push ra
         push s0
@@ -66,44 +67,14 @@ proc_create:
         call uvm_create
         beqz a0, out_of_memory
         sw   a0, PROC_PGDIR(s0)
-        li   s2, 0                  # s2 = offset into the image
-proc_create_copy:
-        lw   t0, BTE_LENGTH(s1)
-        bgeu s2, t0, proc_create_stack
-        call kalloc
-        beqz a0, out_of_memory
-        push a0                     # the new page
-        lw   a1, BTE_PHYS(s1)
-        add  a1, a1, s2             # copy from the image ...
-        lw   a2, BTE_LENGTH(s1)
-        sub  a2, a2, s2             # ... what is left of it,
-        li   t0, PAGE_SIZE
-        bltu a2, t0, proc_create_part
-        mv   a2, t0                 # at most a page
-proc_create_part:
-        call memcpy
-        pop  a2
-        lw   a0, PROC_PGDIR(s0)
-        li   a1, USER_BASE
-        add  a1, a1, s2
-        li   a3, PTE_V | PTE_W | PTE_X | PTE_U
-        call map_page
-        bnez a0, out_of_memory
-        addi s2, s2, PAGE_SIZE
-        j    proc_create_copy
-proc_create_stack:
-        li   t0, USER_BASE
-        add  t0, t0, s2             # the page after the image
+        lw   t0, BTE_LENGTH(s1)     # nothing is mapped yet: the image,
+        addi t0, t0, PAGE_SIZE - 1  # heap and stack pages come in when
+        shri t0, t0, 12             # first touched (pager.s)
+        shli t0, t0, 12
+        li   t1, USER_BASE
+        add  t0, t0, t1             # the page after the image
         sw   t0, PROC_BRK(s0)
         sw   t0, PROC_HEAP(s0)
-        call kalloc
-        beqz a0, out_of_memory
-        mv   a2, a0
-        lw   a0, PROC_PGDIR(s0)
-        li   a1, USER_STACK_PAGE
-        li   a3, PTE_V | PTE_W | PTE_U
-        call map_page
-        bnez a0, out_of_memory
         li   t0, USER_STACK_TOP
         sw   t0, PROC_SP(s0)
         lw   t0, BTE_ENTRY(s1)
@@ -113,7 +84,7 @@ proc_create_stack:
         sw   t1, PROC_PID(s0)
         addi t1, t1, 1
         sw   t1, 0(t0)
-        li   t0, BOOT_TABLE + BT_ENTRIES
+        li   t0, BOOT_TABLE_KVA + BT_ENTRIES
         sub  t0, s1, t0
         shri t0, t0, 4              # BTE_SIZE = 16
         sw   t0, PROC_PROG(s0)

@@ -41,7 +41,10 @@ sys_exit:
 
 # sys_write(fd, buf, n): writes n bytes at buf to the console (fd 1 or 2),
 # or to an open file (fd 3 and up: file.s file_write). Returns n, or -1
-# for fd 0, a closed fd or a buffer the process may not read.
+# for fd 0, a closed fd or a buffer the process may not read. The console's
+# buffer is checked whole, then written a page at a time, each page made
+# resident just before it is read (user_page_resident): paging one in may
+# evict another.
 sys_write:
         li   t0, 3
         bgeu a0, t0, file_write     # not the console's: a file (file.s)
@@ -55,16 +58,34 @@ sys_write:
 sys_write_fd:
         blt  a2, zero, sys_write_bad
         mv   s1, a1                 # s1 = buffer
-        mv   s2, a2                 # s2 = length
+        add  s2, a1, a2             # s2 = its end
+        push a2
         mv   a0, a1
         mv   a1, a2
         call user_range_ok
-        beqz a0, sys_write_bad
+        beqz a0, sys_write_bad_n
+sys_write_page:
+        bgeu s1, s2, sys_write_done
         mv   a0, s1
+        call user_page_resident
+        beqz a0, sys_write_bad_n
+        shri a1, s1, 12
+        addi a1, a1, 1
+        shli a1, a1, 12             # the next page
+        bltu a1, s2, sys_write_chunk
         mv   a1, s2
+sys_write_chunk:
+        push a1
+        mv   a0, s1
+        sub  a1, a1, s1
         call plat_console_write
-        mv   a0, s2
+        pop  s1
+        j    sys_write_page
+sys_write_done:
+        pop  a0                     # n
         j    sys_write_out
+sys_write_bad_n:
+        pop  a0
 sys_write_bad:
         li   a0, -1
 sys_write_out:
@@ -83,9 +104,10 @@ sys_yield:
         sw   zero, PROC_A0(s0)
         j    schedule
 
-# sys_sbrk(n): grows the heap by n >= 0 bytes, mapping fresh zeroed pages;
-# returns the old break, or -1 (n < 0, past HEAP_LIMIT, out of memory: then
-# the pages this call mapped are given back and the break stays).
+# sys_sbrk(n): grows the heap by n >= 0 bytes; returns the old break, or
+# -1 (n < 0, past HEAP_LIMIT, or more new pages than free frames and free
+# swap slots together could ever hold: the break stays). No page is mapped
+# here: each comes in zeroed when first touched (pager.s).
 sys_sbrk:
         push ra
         push s1
@@ -96,45 +118,21 @@ sys_sbrk:
         bltu s2, s1, sys_sbrk_bad
         li   t0, HEAP_LIMIT
         bltu t0, s2, sys_sbrk_bad
-        push s1
-        addi s1, s1, PAGE_SIZE - 1
-        shri s1, s1, 12
-        shli s1, s1, 12             # s1 = first page not mapped yet
-sys_sbrk_map:
-        bgeu s1, s2, sys_sbrk_done
-        call kalloc
-        beqz a0, sys_sbrk_oom
-        push a0
-        mv   a2, a0
-        lw   a0, PROC_PGDIR(s0)
-        mv   a1, s1
-        li   a3, PTE_V | PTE_W | PTE_U
-        call map_page
-        pop  a1                     # the new page
-        beqz a0, sys_sbrk_mapped
-        mv   a0, a1
-        call kfree                  # no page table to map it with: give it back
-        j    sys_sbrk_oom
-sys_sbrk_mapped:
-        mv   a0, s1
-        call plat_tlb_inv           # a PTE changed: drop any cached translation
-        addi s1, s1, PAGE_SIZE
-        j    sys_sbrk_map
-sys_sbrk_done:
+        addi t0, s1, PAGE_SIZE - 1
+        shri t0, t0, 12
+        addi t1, s2, PAGE_SIZE - 1
+        shri t1, t1, 12
+        sub  t1, t1, t0             # t1 = new pages
+        push t1
+        call swap_free_slots
+        pop  t1
+        la   t0, pager_stats
+        lw   t0, PS_FREE(t0)
+        add  t0, t0, a0             # what memory and swap have room for
+        bltu t0, t1, sys_sbrk_bad
         sw   s2, PROC_BRK(s0)
-        pop  a0                     # the old break
+        mv   a0, s1
         j    sys_sbrk_out
-sys_sbrk_oom:
-        pop  s2                     # the old break
-        addi s2, s2, PAGE_SIZE - 1
-        shri s2, s2, 12
-        shli s2, s2, 12             # s2 = first page this call mapped
-sys_sbrk_undo:
-        bgeu s2, s1, sys_sbrk_bad   # give back what this call mapped
-        mv   a0, s2
-        call free_user_page
-        addi s2, s2, PAGE_SIZE
-        j    sys_sbrk_undo
 sys_sbrk_bad:
         li   a0, -1
 sys_sbrk_out:
@@ -190,6 +188,8 @@ sys_fork:
         call uvm_create
         beqz a0, sys_fork_bad
         sw   a0, PROC_PGDIR(s1)
+        li   t0, P_FORKING          # not runnable yet, but its pages count
+        sw   t0, PROC_STATE(s1)     # (pager.s page_out_shared scans it)
         addi a0, s1, PROC_BRK       # BRK, EPC, the registers, XSTATUS, HEAP
         addi a1, s0, PROC_BRK
         li   a2, PROC_CYCLES - PROC_BRK
@@ -216,10 +216,15 @@ sys_fork_pages:
         addi s2, s2, PAGE_SIZE
         j    sys_fork_pages
 sys_fork_stack:
-        li   a0, USER_STACK_PAGE
+        li   s2, USER_STACK_BOTTOM
+sys_fork_stack_page:
+        mv   a0, s2
         mv   a1, s1
         call uvm_share
         bnez a0, sys_fork_undo
+        addi s2, s2, PAGE_SIZE
+        li   t0, USER_STACK_TOP
+        bne  s2, t0, sys_fork_stack_page
         la   t0, next_pid
         lw   a0, 0(t0)
         sw   a0, PROC_PID(s1)
@@ -231,6 +236,7 @@ sys_fork_stack:
 sys_fork_undo:
         mv   a0, s1                 # give back what the child holds; its
         call uvm_free               # entry stays unused
+        sw   zero, PROC_STATE(s1)
 sys_fork_bad:
         li   a0, -1
 sys_fork_out:

@@ -43,8 +43,9 @@ trap_entry:
         beq  a0, t1, trap_syscall
         li   t1, CAUSE_TIMER
         beq  a0, t1, trap_timer
-        li   t1, CAUSE_PAGE_FAULT_STORE
-        beq  a0, t1, trap_store_fault
+        addi t1, a0, -CAUSE_PAGE_FAULT_LOAD
+        li   t2, 3
+        bltu t1, t2, trap_page_fault    # CAUSE 5..7: pager.s may mend it
         li   t1, CAUSE_TIMER
         bltu a0, t1, trap_kill      # an exception: the process's fault
         li   t1, CAUSE_DISK
@@ -58,12 +59,36 @@ trap_resume:
 trap_timer:
         j    schedule
 
-# trap_store_fault: a store to a copy-on-write page is retried once the
-# page is the process's own (cow_fault); any other is the process's fault.
-trap_store_fault:
+# trap_page_fault: the pager (pager.s page_fault) maps a page touched for
+# the first time, reads one back from swap, or copies a copy-on-write page
+# on a store; the access is retried. Any other is the process's fault; a
+# page it could not find memory for (no swap) kills it too:
+#
+#   [kernel] pid 3 killed: no memory for the page at 0x40005000
+trap_page_fault:
         call plat_fault_address
-        call cow_fault
-        beqz a0, trap_kill
+        mv   s2, a0                 # BADVA now: the pager's own accesses
+        la   t0, trap_cause         # may take (software-TLB) refills
+        lw   a1, 0(t0)
+        call page_fault             # may sleep on the disk (swap)
+        lw   t0, PROC_KSTACK(s0)
+        lw   t0, KP_KILLED(t0)
+        bnez t0, trap_syscall_killed    # killed meanwhile: it ends now
+        li   t0, PF_RETRY
+        beq  a0, t0, trap_page_retry
+        beqz a0, trap_kill_badva
+        la   a0, msg_pid
+        call kputs
+        lw   a0, PROC_PID(s0)
+        call kputdec
+        la   a0, msg_nomem
+        call kputs
+        mv   a0, s2
+        call kputhex
+        li   a0, 10
+        call kputc
+        j    trap_kill_exit
+trap_page_retry:
         mv   a0, s0
         j    resume
 
@@ -119,6 +144,7 @@ trap_syscall_bad:
 trap_kill:
         call plat_fault_address
         mv   s2, a0                 # s2 = BADVA
+trap_kill_badva:
         la   t0, trap_cause
         lw   s1, 0(t0)              # s1 = CAUSE
         la   a0, msg_pid
@@ -141,6 +167,7 @@ trap_kill_where:
         call kputhex
         li   a0, 10
         call kputc
+trap_kill_exit:
         la   t0, killed
         lw   t1, 0(t0)
         addi t1, t1, 1
@@ -153,3 +180,4 @@ trap_kill_where:
         .data
         .align 4
 trap_cause:     .word 0             # the last trap's CAUSE (plat_trap_info)
+msg_nomem:      .asciz " killed: no memory for the page at 0x"
