@@ -58,8 +58,8 @@ export type { SoftwareCosts, VmmContext, GuestTrap, Resolution } from "./hypervi
 export type { HypercallSpec, HypercallGuest, HypercallResult, HypercallEffect } from "./hypervisor/hypercalls";
 export { EXIT_REASON, exitReasonName, defaultExitControls } from "./hypervisor/exits";
 export type { ExitControls, VmExit, ExitReasonName, ExitCounts } from "./hypervisor/exits";
-export { translateGuest } from "./hypervisor/guest-mmu";
-export { ShadowPageTables } from "./hypervisor/shadow-paging";
+export { translateGuest } from "./memory/guest-walk";
+export { ShadowPageTables } from "./memory/shadow-paging";
 export { runSensitiveDemo, SENSITIVE_DEMO_SOURCE } from "./hypervisor/sensitive-demo";
 export type { SensitiveDemoResult } from "./hypervisor/sensitive-demo";
 export { BinaryTranslator } from "./hypervisor/binary-translation";

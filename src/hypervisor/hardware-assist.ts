@@ -40,7 +40,7 @@ import * as O from "../machine/opcodes";
 import type { Cpu } from "../machine/cpu";
 import type { PhysicalMemory } from "../machine/memory";
 import { EXIT_REASON, defaultExitControls, exitReasonName, type ExitControls, type VmExit } from "./exits";
-import { translateGuest, type Access } from "./guest-mmu";
+import { translateGuest, type Access } from "../memory/guest-walk";
 import { nativeExtra, type GuestTrap, type TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import type { Vm } from "./vm";
 
@@ -146,7 +146,7 @@ export class HardwareAssist {
     }
     const access = PAGE_FAULTS.get(cause);
     if (access !== undefined) {
-      const t = translateGuest(this.memory, vm, trap.badva, access, !vcpu.kernelMode);
+      const t = translateGuest(this.memory, vm.addressSpace, trap.badva, access, !vcpu.kernelMode);
       if (t.ok && t.mapping.gpa >= MMIO_BASE) return c.ioExiting ? EXIT_REASON.IO_INSTRUCTION : undefined;
       if (t.ok && vm.contains(t.mapping.gpa)) return this.firstTouch(vm, t.mapping.gpa) ? EXIT_REASON.EPT_VIOLATION : undefined;
     }

@@ -40,8 +40,8 @@ import { CAUSE, CSR, PAGE_SIZE, STATUS } from "../machine/isa";
 import type { Trap } from "../machine/trap";
 import type { PhysicalMemory } from "../machine/memory";
 import { UserError } from "../errors";
-import { RegionAllocator, type Region } from "./allocator";
-import { ShadowPageTables, type View } from "./shadow-paging";
+import { RegionAllocator, type Region } from "../memory/allocator";
+import { ShadowPageTables, type View } from "../memory/shadow-paging";
 import { Tracer, STEP } from "./trace";
 import { TRAP_AND_EMULATE_COSTS, TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import { HARDWARE_ASSIST_COSTS, HardwareAssist } from "./hardware-assist";
@@ -64,6 +64,11 @@ export interface HypervisorOptions extends HostOptions {
   readonly sliceCycles?: number;
   /** Record OSTEP-style flow traces (default off). */
   readonly trace?: boolean;
+  /**
+   * Shadow paging: keep each guest address space's shadows across context
+   * switches (default true), or rebuild them at every PTBR write.
+   */
+  readonly shadowCache?: boolean;
 }
 
 /** Machine memory the hypervisor keeps for itself below every VM. */
@@ -85,6 +90,7 @@ export class Hypervisor implements VmmContext {
   readonly tracer: Tracer;
   readonly sliceCycles: number;
   readonly techniqueName: Technique;
+  private readonly shadowCache: boolean;
   worldSwitches = 0;
   /** Called at each world switch with the VM switched to and the machine cycle it starts at. */
   onWorldSwitch: ((vm: Vm, cycle: number) => void) | undefined;
@@ -121,6 +127,7 @@ export class Hypervisor implements VmmContext {
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
     this.techniqueName = options.technique ?? "trap-and-emulate";
+    this.shadowCache = options.shadowCache ?? true;
     const hw = this.techniqueName === "hardware-assist";
     this.technique = new TrapAndEmulate(this, hw ? HARDWARE_ASSIST_COSTS : TRAP_AND_EMULATE_COSTS, options.virtualizable ?? false);
     this.hardware = hw ? new HardwareAssist(this.technique, this, this.host.memory, this.host.cpu) : undefined;
@@ -155,7 +162,10 @@ export class Hypervisor implements VmmContext {
     const vm = new Vm(this.nextId++, config, ram.base, this.memory);
     this.memory.bytes.fill(0, ram.base, ram.base + ram.size);
     this.memory.writeBytes(ram.base, config.image);
-    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES));
+    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES, vm.pmap, {
+      cache: this.shadowCache,
+      flushTlb: (va) => { if (this.current === vm) this.flushRealTlb(va); },
+    }));
     this.regions.set(vm, [pool, ram]);
     this.vms.push(vm);
     return vm;

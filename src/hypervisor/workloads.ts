@@ -8,6 +8,10 @@
  *                    virtualization should cost almost nothing here
  *   syscalls(n)      one process making n getpid system calls: the guest
  *                    kernel runs most of the time, where the techniques differ
+ *   forkLoop(n)      one process forking n children that exit at once and
+ *                    are waited for: page-table-heavy (copy-on-write sharing,
+ *                    unmapping, address-space switches), where the memory
+ *                    techniques differ (`vmlab bench memory`)
  */
 import { Machine } from "../machine/machine";
 import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
@@ -58,6 +62,51 @@ loop:
         li   a0, 10
         call putc
         li   a0, 0
+        pop  s0
+        pop  ra
+        ret
+`,
+  };
+}
+
+export function forkLoopProgram(rounds: number): GuestProgram {
+  return {
+    name: "fork-loop",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   s0, ${rounds}
+        li   s1, 0                  # children that exited with status 7
+loop:
+        call fork
+        blt  a0, zero, failed
+        bnez a0, parent
+        li   a0, 7                  # the child: touch its stack, then exit
+        push a0
+        pop  a0
+        call exit
+parent:
+        call wait
+        li   t0, 7
+        bne  a1, t0, next
+        addi s1, s1, 1
+next:
+        addi s0, s0, -1
+        bnez s0, loop
+        mv   a0, s1
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        j    out
+failed:
+        li   a0, 'F'
+        call putc
+        li   a0, 1
+out:
+        pop  s1
         pop  s0
         pop  ra
         ret
