@@ -218,7 +218,8 @@ export class TrapAndEmulate {
     return {
       csrChanged: (csr, before) => {
         const now = vm.vcpu.csr[csr];
-        if (csr === CSR.PTBR || (csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0)) this.addressSpaceChanged(vm);
+        const pagingToggled = csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0;
+        if (csr === CSR.PTBR || pagingToggled) this.addressSpaceChanged(vm, pagingToggled);
         if (csr === CSR.TIMER) vm.vcpu.armTimer();
         if (csr === CSR.STATUS || csr === CSR.PTBR) ctx.remap(vm);
       },
@@ -243,11 +244,15 @@ export class TrapAndEmulate {
    * The guest's PTBR or paging changed: its shadow context switches (from
    * the cache, or built anew at COSTS.shadowRebuild) and the real TLB,
    * whose view ASIDs every context shares, is flushed. Under nested paging
-   * the MMU walks the guest's tables itself: nothing to do, as on bare
-   * toy32 (the TLB is tagged with the guest's ASID).
+   * the MMU walks the guest's tables itself: nothing to do on a PTBR write,
+   * as on bare toy32 (the TLB is tagged with the guest's ASID); turning
+   * paging on or off drops the TLB's translations made the other way.
    */
-  addressSpaceChanged(vm: Vm): void {
-    if (this.ctx.nestedPaging) return;
+  addressSpaceChanged(vm: Vm, pagingToggled = false): void {
+    if (this.ctx.nestedPaging) {
+      if (pagingToggled) this.ctx.flushRealTlb();
+      return;
+    }
     const vcpu = vm.vcpu;
     const built = this.ctx.shadow(vm).switchTo(vcpu.pagingEnabled ? vcpu.csr[CSR.PTBR] : PAGING_OFF);
     if (built) this.ctx.charge(COSTS.shadowRebuild);
@@ -344,7 +349,7 @@ export class TrapAndEmulate {
   }
 
   /** The guest touched a device page: decode the load or store and do it on the VM's device. */
-  private deviceAccess(vm: Vm, gpa: number, va: number): void {
+  deviceAccess(vm: Vm, gpa: number, va: number): void {
     const vcpu = vm.vcpu;
     const word = this.fetchWord(vm);
     if (word === undefined) return this.reflect(vm, CAUSE.PAGE_FAULT_FETCH, vcpu.pc);
