@@ -17,6 +17,9 @@ import { Machine } from "../machine/machine";
 import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
 import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
 import { PAGE_SIZE } from "../machine/isa";
+import { NestedPageTable } from "../memory/nested-paging";
+import type { HardwarePaging } from "./hardware-assist";
+import type { VmStats } from "./vm";
 
 export function userComputeProgram(iterations: number): GuestProgram {
   return {
@@ -128,6 +131,19 @@ export interface WorkloadRun {
    * spent waiting for a core.
    */
   readonly cpuSeconds: number;
+  /** Under a hypervisor: the VM's statistics (traps, hidden faults, exits ...). */
+  readonly stats?: VmStats;
+  /** Under nested paging: the MMU's two-dimensional walks, their references, and the nested TLB's hits and misses. */
+  readonly nested?: { readonly walks: number; readonly references: number; readonly ntlbHits: number; readonly ntlbMisses: number };
+}
+
+export interface VirtualizedOptions {
+  /** The image was built with `platform: "paravirtual"` (default: read from the image). */
+  readonly paravirtual?: boolean;
+  /** Hardware assist's paging: "nested" (default) or "shadow". */
+  readonly paging?: HardwarePaging;
+  /** Shadow paging: keep contexts across switches (default true). */
+  readonly shadowCache?: boolean;
 }
 
 /** Runs `work`, timing it by the wall clock and by the process's CPU time. */
@@ -157,13 +173,16 @@ export function runBare(image: KernelImage): WorkloadRun {
  * Runs the image in one VM under `technique`; `paravirtual` for an image
  * built with `platform: "paravirtual"`.
  */
-export function runVirtualized(image: KernelImage, technique: Technique, options: { paravirtual?: boolean } = {}): WorkloadRun {
+export function runVirtualized(image: KernelImage, technique: Technique, options: VirtualizedOptions = {}): WorkloadRun {
   // Machine memory for exactly this one VM, as bare metal gets exactly the kernel's.
-  const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + image.memoryBytes;
-  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes });
+  const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + NestedPageTable.poolBytes(image.memoryBytes) + image.memoryBytes;
+  const paging = technique === "hardware-assist" ? options.paging : undefined;
+  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds };
+  const w = hv.nestedWalker;
+  const nested = w && { walks: w.walks, references: w.references, ntlbHits: w.ntlb.hits, ntlbMisses: w.ntlb.misses };
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, stats: vm.stats, nested };
 }
