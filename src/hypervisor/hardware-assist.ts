@@ -36,11 +36,12 @@
  *
  *   paging "nested" (EPT/NPT, the default): the MMU walks the guest's own
  *     tables through the VM's nested table (src/memory/nested-paging.ts,
- *     src/machine/nested-walk.ts). The guest's page faults, PTE stores and
- *     PTBR writes stay in guest mode; only a nested fault exits: the first
- *     touch of a guest-physical page (EPT_VIOLATION, the table is filled
- *     from the pmap) or a device page (IO_INSTRUCTION). CR3-load exiting
- *     is off by default, as KVM sets it with EPT.
+ *     src/machine/nested-walk.ts). The guest's page faults and PTE stores
+ *     stay in guest mode; a nested fault exits: the first touch of a
+ *     guest-physical page (EPT_VIOLATION, the table is filled from the
+ *     pmap) or a device page (IO_INSTRUCTION). PTBR writes exit only if
+ *     crAccessExiting is set (the default, as chapter 03's VMM has it); a
+ *     VMM with EPT needs no such exit and turns it off, as KVM does.
  *   paging "shadow" (first-generation VT-x): the hypervisor keeps shadow
  *     tables as under trap-and-emulate, so every page fault exits
  *     (EXCEPTION_NMI, #PF in the exception bitmap): hidden faults, stores
@@ -102,11 +103,7 @@ export class HardwareAssist {
   /** The VM's control block (created with the defaults; change its fields to change what exits). */
   controlsOf(vm: Vm): ExitControls {
     let c = this.controls.get(vm);
-    if (!c) {
-      c = defaultExitControls();
-      if (this.nested) c.crAccessExiting = false;
-      this.controls.set(vm, c);
-    }
+    if (!c) { c = defaultExitControls(); this.controls.set(vm, c); }
     return c;
   }
 

@@ -20,6 +20,7 @@ import { PAGE_SIZE } from "../machine/isa";
 import { NestedPageTable } from "../memory/nested-paging";
 import type { HardwarePaging } from "./hardware-assist";
 import type { VmStats } from "./vm";
+import type { ExitControls } from "./exits";
 
 export function userComputeProgram(iterations: number): GuestProgram {
   return {
@@ -144,6 +145,8 @@ export interface VirtualizedOptions {
   readonly paging?: HardwarePaging;
   /** Shadow paging: keep contexts across switches (default true). */
   readonly shadowCache?: boolean;
+  /** Hardware assist: changes to the VM's control block (what exits). */
+  readonly exitControls?: Partial<ExitControls>;
 }
 
 /** Runs `work`, timing it by the wall clock and by the process's CPU time. */
@@ -179,6 +182,7 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   const paging = technique === "hardware-assist" ? options.paging : undefined;
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
+  if (options.exitControls && hv.hardware) Object.assign(hv.hardware.controlsOf(vm), options.exitControls);
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);

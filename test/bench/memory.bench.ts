@@ -66,7 +66,8 @@ const MODES: readonly Mode[] = [
   { name: "trap-and-emulate (shadow)", key: "shadow", technique: "trap-and-emulate" },
   { name: "binary translation (shadow)", key: "bt", technique: "binary-translation" },
   { name: "hardware assist, first generation (shadow)", key: "hw_shadow", technique: "hardware-assist", options: { paging: "shadow" } },
-  { name: "hardware assist, nested paging", key: "nested", technique: "hardware-assist", options: { paging: "nested" } },
+  // With EPT a VMM has no use for PTBR-write exits and turns them off (KVM does).
+  { name: "hardware assist, nested paging", key: "nested", technique: "hardware-assist", options: { paging: "nested", exitControls: { crAccessExiting: false } } },
   { name: "paravirtual (MMU_UPDATE batches)", key: "pv", paravirtual: true },
 ];
 

@@ -29,7 +29,7 @@ describe("hardware assist (VT-x model)", () => {
     expect(vm.exitCode).toBe(bare.exitCode);
     const exits = vm.stats.exits;
     expect(exits.HLT).toBe(1); // the kernel's final halt
-    expect(exits.CR_ACCESS).toBeUndefined(); // nested paging: CR3-load exiting is off, as KVM sets it with EPT
+    expect(exits.CR_ACCESS).toBeGreaterThan(0); // csrw PTBR at boot and on process switches
     expect(exits.IO_INSTRUCTION).toBe(vm.console.length); // one per console byte
     expect(exits.EPT_VIOLATION).toBeGreaterThan(0);
     expect(exits.EXCEPTION_NMI).toBeUndefined(); // syscalls and page faults stay in the guest
