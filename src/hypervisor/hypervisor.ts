@@ -378,7 +378,14 @@ export class Hypervisor implements VmmContext {
       // The slice ended inside the guest kernel: runSlice goes on translating.
       this.enterTranslated = true;
       cpu.stopRequest = "enter translated code";
-    } else this.remap(vm);
+    } else {
+      this.remap(vm);
+      // The guest armed its timer for sooner than this slice ends (its slice
+      // was cut for the old deadline): end the slice, so that runSlice cuts
+      // the next one at the new deadline instead of running past it.
+      const v = vm.vcpu;
+      if (v.timerDeadline - v.cycles < this.sliceEnd - cpu.cycles) cpu.stopRequest = "timer armed";
+    }
     return true;
   }
 
