@@ -87,7 +87,7 @@ class Runtime implements BtRuntime {
     for (let attempt = 0; attempt < 3; attempt++) {
       const pa = shadowLookup(this.words, this.ctx.shadow(this.vm).root("kernel"), va, NEEDS[access]);
       if (pa >= 0) return pa;
-      const r = this.te.resolve(this.vm, va, ACCESS_NAMES[access], false);
+      const r = this.te.shadowMmu.resolve(this.vm, this.shadow, va, ACCESS_NAMES[access], false);
       if (r.kind === "fault") return this.fault(r.cause, va, pc, k);
       if (r.kind === "device") { this.deviceGpa = r.gpa; return -2; }
       if (r.kind === "traced") { this.tracedGpa = r.gpa; return -3; }
@@ -185,7 +185,7 @@ class Runtime implements BtRuntime {
     else this.memory.writeByte(ma, value & 0xff);
     vm.stats.writeProtectTraps++;
     this.ctx.charge(COSTS.translatedCallout);
-    this.te.pageTableWritten(vm, this.tracedGpa, true);
+    this.te.shadowMmu.pageTableWritten(this.shadow, this.tracedGpa, true);
   }
 
   sw(va: number, value: number, pc: number, k: number): void {

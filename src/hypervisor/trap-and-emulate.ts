@@ -27,12 +27,13 @@
  * This file is the policy; it sees the world through VmmContext, which the
  * hypervisor implements over the physical machine.
  */
-import { BY_MNEMONIC, BY_OPCODE, CAUSE, CSR, MMIO_BASE, PTE, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
+import { BY_MNEMONIC, BY_OPCODE, CAUSE, CSR, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { COSTS } from "../machine/costs";
 import { emulate, type Monitor } from "./emulate";
-import { FAULT_CAUSE, translateGuest, type Access } from "../memory/guest-walk";
-import { PAGING_OFF, type ShadowPageTables } from "../memory/shadow-paging";
+import { translateGuest, type Access } from "../memory/guest-walk";
+import type { ShadowPageTables } from "../memory/shadow-paging";
+import { ShadowMmu, type Resolution, type ShadowHost } from "../memory/shadow-mmu";
 import { dispatchHypercall } from "./hypercalls";
 import { STEP, type Tracer } from "./trace";
 import * as O from "../machine/opcodes";
@@ -46,8 +47,8 @@ export interface GuestTrap {
   readonly epc: number;
 }
 
-/** What the hypervisor gives the trap handler. */
-export interface VmmContext {
+/** What the hypervisor gives the trap handler (the shadow MMU's host, and more). */
+export interface VmmContext extends ShadowHost {
   readonly memory: PhysicalMemory;
   readonly tracer: Tracer;
   shadow(vm: Vm): ShadowPageTables;
@@ -72,14 +73,7 @@ export interface VmmContext {
   codeWritten?(machinePage: number): void;
 }
 
-export type Resolution =
-  | { readonly kind: "ram" }
-  | { readonly kind: "device"; readonly gpa: number }
-  /** A store to a traced page-table page: the caller does it, then calls pageTableWritten. */
-  | { readonly kind: "traced"; readonly gpa: number }
-  | { readonly kind: "fault"; readonly cause: number };
-
-const RAM: Resolution = { kind: "ram" };
+export type { Resolution } from "../memory/shadow-mmu";
 
 /** The hypervisor's software steps and their cycle costs. */
 export interface SoftwareCosts {
@@ -130,6 +124,8 @@ const ACCESS_OF = new Map<number, Access>([
 
 export class TrapAndEmulate {
   private readonly monitors = new WeakMap<Vm, Monitor>();
+  /** Shadow paging's hidden faults, tracing and contexts (src/memory), which translated code asks too. */
+  readonly shadowMmu: ShadowMmu;
   constructor(
     private readonly ctx: VmmContext,
     /** What each software step costs; hardware assist does them "in silicon" for nothing. */
@@ -141,7 +137,9 @@ export class TrapAndEmulate {
      * reflected: the guest must see its own machine's behaviour.
      */
     readonly guestVirtualizable = true,
-  ) {}
+  ) {
+    this.shadowMmu = new ShadowMmu(ctx, costs);
+  }
 
   /** A sensitive instruction the guest's machine would have executed in user mode without trapping. */
   userModeSensitive(word: number): boolean {
@@ -253,10 +251,7 @@ export class TrapAndEmulate {
       if (pagingToggled) this.ctx.flushRealTlb();
       return;
     }
-    const vcpu = vm.vcpu;
-    const built = this.ctx.shadow(vm).switchTo(vcpu.pagingEnabled ? vcpu.csr[CSR.PTBR] : PAGING_OFF);
-    if (built) this.ctx.charge(COSTS.shadowRebuild);
-    this.ctx.flushRealTlb();
+    this.shadowMmu.switchAddressSpace(this.ctx.shadow(vm), vm.addressSpace);
   }
 
   /**
@@ -293,59 +288,14 @@ export class TrapAndEmulate {
     this.pageTableWritten(vm, gpa, true);
   }
 
-  /**
-   * The guest's page-table word at `gpa` changed, by a store that trapped
-   * (`trapped`) or by MMU_UPDATE: the shadows follow.
-   */
+  /** The guest's page-table word at `gpa` changed (a traced store, or MMU_UPDATE): the shadows follow. */
   pageTableWritten(vm: Vm, gpa: number, trapped: boolean): void {
-    const shadow = this.ctx.shadow(vm);
-    if (!shadow.isPageTable(gpa >>> 12)) return;
-    const dropped = shadow.guestWrote(gpa & ~3, trapped);
-    this.ctx.charge(COSTS.shadowInvalidate * Math.max(1, dropped));
+    this.shadowMmu.pageTableWritten(this.ctx.shadow(vm), gpa, trapped);
   }
 
-  /**
-   * Where a guest-virtual access goes, at the guest's privilege `user`:
-   * RAM (the shadow entry is now filled), a device page, or a fault the
-   * guest must see. Shared by trap-and-emulate and translated code.
-   */
+  /** Where a guest-virtual access goes (src/memory/shadow-mmu.ts); a hidden fault fills the shadow. */
   resolve(vm: Vm, va: number, access: Access, user: boolean): Resolution {
-    const t = translateGuest(this.ctx.memory, vm.addressSpace, va, access, user);
-    if (!t.ok) return { kind: "fault", cause: t.cause };
-    const { gpa } = t.mapping;
-    if (gpa >= MMIO_BASE && access !== "fetch") return { kind: "device", gpa };
-    if (!vm.contains(gpa)) return { kind: "fault", cause: FAULT_CAUSE[access] };
-    if (access === "store" && this.ctx.shadow(vm).isPageTable(gpa >>> 12)) return { kind: "traced", gpa };
-    this.fillShadow(vm, va, access, user, t.mapping.flags, t.mapping.pteAddress, gpa);
-    return RAM;
-  }
-
-  /**
-   * A hidden fault: install the guest's mapping, machine-addressed, in the
-   * shadow. Writable only once the guest's D bit is set, and never while
-   * the page holds translated code (binary translation's write protection).
-   */
-  private fillShadow(vm: Vm, va: number, access: Access, user: boolean, flags: number, pteAddress: number, gpa: number): void {
-    const machine = vm.pmap.machine(gpa & ~0xfff);
-    if (access === "store") this.ctx.codeWritten?.(machine);
-    const dirty = pteAddress < 0 || this.guestPteDirty(vm, pteAddress);
-    const protect = access !== "store" && (this.ctx.writeProtected?.(machine) ?? false);
-    const writable = (flags & PTE.W) !== 0 && (dirty || access === "store") && !protect;
-    const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (writable ? PTE.W : 0);
-    const shadow = this.ctx.shadow(vm);
-    const view = user ? "user" : "kernel";
-    if (!shadow.install(view, va, gpa, shadowFlags, pteAddress)) {
-      this.ctx.flushRealTlb();
-      shadow.install(view, va, gpa, shadowFlags, pteAddress);
-    }
-    this.ctx.flushRealTlb(va);
-    vm.stats.hiddenFaults++;
-    if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap);
-    this.ctx.charge(this.costs.shadowFill);
-  }
-
-  private guestPteDirty(vm: Vm, pteAddress: number): boolean {
-    return (this.ctx.memory.readWord(vm.pmap.machine(pteAddress)) & PTE.D) !== 0;
+    return this.shadowMmu.resolve(vm, this.ctx.shadow(vm), va, access, user);
   }
 
   /** The guest touched a device page: decode the load or store and do it on the VM's device. */

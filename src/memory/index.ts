@@ -22,7 +22,10 @@
  *
  *   shadow-paging.ts  shadow tables va -> machine, built by the hypervisor
  *                     from the guest's tables and the pmap, kept true by
- *                     tracing (write-protected guest page tables)
+ *                     tracing (write-protected guest page tables);
+ *   shadow-mmu.ts     what the software techniques ask of them: resolve a
+ *                     missed access, follow a page-table write, switch
+ *                     address space
  *   nested-paging.ts  a nested table gpa -> machine; the MMU walks the
  *                     guest's table and translates every guest-physical
  *                     reference through it (a two-dimensional walk)
@@ -36,3 +39,5 @@ export { RegionAllocator, type Region } from "./allocator";
 export { translateGuest, permits, FAULT_CAUSE, type Access, type GuestAddressSpace, type GuestMapping, type GuestTranslation } from "./guest-walk";
 export { ShadowPageTables, PAGING_OFF, FLOOD_LIMIT, type ShadowStats, type ShadowOptions, type View } from "./shadow-paging";
 export { validateUpdate, type UpdateVerdict } from "./mmu-update";
+export { ShadowMmu, type Resolution, type ShadowGuest, type ShadowHost, type ShadowCosts } from "./shadow-mmu";
+export { NestedPageTable } from "./nested-paging";

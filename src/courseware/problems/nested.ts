@@ -183,7 +183,8 @@ function listEntries(title: string, entries: readonly Entry[]): string[] {
 function render(data: NestedData, answers: readonly NestedWalk[], withAnswers: boolean): string {
   const lines = [
     "Guest-virtual and guest-physical addresses split as dir[31:22] | table[21:12] | offset[11:0];",
-    "every entry (guest or nested) is frame[31:12] | D(6) A(5) X(3) U(2) W(1) V(0). Entries not listed are 0.",
+    "every entry (guest or nested) is frame[31:12] | D(6) A(5) X(3) U(2) W(1) V(0).",
+    "Entries not listed are 0.",
     `Guest PTBR = ${hex(data.guestPtbr)} (guest-physical); nested root = ${hex(data.nestedRoot)} (machine)`,
     "",
     ...listEntries("Guest page directory (guest-physical addresses):", data.guestDirectory),
