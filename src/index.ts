@@ -81,6 +81,8 @@ export type { ParavirtualImageOptions } from "./hypervisor/paravirtual-kernel";
 export { Pmap, RegionAllocator, permits as guestPermits, FAULT_CAUSE, PAGING_OFF, FLOOD_LIMIT, validateUpdate } from "./memory";
 export type { Region, GuestAddressSpace, GuestMapping, GuestTranslation, ShadowStats, ShadowOptions, View, UpdateVerdict } from "./memory";
 export { NestedPageTable } from "./memory/nested-paging";
+export { ShadowMmu } from "./memory/shadow-mmu";
+export type { ShadowGuest, ShadowHost, ShadowCosts } from "./memory/shadow-mmu";
 export { twoDimensionalWalk, twoDimensionalReferences, oneDimensionalReferences, MAX_LEVELS } from "./memory/walk-model";
 export type { ModelReference } from "./memory/walk-model";
 export { NestedWalker, NESTED_TLB_ENTRIES } from "./machine/nested-walk";
