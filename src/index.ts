@@ -60,8 +60,8 @@ export type { SoftwareCosts, VmmContext, GuestTrap, Resolution } from "./hypervi
 export type { HypercallSpec, HypercallGuest, HypercallResult, HypercallEffect } from "./hypervisor/hypercalls";
 export { EXIT_REASON, exitReasonName, defaultExitControls } from "./hypervisor/exits";
 export type { ExitControls, VmExit, ExitReasonName, ExitCounts } from "./hypervisor/exits";
-export { translateGuest } from "./hypervisor/guest-mmu";
-export { ShadowPageTables } from "./hypervisor/shadow-paging";
+export { translateGuest } from "./memory/guest-walk";
+export { ShadowPageTables } from "./memory/shadow-paging";
 export { runSensitiveDemo, SENSITIVE_DEMO_SOURCE } from "./hypervisor/sensitive-demo";
 export type { SensitiveDemoResult } from "./hypervisor/sensitive-demo";
 export { BinaryTranslator } from "./hypervisor/binary-translation";
@@ -72,5 +72,20 @@ export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/tra
 export type { Technique } from "./hypervisor/hypervisor";
 export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";
 export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
-export { userComputeProgram, syscallProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
-export type { WorkloadRun } from "./hypervisor/workloads";
+export { userComputeProgram, syscallProgram, forkLoopProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
+export type { WorkloadRun, VirtualizedOptions } from "./hypervisor/workloads";
+export { FIRST_GENERATION_COSTS } from "./hypervisor/hardware-assist";
+export type { HardwarePaging, NestedPaging } from "./hypervisor/hardware-assist";
+export { MAX_MMU_BATCH, DEFAULT_MMU_BATCH } from "./hypervisor/paravirtual-kernel";
+export type { ParavirtualImageOptions } from "./hypervisor/paravirtual-kernel";
+
+// Guest memory (src/memory): the pmap, shadow and nested tables, MMU_UPDATE's validation, the walk model.
+export { Pmap, RegionAllocator, permits as guestPermits, FAULT_CAUSE, PAGING_OFF, FLOOD_LIMIT, validateUpdate } from "./memory";
+export type { Region, GuestAddressSpace, GuestMapping, GuestTranslation, ShadowStats, ShadowOptions, View, UpdateVerdict } from "./memory";
+export { NestedPageTable } from "./memory/nested-paging";
+export { ShadowMmu } from "./memory/shadow-mmu";
+export type { ShadowGuest, ShadowHost, ShadowCosts } from "./memory/shadow-mmu";
+export { twoDimensionalWalk, twoDimensionalReferences, oneDimensionalReferences, MAX_LEVELS } from "./memory/walk-model";
+export type { ModelReference } from "./memory/walk-model";
+export { NestedWalker, NESTED_TLB_ENTRIES } from "./machine/nested-walk";
+export type { NestedRegisters } from "./machine/nested-walk";

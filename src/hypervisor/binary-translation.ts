@@ -23,13 +23,19 @@
  * tables the CPU uses (kernel view), with a one-page latch for loads and
  * one for stores; a miss is resolved exactly as a hidden page fault would
  * be. Stores to a page holding translated code drop its translations.
+ * A store to one of the guest's own page tables (write-protected for
+ * shadow paging's tracing) is done by the runtime and the shadows follow:
+ * a callout, not a trap, which is adaptive binary translation's answer to
+ * tracing faults (Adams and Agesen 2006, 3.3: "the translator ... adapts,
+ * replacing the faulting instruction with a callout").
  */
 import { CAUSE, PAGE_SIZE } from "../machine/isa";
 import { COSTS } from "../machine/costs";
 import type { Cpu } from "../machine/cpu";
 import type { PhysicalMemory } from "../machine/memory";
 import { emulate } from "./emulate";
-import type { Access } from "./guest-mmu";
+import type { Access } from "../memory/guest-walk";
+import type { ShadowPageTables } from "../memory/shadow-paging";
 import { GRANULE_SHIFT, TranslationCache } from "./translation-cache";
 import { translateBlock, type BtRuntime, type TranslatedBlock } from "./translator";
 import type { TrapAndEmulate, VmmContext } from "./trap-and-emulate";
@@ -49,9 +55,13 @@ class Runtime implements BtRuntime {
   private storePage = NO_PAGE;
   private storeDelta = 0;
   private deviceGpa = 0;
+  private tracedGpa = 0;
+  /** The shadow's generation when the latches were set: write protection may have grown since. */
+  private latchGeneration = -1;
   readonly csr: Uint32Array;
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
+  private readonly shadow: ShadowPageTables;
 
   constructor(
     private readonly vm: Vm,
@@ -64,6 +74,7 @@ class Runtime implements BtRuntime {
     this.words = memory.words;
     this.bytes = memory.bytes;
     this.csr = vm.vcpu.csr;
+    this.shadow = ctx.shadow(vm);
   }
 
   /** Forget the latches: the shadow may have changed. */
@@ -71,14 +82,15 @@ class Runtime implements BtRuntime {
     this.loadPage = this.storePage = NO_PAGE;
   }
 
-  /** Machine address for a kernel-mode access, -1 (trap reflected) or -2 (device at deviceGpa). */
+  /** Machine address for a kernel-mode access, -1 (trap reflected), -2 (device at deviceGpa) or -3 (traced page table at tracedGpa). */
   address(va: number, access: 0 | 1 | 2, pc: number, k: number): number {
     for (let attempt = 0; attempt < 3; attempt++) {
       const pa = shadowLookup(this.words, this.ctx.shadow(this.vm).root("kernel"), va, NEEDS[access]);
       if (pa >= 0) return pa;
-      const r = this.te.resolve(this.vm, va, ACCESS_NAMES[access], false);
+      const r = this.te.shadowMmu.resolve(this.vm, this.shadow, va, ACCESS_NAMES[access], false);
       if (r.kind === "fault") return this.fault(r.cause, va, pc, k);
       if (r.kind === "device") { this.deviceGpa = r.gpa; return -2; }
+      if (r.kind === "traced") { this.tracedGpa = r.gpa; return -3; }
     }
     throw new Error(`binary translation: shadow fill for 0x${(va >>> 0).toString(16)} did not take`);
   }
@@ -92,7 +104,14 @@ class Runtime implements BtRuntime {
     return -1;
   }
 
+  /** Drops the latches if shadow entries were dropped or protected since they were set. */
+  private checkLatches(): void {
+    const g = this.shadow.generation;
+    if (g !== this.latchGeneration) { this.resetLatches(); this.latchGeneration = g; }
+  }
+
   private loadAddress(va: number, pc: number, k: number): number {
+    this.checkLatches();
     if ((va & -PAGE_SIZE) === this.loadPage) return va + this.loadDelta;
     const pa = this.address(va, 0, pc, k);
     if (pa >= 0) { this.loadPage = va & -PAGE_SIZE; this.loadDelta = pa - va; }
@@ -132,6 +151,7 @@ class Runtime implements BtRuntime {
    */
   private storeAddress(va: number, pc: number, k: number): number {
     let pa: number;
+    this.checkLatches();
     if ((va & -PAGE_SIZE) === this.storePage) pa = va + this.storeDelta;
     else {
       pa = this.address(va, 1, pc, k);
@@ -157,16 +177,29 @@ class Runtime implements BtRuntime {
     d?.write((this.deviceGpa - d.base) >>> 0, width === 1 ? value & 0xff : value >>> 0, width);
   }
 
+  /** A store to a traced page table: done here, then the shadows follow (a callout). */
+  private tracedWrite(value: number, width: 1 | 4): void {
+    const vm = this.vm;
+    const ma = vm.pmap.machine(this.tracedGpa);
+    if (width === 4) this.memory.writeWord(ma, value >>> 0);
+    else this.memory.writeByte(ma, value & 0xff);
+    vm.stats.writeProtectTraps++;
+    this.ctx.charge(COSTS.translatedCallout);
+    this.te.shadowMmu.pageTableWritten(this.shadow, this.tracedGpa, true);
+  }
+
   sw(va: number, value: number, pc: number, k: number): void {
     if ((va & 3) !== 0) { this.fault(CAUSE.MISALIGNED, va, pc, k); return; }
     const pa = this.storeAddress(va, pc, k);
     if (pa === -2) this.deviceWrite(value, 4);
+    else if (pa === -3) this.tracedWrite(value, 4);
     else if (pa >= 0) this.words[pa >> 2] = value;
   }
 
   sb(va: number, value: number, pc: number, k: number): void {
     const pa = this.storeAddress(va, pc, k);
     if (pa === -2) this.deviceWrite(value, 1);
+    else if (pa === -3) this.tracedWrite(value, 1);
     else if (pa >= 0) this.bytes[pa] = value;
   }
 

@@ -30,9 +30,24 @@
  * guest's own state, as VT-x's guest RFLAGS), but a non-exiting event is
  * carried out with no hypervisor cost and the interception's own trap
  * cycles are given back, which is what VT-x's hardware does; an exiting
- * one is charged a full VM exit and logged with its reason. EPT is modelled
- * by the shadow page tables, whose fills are free after a guest-physical
- * page's first EPT violation.
+ * one is charged a full VM exit and logged with its reason.
+ *
+ * Memory, two generations (Adams and Agesen 2006, sections 4-6):
+ *
+ *   paging "nested" (EPT/NPT, the default): the MMU walks the guest's own
+ *     tables through the VM's nested table (src/memory/nested-paging.ts,
+ *     src/machine/nested-walk.ts). The guest's page faults and PTE stores
+ *     stay in guest mode; a nested fault exits: the first touch of a
+ *     guest-physical page (EPT_VIOLATION, the table is filled from the
+ *     pmap) or a device page (IO_INSTRUCTION). PTBR writes exit only if
+ *     crAccessExiting is set (the default, as chapter 03's VMM has it); a
+ *     VMM with EPT needs no such exit and turns it off, as KVM does.
+ *   paging "shadow" (first-generation VT-x): the hypervisor keeps shadow
+ *     tables as under trap-and-emulate, so every page fault exits
+ *     (EXCEPTION_NMI, #PF in the exception bitmap): hidden faults, stores
+ *     to traced page tables and the guest's own faults alike, and so does
+ *     every PTBR write. This is the configuration that loses to binary
+ *     translation on page-table-heavy work.
  */
 import { COSTS } from "../machine/costs";
 import { CAUSE, CSR, MMIO_BASE, opOf, uimm16Of } from "../machine/isa";
@@ -40,12 +55,19 @@ import * as O from "../machine/opcodes";
 import type { Cpu } from "../machine/cpu";
 import type { PhysicalMemory } from "../machine/memory";
 import { EXIT_REASON, defaultExitControls, exitReasonName, type ExitControls, type VmExit } from "./exits";
-import { translateGuest, type Access } from "./guest-mmu";
+import { translateGuest, type Access } from "../memory/guest-walk";
+import type { NestedPageTable } from "../memory/nested-paging";
+import type { NestedWalker } from "../machine/nested-walk";
 import { nativeExtra, type GuestTrap, type TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import type { Vm } from "./vm";
 
 /** In guest mode the hypervisor's software steps cost nothing: hardware does them. */
 export const HARDWARE_ASSIST_COSTS = { emulateInstruction: 0, reflectTrap: 0, shadowFill: 0, hideTraps: false } as const;
+/** Without nested paging the shadow fills are still software, after the exit that brought them. */
+export const FIRST_GENERATION_COSTS = { ...HARDWARE_ASSIST_COSTS, shadowFill: COSTS.shadowFill } as const;
+
+/** How a hardware-assisted guest's memory is translated (above). */
+export type HardwarePaging = "nested" | "shadow";
 
 /** The most recent exits kept per VM (the statistics count them all). */
 export const EXIT_LOG_LIMIT = 1000;
@@ -55,9 +77,14 @@ const PAGE_FAULTS = new Map<number, Access>([
 ]);
 
 
+/** What nested paging needs of the hypervisor: the MMU's walker and each VM's nested table. */
+export interface NestedPaging {
+  readonly walker: NestedWalker;
+  table(vm: Vm): NestedPageTable;
+}
+
 export class HardwareAssist {
   private readonly controls = new Map<Vm, ExitControls>();
-  private readonly eptFilled = new Map<Vm, Set<number>>();
   readonly logs = new Map<Vm, VmExit[]>();
 
   constructor(
@@ -65,7 +92,13 @@ export class HardwareAssist {
     private readonly ctx: VmmContext,
     private readonly memory: PhysicalMemory,
     private readonly cpu: Cpu,
+    /** Present for paging "nested"; absent, the first generation's shadow paging. */
+    private readonly nested?: NestedPaging,
   ) {}
+
+  get paging(): HardwarePaging {
+    return this.nested ? "nested" : "shadow";
+  }
 
   /** The VM's control block (created with the defaults; change its fields to change what exits). */
   controlsOf(vm: Vm): ExitControls {
@@ -80,12 +113,13 @@ export class HardwareAssist {
 
   forget(vm: Vm): void {
     this.controls.delete(vm);
-    this.eptFilled.delete(vm);
     this.logs.delete(vm);
   }
 
   /** A guest event the CPU reported: a VM exit, or done in guest mode. */
   handle(vm: Vm, trap: GuestTrap): void {
+    const access = PAGE_FAULTS.get(trap.cause);
+    if (this.nested && access !== undefined) return this.nestedFault(vm, trap, this.nested);
     const reason = this.exitReason(vm, trap);
     if (reason === undefined) this.inGuestMode(vm, trap);
     else {
@@ -93,6 +127,26 @@ export class HardwareAssist {
       this.ctx.charge(COSTS.vmExit - COSTS.trap);
     }
     this.te.handle(vm, trap);
+  }
+
+  /**
+   * A page fault under nested paging: the guest's own (delivered in guest
+   * mode, as on bare metal), or a nested fault: a device page (an I/O
+   * exit, the access emulated), a guest-physical page not yet in the
+   * nested table (an EPT violation: mapped from the pmap, the access
+   * retried), or an address outside the VM (a fault the guest sees).
+   */
+  private nestedFault(vm: Vm, trap: GuestTrap, nested: NestedPaging): void {
+    vm.stats.traps++;
+    const gpa = nested.walker.violation;
+    if (gpa < 0) return this.te.reflect(vm, trap.cause, trap.badva);
+    this.ctx.charge(COSTS.vmExit - COSTS.trap);
+    if (gpa >= MMIO_BASE) {
+      this.exit(vm, EXIT_REASON.IO_INSTRUCTION, trap.epc, gpa);
+      return this.te.deviceAccess(vm, gpa, trap.badva);
+    }
+    this.exit(vm, EXIT_REASON.EPT_VIOLATION, trap.epc, gpa);
+    if (!nested.table(vm).map(gpa)) this.te.reflect(vm, trap.cause, trap.badva);
   }
 
   /** The host's timer ended the VM's slice: an external-interrupt exit. */
@@ -146,20 +200,11 @@ export class HardwareAssist {
     }
     const access = PAGE_FAULTS.get(cause);
     if (access !== undefined) {
-      const t = translateGuest(this.memory, vm, trap.badva, access, !vcpu.kernelMode);
-      if (t.ok && t.mapping.gpa >= MMIO_BASE) return c.ioExiting ? EXIT_REASON.IO_INSTRUCTION : undefined;
-      if (t.ok && vm.contains(t.mapping.gpa)) return this.firstTouch(vm, t.mapping.gpa) ? EXIT_REASON.EPT_VIOLATION : undefined;
+      // First generation: the shadows are software, so every #PF exits.
+      const t = translateGuest(this.memory, vm.addressSpace, trap.badva, access, !vcpu.kernelMode);
+      if (t.ok && t.mapping.gpa >= MMIO_BASE) return EXIT_REASON.IO_INSTRUCTION;
+      return EXIT_REASON.EXCEPTION_NMI;
     }
     return (c.exceptionBitmap & (1 << cause)) !== 0 ? EXIT_REASON.EXCEPTION_NMI : undefined;
-  }
-
-  /** True the first time a guest-physical page is touched: EPT has no entry for it yet. */
-  private firstTouch(vm: Vm, gpa: number): boolean {
-    let set = this.eptFilled.get(vm);
-    if (!set) { set = new Set(); this.eptFilled.set(vm, set); }
-    const page = gpa >>> 12;
-    if (set.has(page)) return false;
-    set.add(page);
-    return true;
   }
 }

@@ -28,6 +28,7 @@ export interface Host {
   readonly cpu: Cpu;
   readonly memory: PhysicalMemory;
   readonly tlb: Tlb;
+  readonly mmu: Mmu;
   readonly stats: Statistics;
   /** Runs the CPU until its cycle count reaches `budgetEnd` or something stops it. */
   execute(budgetEnd: number): void;
@@ -54,6 +55,7 @@ export function createHost(options: HostOptions = {}): Host {
     cpu,
     memory,
     tlb,
+    mmu,
     stats,
     execute(budgetEnd: number): void {
       cpu.stopReason = undefined;

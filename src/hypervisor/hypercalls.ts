@@ -18,7 +18,9 @@
  *      table: `count` pairs of words (cause, handler); cause 0 = all others;
  *      at each trap the hypervisor writes the frame: cause, epc, badva, a0
  *   1  MMU_UPDATE       request address request count updates done
- *      requests: pairs (guest-physical PTE address, new value), validated
+ *      requests: pairs (guest-physical PTE address, new value), each
+ *      validated (src/memory/mmu-update.ts) and applied in order; the batch
+ *      size (1..MAX_BATCH) is the guest's choice
  *   2  YIELD            -               -             0
  *   3  BLOCK            -               -             0 (after an event)
  *   4  CONSOLE_WRITE    buffer address  length        bytes written
@@ -67,8 +69,11 @@ export interface HypercallGuest {
   /** False if the address is outside the VM's memory. */
   writeWord(gpa: number, value: number): boolean;
   consoleWrite(byte: number): void;
-  /** Validates a new PTE value: its frame must be the VM's own. */
-  validPte(value: number): boolean;
+  /**
+   * Validates writing `value` to the entry at `ptr`: the entry and the frame
+   * must be the VM's own, and no live page-table page may be mapped writable.
+   */
+  validPte(ptr: number, value: number): boolean;
   setTrapHandler(cause: number, handler: number): void;
   /** Where trap frames go; false if outside the VM. */
   setTrapFrame(gpa: number): boolean;
@@ -124,7 +129,7 @@ function mmuUpdate(guest: HypercallGuest, requests: number, count: number): Hype
     const pte = guest.readWord(requests + 8 * i);
     const value = guest.readWord(requests + 8 * i + 4);
     if (pte === undefined || value === undefined) return ok(done > 0 ? done : EFAULT);
-    if ((pte & 3) !== 0 || !guest.validPte(value)) return ok(done > 0 ? done : EINVAL);
+    if (!guest.validPte(pte, value)) return ok(done > 0 ? done : EINVAL);
     if (!guest.writeWord(pte, value)) return ok(done > 0 ? done : EFAULT);
     done++;
   }

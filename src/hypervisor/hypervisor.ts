@@ -40,11 +40,13 @@ import { CAUSE, CSR, PAGE_SIZE, STATUS } from "../machine/isa";
 import type { Trap } from "../machine/trap";
 import type { PhysicalMemory } from "../machine/memory";
 import { UserError } from "../errors";
-import { RegionAllocator, type Region } from "./allocator";
-import { ShadowPageTables, type View } from "./shadow-paging";
+import { RegionAllocator, type Region } from "../memory/allocator";
+import { ShadowPageTables, type View } from "../memory/shadow-paging";
 import { Tracer, STEP } from "./trace";
 import { TRAP_AND_EMULATE_COSTS, TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
-import { HARDWARE_ASSIST_COSTS, HardwareAssist } from "./hardware-assist";
+import { FIRST_GENERATION_COSTS, HARDWARE_ASSIST_COSTS, HardwareAssist, type HardwarePaging } from "./hardware-assist";
+import { NestedPageTable } from "../memory/nested-paging";
+import { NestedWalker } from "../machine/nested-walk";
 import { Vm, type VmConfig } from "./vm";
 import { createHost, type Host, type HostOptions } from "./host";
 import { BinaryTranslator } from "./binary-translation";
@@ -64,6 +66,18 @@ export interface HypervisorOptions extends HostOptions {
   readonly sliceCycles?: number;
   /** Record OSTEP-style flow traces (default off). */
   readonly trace?: boolean;
+  /**
+   * Shadow paging: keep each guest address space's shadows across context
+   * switches (default true), or rebuild them at every PTBR write.
+   */
+  readonly shadowCache?: boolean;
+  /**
+   * Hardware assist's memory: "nested" (EPT, default) or "shadow" (the
+   * first generation of VT-x, shadow tables kept in software).
+   */
+  readonly paging?: HardwarePaging;
+  /** Entries of the MMU's nested TLB under nested paging (default NESTED_TLB_ENTRIES). */
+  readonly nestedTlbEntries?: number;
 }
 
 /** Machine memory the hypervisor keeps for itself below every VM. */
@@ -85,6 +99,11 @@ export class Hypervisor implements VmmContext {
   readonly tracer: Tracer;
   readonly sliceCycles: number;
   readonly techniqueName: Technique;
+  private readonly shadowCache: boolean;
+  /** Nested paging: the MMU's two-dimensional walker (hardware assist with paging "nested"). */
+  readonly nestedWalker: NestedWalker | undefined;
+  readonly nestedPaging: boolean;
+  private readonly nestedTables = new Map<Vm, NestedPageTable>();
   worldSwitches = 0;
   /** Called at each world switch with the VM switched to and the machine cycle it starts at. */
   onWorldSwitch: ((vm: Vm, cycle: number) => void) | undefined;
@@ -121,9 +140,23 @@ export class Hypervisor implements VmmContext {
     const top = this.host.memory.size - (this.host.memory.size % PAGE_SIZE);
     this.allocator = new RegionAllocator(HYPERVISOR_RESERVED, top);
     this.techniqueName = options.technique ?? "trap-and-emulate";
+    this.shadowCache = options.shadowCache ?? true;
     const hw = this.techniqueName === "hardware-assist";
-    this.technique = new TrapAndEmulate(this, hw ? HARDWARE_ASSIST_COSTS : TRAP_AND_EMULATE_COSTS, options.virtualizable ?? false);
-    this.hardware = hw ? new HardwareAssist(this.technique, this, this.host.memory, this.host.cpu) : undefined;
+    if (options.paging !== undefined && !hw) {
+      throw new UserError(`paging "${options.paging}" is a choice of hardware assist, not of ${this.techniqueName} (which always shadows)`);
+    }
+    if (options.paging !== undefined && options.paging !== "nested" && options.paging !== "shadow") {
+      throw new UserError(`paging must be "nested" or "shadow", not "${String(options.paging)}"`);
+    }
+    this.nestedPaging = hw && (options.paging ?? "nested") === "nested";
+    this.nestedWalker = this.nestedPaging ? new NestedWalker(this.host.memory, options.nestedTlbEntries) : undefined;
+    const costs = !hw ? TRAP_AND_EMULATE_COSTS : this.nestedPaging ? HARDWARE_ASSIST_COSTS : FIRST_GENERATION_COSTS;
+    this.technique = new TrapAndEmulate(this, costs, options.virtualizable ?? false);
+    const walker = this.nestedWalker;
+    this.hardware = hw
+      ? new HardwareAssist(this.technique, this, this.host.memory, this.host.cpu,
+        walker ? { walker, table: (vm) => this.nestedTable(vm) } : undefined)
+      : undefined;
     this.translator = this.techniqueName === "binary-translation"
       ? new BinaryTranslator(this.host.memory, this.host.cpu, this.technique, this, (vm) => this.deliverInterrupts(vm))
       : undefined;
@@ -147,16 +180,22 @@ export class Hypervisor implements VmmContext {
     }
     if (config.image.length > size) throw new UserError(`VM ${config.name}: image of ${config.image.length} bytes does not fit in ${size}`);
     const pool = this.allocator.allocate(SHADOW_FRAMES * PAGE_SIZE);
-    const ram = pool && this.allocator.allocate(size);
+    const nested = pool && this.nestedPaging ? this.allocator.allocate(NestedPageTable.poolBytes(size)) : undefined;
+    const ram = pool && (nested || !this.nestedPaging) ? this.allocator.allocate(size) : undefined;
     if (!pool || !ram) {
       if (pool) this.allocator.release(pool);
+      if (nested) this.allocator.release(nested);
       throw new UserError(`VM ${config.name}: not enough machine memory for ${size} bytes (${this.allocator.available} free)`);
     }
     const vm = new Vm(this.nextId++, config, ram.base, this.memory);
     this.memory.bytes.fill(0, ram.base, ram.base + ram.size);
     this.memory.writeBytes(ram.base, config.image);
-    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES));
-    this.regions.set(vm, [pool, ram]);
+    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES, vm.pmap, {
+      cache: this.shadowCache,
+      flushTlb: (va) => { if (this.current === vm) this.flushRealTlb(va); },
+    }));
+    this.regions.set(vm, nested ? [pool, nested, ram] : [pool, ram]);
+    if (nested) this.nestedTables.set(vm, new NestedPageTable(this.memory, nested.base, vm.pmap));
     this.vms.push(vm);
     return vm;
   }
@@ -183,6 +222,7 @@ export class Hypervisor implements VmmContext {
     }
     this.regions.delete(vm);
     this.shadows.delete(vm);
+    this.nestedTables.delete(vm);
     this.translator?.forget(vm);
     this.hardware?.forget(vm);
     if (this.current === vm) this.current = undefined;
@@ -293,6 +333,7 @@ export class Hypervisor implements VmmContext {
     this.current = vm;
     // Views use ASIDs 0 and 1 within a VM; another VM's entries must go.
     this.host.tlb.flush();
+    this.nestedWalker?.flush();
     cpu.cycles += COSTS.worldSwitch;
     this.worldSwitches++;
     vm.stats.worldSwitches++;
@@ -336,7 +377,14 @@ export class Hypervisor implements VmmContext {
       // The slice ended inside the guest kernel: runSlice goes on translating.
       this.enterTranslated = true;
       cpu.stopRequest = "enter translated code";
-    } else this.remap(vm);
+    } else {
+      this.remap(vm);
+      // The guest armed its timer for sooner than this slice ends (its slice
+      // was cut for the old deadline): end the slice, so that runSlice cuts
+      // the next one at the new deadline instead of running past it.
+      const v = vm.vcpu;
+      if (v.timerDeadline - v.cycles < this.sliceEnd - cpu.cycles) cpu.stopRequest = "timer armed";
+    }
     return true;
   }
 
@@ -378,6 +426,13 @@ export class Hypervisor implements VmmContext {
     return s;
   }
 
+  /** The VM's nested table (hardware assist with nested paging). */
+  nestedTable(vm: Vm): NestedPageTable {
+    const t = this.nestedTables.get(vm);
+    if (!t) throw new Error(`VM ${vm.name} has no nested page table (destroyed, or not under nested paging?)`);
+    return t;
+  }
+
   flushRealTlb(va?: number): void {
     if (va === undefined) this.host.tlb.flush();
     else this.host.tlb.invalidate(va >>> 12);
@@ -409,9 +464,28 @@ export class Hypervisor implements VmmContext {
     return this.stopWhy !== undefined;
   }
 
-  /** Real STATUS = user mode + paging; PTBR/ASID = the shadow of the VCPU's current view. */
+  /**
+   * Real STATUS = user mode + paging; PTBR/ASID = the shadow of the VCPU's
+   * current view. Under nested paging the MMU gets the guest's own PTBR,
+   * ASID, paging bit and privilege, and the VM's nested root.
+   */
   remap(vm: Vm): void {
     const csr = this.host.cpu.csr;
+    const walker = this.nestedWalker;
+    if (walker) {
+      const vcpu = vm.vcpu;
+      const r = walker.registers;
+      r.nestedRoot = this.nestedTable(vm).root;
+      r.guestPtbr = vcpu.csr[CSR.PTBR];
+      r.guestPaging = vcpu.pagingEnabled;
+      r.guestUser = !vcpu.kernelMode;
+      csr[CSR.STATUS] = STATUS.PG;
+      csr[CSR.PTBR] = r.guestPtbr;
+      csr[CSR.ASID] = vcpu.csr[CSR.ASID];
+      csr[CSR.TIMER] = 0;
+      this.host.mmu.nested = walker;
+      return;
+    }
     const view: View = vm.vcpu.kernelMode ? "kernel" : "user";
     csr[CSR.STATUS] = STATUS.PG;
     csr[CSR.PTBR] = this.shadow(vm).root(view);

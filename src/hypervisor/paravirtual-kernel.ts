@@ -4,14 +4,38 @@
  * "One kernel, several platforms"), in the loader's image layout, so it
  * boots the same programs from the same image as the native kernel.
  */
-import { buildKernelImage, kernelSource, type KernelImage, type KernelImageOptions } from "../guests/loader";
+import { UserError } from "../errors";
+import { assembleKernel, buildKernelImage, kernelSource, type KernelImage, type KernelImageOptions } from "../guests/loader";
 
 /** The paravirtual kernel's source text (kernel.s and kernel/*.s with platform-pv.s). */
 export function paravirtualKernelSource(): string {
   return kernelSource("paravirtual");
 }
 
+/** Most page-table updates one MMU_UPDATE batch of the kernel may hold (platform-pv.s's PV_MMU_QUEUE). */
+export const MAX_MMU_BATCH = 64;
+/** The kernel's own batch size (platform-pv.s's pv_mmu_batch). */
+export const DEFAULT_MMU_BATCH = 1;
+
+export interface ParavirtualImageOptions extends Omit<KernelImageOptions, "platform"> {
+  /**
+   * Page-table updates the kernel queues before one MMU_UPDATE
+   * (1..MAX_MMU_BATCH; default DEFAULT_MMU_BATCH): 1 is one hypercall per PTE.
+   */
+  readonly mmuBatch?: number;
+}
+
 /** buildKernelImage with `platform: "paravirtual"`; run it in a VM created with `paravirtual: true`. */
-export function buildParavirtualKernelImage(options: Omit<KernelImageOptions, "platform">): KernelImage {
-  return buildKernelImage({ ...options, platform: "paravirtual" });
+export function buildParavirtualKernelImage(options: ParavirtualImageOptions): KernelImage {
+  const { mmuBatch, ...rest } = options;
+  const built = buildKernelImage({ ...rest, platform: "paravirtual" });
+  if (mmuBatch === undefined) return built;
+  if (!Number.isInteger(mmuBatch) || mmuBatch < 1 || mmuBatch > MAX_MMU_BATCH) {
+    throw new UserError(`mmuBatch must be a whole number from 1 to ${MAX_MMU_BATCH}, not ${mmuBatch}`);
+  }
+  const at = assembleKernel("paravirtual").symbols.get("pv_mmu_batch");
+  if (at === undefined) throw new Error("platform-pv.s has no pv_mmu_batch word");
+  const image = built.image.slice();
+  new DataView(image.buffer, image.byteOffset, image.byteLength).setUint32(at, mmuBatch, true);
+  return { ...built, image };
 }

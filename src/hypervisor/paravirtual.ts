@@ -3,11 +3,14 @@
  * its guest-physical memory, bounds-checked; its console; its trap table
  * and event mask, kept on the VM and VCPU. Barham et al. 2003, section
  * 3.3.1: "Xen ... validates ... updates to ensure safety: a guest may only
- * map pages it owns", which validPte enforces for MMU_UPDATE.
+ * map pages it owns", which validPte enforces for MMU_UPDATE
+ * (src/memory/mmu-update.ts).
  */
-import { CSR, STATUS, PTE } from "../machine/isa";
+import { CSR, STATUS } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { DISK_COMMAND, DISK_REG, DISK_STATUS, SECTOR_SIZE } from "../machine/devices/disk";
+import { validateUpdate } from "../memory/mmu-update";
+import type { ShadowPageTables } from "../memory/shadow-paging";
 import { EBUSY, EINVAL, EIO, type HypercallGuest } from "./hypercalls";
 import type { Vm } from "./vm";
 
@@ -15,10 +18,12 @@ import type { Vm } from "./vm";
 const BLOCK_BYTES = 1024;
 
 export class ParavirtualGuest implements HypercallGuest {
-  /** Set when MMU_UPDATE wrote a PTE: the hypervisor then drops its shadows. */
-  pageTablesChanged = false;
+  /** Guest-physical addresses MMU_UPDATE wrote: the hypervisor's shadows follow each. */
+  readonly pageTableWrites: number[] = [];
+  /** Set when SET_PAGE_TABLE switched the address space. */
+  pageTableSwitched = false;
 
-  constructor(private readonly vm: Vm, private readonly memory: PhysicalMemory) {}
+  constructor(private readonly vm: Vm, private readonly memory: PhysicalMemory, private readonly shadow: ShadowPageTables) {}
 
   readWord(gpa: number): number | undefined {
     gpa >>>= 0;
@@ -36,7 +41,7 @@ export class ParavirtualGuest implements HypercallGuest {
     gpa >>>= 0;
     if ((gpa & 3) !== 0 || !this.vm.contains(gpa, 4)) return false;
     this.memory.writeWord(this.vm.machineAddress(gpa), value >>> 0);
-    this.pageTablesChanged = true;
+    this.pageTableWrites.push(gpa);
     return true;
   }
 
@@ -44,9 +49,8 @@ export class ParavirtualGuest implements HypercallGuest {
     this.vm.devices.console.write(0, byte & 0xff);
   }
 
-  validPte(value: number): boolean {
-    if ((value & PTE.V) === 0) return true;
-    return this.vm.contains((value >>> 12) * 4096, 4096);
+  validPte(ptr: number, value: number): boolean {
+    return validateUpdate(this.vm.pmap, this.shadow, ptr, value) === "ok";
   }
 
   setTrapHandler(cause: number, handler: number): void {
@@ -65,7 +69,7 @@ export class ParavirtualGuest implements HypercallGuest {
     const csr = this.vm.vcpu.csr;
     csr[CSR.PTBR] = gpa;
     csr[CSR.STATUS] |= STATUS.PG;
-    this.pageTablesChanged = true;
+    this.pageTableSwitched = true;
     return true;
   }
 

@@ -11,6 +11,8 @@
  *   --------------------------  ------------------------  ---------------------
  *   PRIVILEGED_INSTRUCTION      emulate on the VCPU       reflect to guest TVEC
  *   page fault, shadow empty    fill shadow (hidden)      fill shadow (hidden)
+ *   store to a traced page      emulate the store, drop the shadow entries
+ *     (a guest page table)      derived from the entry it changed
  *   page fault, guest says no   reflect                   reflect
  *   page fault on a device page emulate the device access (the guest's MMIO)
  *   HYPERCALL                   a paravirtual guest's kernel: hypercall;
@@ -25,15 +27,16 @@
  * This file is the policy; it sees the world through VmmContext, which the
  * hypervisor implements over the physical machine.
  */
-import { BY_MNEMONIC, BY_OPCODE, CAUSE, CSR, MMIO_BASE, PTE, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
+import { BY_MNEMONIC, BY_OPCODE, CAUSE, CSR, STATUS, opOf, rdOf, sbRs2Of } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { COSTS } from "../machine/costs";
 import { emulate, type Monitor } from "./emulate";
-import { FAULT_CAUSE, translateGuest, type Access } from "./guest-mmu";
+import { translateGuest, type Access } from "../memory/guest-walk";
+import type { ShadowPageTables } from "../memory/shadow-paging";
+import { ShadowMmu, type Resolution, type ShadowHost } from "../memory/shadow-mmu";
 import { dispatchHypercall } from "./hypercalls";
 import { STEP, type Tracer } from "./trace";
 import * as O from "../machine/opcodes";
-import type { ShadowPageTables } from "./shadow-paging";
 import type { Vm } from "./vm";
 import { ParavirtualGuest } from "./paravirtual";
 
@@ -44,8 +47,8 @@ export interface GuestTrap {
   readonly epc: number;
 }
 
-/** What the hypervisor gives the trap handler. */
-export interface VmmContext {
+/** What the hypervisor gives the trap handler (the shadow MMU's host, and more). */
+export interface VmmContext extends ShadowHost {
   readonly memory: PhysicalMemory;
   readonly tracer: Tracer;
   shadow(vm: Vm): ShadowPageTables;
@@ -62,18 +65,15 @@ export interface VmmContext {
   deschedule(why: "ended" | "yield" | "block"): void;
   /** The guest changed PTBR, paging or its virtual mode: re-point the real MMU. */
   remap(vm: Vm): void;
+  /** True if the real MMU walks the guest's own tables (nested paging): no shadows to keep. */
+  nestedPaging?: boolean;
   /** Binary translation: the machine page holds translated code (map it read-only). */
   writeProtected?(machinePage: number): boolean;
   /** Binary translation: the guest is about to write this machine page. */
   codeWritten?(machinePage: number): void;
 }
 
-export type Resolution =
-  | { readonly kind: "ram" }
-  | { readonly kind: "device"; readonly gpa: number }
-  | { readonly kind: "fault"; readonly cause: number };
-
-const RAM: Resolution = { kind: "ram" };
+export type { Resolution } from "../memory/shadow-mmu";
 
 /** The hypervisor's software steps and their cycle costs. */
 export interface SoftwareCosts {
@@ -124,6 +124,8 @@ const ACCESS_OF = new Map<number, Access>([
 
 export class TrapAndEmulate {
   private readonly monitors = new WeakMap<Vm, Monitor>();
+  /** Shadow paging's hidden faults, tracing and contexts (src/memory), which translated code asks too. */
+  readonly shadowMmu: ShadowMmu;
   constructor(
     private readonly ctx: VmmContext,
     /** What each software step costs; hardware assist does them "in silicon" for nothing. */
@@ -135,7 +137,9 @@ export class TrapAndEmulate {
      * reflected: the guest must see its own machine's behaviour.
      */
     readonly guestVirtualizable = true,
-  ) {}
+  ) {
+    this.shadowMmu = new ShadowMmu(ctx, costs);
+  }
 
   /** A sensitive instruction the guest's machine would have executed in user mode without trapping. */
   userModeSensitive(word: number): boolean {
@@ -212,15 +216,15 @@ export class TrapAndEmulate {
     return {
       csrChanged: (csr, before) => {
         const now = vm.vcpu.csr[csr];
-        if (csr === CSR.PTBR || (csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0)) {
-          ctx.shadow(vm).clear();
-          ctx.flushRealTlb();
-        }
+        const pagingToggled = csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0;
+        if (csr === CSR.PTBR || pagingToggled) this.addressSpaceChanged(vm, pagingToggled);
         if (csr === CSR.TIMER) vm.vcpu.armTimer();
         if (csr === CSR.STATUS || csr === CSR.PTBR) ctx.remap(vm);
       },
-      tlbInvalidate: (va) => { ctx.shadow(vm).invalidate(va); ctx.flushRealTlb(va); },
-      tlbFlush: () => { ctx.shadow(vm).clear(); ctx.flushRealTlb(); },
+      // Traced page tables keep the shadows true without the guest's help:
+      // its TLB instructions only drop what the real TLB cached.
+      tlbInvalidate: (va) => ctx.flushRealTlb(va),
+      tlbFlush: () => ctx.flushRealTlb(),
       halt: (code) => { vm.halt(code); ctx.deschedule("ended"); },
       waitForInterrupt: () => {
         // ISA.md wfi: continue if an interrupt is pending, else skip to the
@@ -236,60 +240,67 @@ export class TrapAndEmulate {
   }
 
   /**
+   * The guest's PTBR or paging changed: its shadow context switches (from
+   * the cache, or built anew at COSTS.shadowRebuild) and the real TLB,
+   * whose view ASIDs every context shares, is flushed. Under nested paging
+   * the MMU walks the guest's tables itself: nothing to do on a PTBR write,
+   * as on bare toy32 (the TLB is tagged with the guest's ASID); turning
+   * paging on or off drops the TLB's translations made the other way.
+   */
+  addressSpaceChanged(vm: Vm, pagingToggled = false): void {
+    if (this.ctx.nestedPaging) {
+      if (pagingToggled) this.ctx.flushRealTlb();
+      return;
+    }
+    this.shadowMmu.switchAddressSpace(this.ctx.shadow(vm), vm.addressSpace);
+  }
+
+  /**
    * A real page fault: the shadow lacked the entry, the guest's own table
-   * forbids the access, or the page is a device's.
+   * forbids the access, the page is a device's, or the guest stored to one
+   * of its own (traced) page tables.
    */
   private pageFault(vm: Vm, trap: GuestTrap, access: Access): void {
     const r = this.resolve(vm, trap.badva, access, !vm.vcpu.kernelMode);
     if (r.kind === "fault") return this.reflect(vm, r.cause, trap.badva);
     if (r.kind === "device") return this.deviceAccess(vm, r.gpa, trap.badva);
+    if (r.kind === "traced") return this.tracedStore(vm, r.gpa, trap.badva);
   }
 
   /**
-   * Where a guest-virtual access goes, at the guest's privilege `user`:
-   * RAM (the shadow entry is now filled), a device page, or a fault the
-   * guest must see. Shared by trap-and-emulate and translated code.
+   * A write-protect trap (Adams and Agesen 2006, 2.4 "tracing"): the
+   * guest's store to its page table is decoded and done on its behalf,
+   * then the shadow entries derived from the entry it changed are dropped.
+   * The trap is the hypervisor's (bare metal would not have taken it).
    */
-  resolve(vm: Vm, va: number, access: Access, user: boolean): Resolution {
-    const t = translateGuest(this.ctx.memory, vm, va, access, user);
-    if (!t.ok) return { kind: "fault", cause: t.cause };
-    const { gpa } = t.mapping;
-    if (gpa >= MMIO_BASE && access !== "fetch") return { kind: "device", gpa };
-    if (!vm.contains(gpa)) return { kind: "fault", cause: FAULT_CAUSE[access] };
-    this.fillShadow(vm, va, access, user, t.mapping.flags, t.mapping.pteAddress, gpa);
-    return RAM;
-  }
-
-  /**
-   * A hidden fault: install the guest's mapping, machine-addressed, in the
-   * shadow. Writable only once the guest's D bit is set, and never while
-   * the page holds translated code (binary translation's write protection).
-   */
-  private fillShadow(vm: Vm, va: number, access: Access, user: boolean, flags: number, pteAddress: number, gpa: number): void {
-    const machine = vm.machineAddress(gpa & ~0xfff);
-    if (access === "store") this.ctx.codeWritten?.(machine);
-    const dirty = pteAddress < 0 || this.guestPteDirty(vm, pteAddress);
-    const protect = access !== "store" && (this.ctx.writeProtected?.(machine) ?? false);
-    const writable = (flags & PTE.W) !== 0 && (dirty || access === "store") && !protect;
-    const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (writable ? PTE.W : 0);
-    const shadow = this.ctx.shadow(vm);
-    const view = user ? "user" : "kernel";
-    if (!shadow.install(view, va, machine, shadowFlags)) {
-      this.ctx.flushRealTlb();
-      shadow.install(view, va, machine, shadowFlags);
-    }
-    this.ctx.flushRealTlb(va);
-    vm.stats.hiddenFaults++;
+  private tracedStore(vm: Vm, gpa: number, va: number): void {
+    const vcpu = vm.vcpu;
+    const word = this.fetchWord(vm);
+    const width = word === undefined ? undefined : STORES.get(opOf(word));
+    if (word === undefined || width === undefined) return this.reflect(vm, CAUSE.PAGE_FAULT_STORE, va);
+    const value = vcpu.regs[sbRs2Of(word)] >>> 0;
+    const ma = vm.pmap.machine(gpa);
+    if (width === 4) this.ctx.memory.writeWord(ma, value);
+    else this.ctx.memory.writeByte(ma, value & 0xff);
+    vcpu.pc = (vcpu.pc + 4) >>> 0;
+    vm.stats.writeProtectTraps++;
     if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap);
-    this.ctx.charge(this.costs.shadowFill);
+    this.ctx.charge(this.costs.emulateInstruction);
+    this.pageTableWritten(vm, gpa, true);
   }
 
-  private guestPteDirty(vm: Vm, pteAddress: number): boolean {
-    return (this.ctx.memory.readWord(vm.machineAddress(pteAddress)) & PTE.D) !== 0;
+  /** The guest's page-table word at `gpa` changed (a traced store, or MMU_UPDATE): the shadows follow. */
+  pageTableWritten(vm: Vm, gpa: number, trapped: boolean): void {
+    this.shadowMmu.pageTableWritten(this.ctx.shadow(vm), gpa, trapped);
+  }
+
+  /** Where a guest-virtual access goes (src/memory/shadow-mmu.ts); a hidden fault fills the shadow. */
+  resolve(vm: Vm, va: number, access: Access, user: boolean): Resolution {
+    return this.shadowMmu.resolve(vm, this.ctx.shadow(vm), va, access, user);
   }
 
   /** The guest touched a device page: decode the load or store and do it on the VM's device. */
-  private deviceAccess(vm: Vm, gpa: number, va: number): void {
+  deviceAccess(vm: Vm, gpa: number, va: number): void {
     const vcpu = vm.vcpu;
     const word = this.fetchWord(vm);
     if (word === undefined) return this.reflect(vm, CAUSE.PAGE_FAULT_FETCH, vcpu.pc);
@@ -314,9 +325,9 @@ export class TrapAndEmulate {
   /** The instruction word at the guest's pc, through the guest's own mapping. */
   fetchWord(vm: Vm): number | undefined {
     const vcpu = vm.vcpu;
-    const t = translateGuest(this.ctx.memory, vm, vcpu.pc, "fetch", !vcpu.kernelMode);
+    const t = translateGuest(this.ctx.memory, vm.addressSpace, vcpu.pc, "fetch", !vcpu.kernelMode);
     if (!t.ok || !vm.contains(t.mapping.gpa, 4) || (t.mapping.gpa & 3) !== 0) return undefined;
-    return this.ctx.memory.readWord(vm.machineAddress(t.mapping.gpa));
+    return this.ctx.memory.readWord(vm.pmap.machine(t.mapping.gpa));
   }
 
   /** Barham et al. 2003 section 2.1: a synchronous trap into the hypervisor. */
@@ -325,13 +336,12 @@ export class TrapAndEmulate {
     vm.stats.hypercalls++;
     this.ctx.charge(COSTS.hypercall);
     v.pc = (v.pc + 4) >>> 0;
-    const guest = new ParavirtualGuest(vm, this.ctx.memory);
+    const guest = new ParavirtualGuest(vm, this.ctx.memory, this.ctx.shadow(vm));
     const r = dispatchHypercall(guest, v.regs[1], v.regs[2], v.regs[3], v.regs[4]);
     if (r.extraCycles !== undefined) this.ctx.charge(r.extraCycles);
-    if (guest.pageTablesChanged) {
-      this.ctx.shadow(vm).clear();
-      this.ctx.flushRealTlb();
-    }
+    for (const gpa of guest.pageTableWrites) this.pageTableWritten(vm, gpa, false);
+    this.ctx.charge(COSTS.mmuUpdateEntry * guest.pageTableWrites.length);
+    if (guest.pageTableSwitched) this.addressSpaceChanged(vm);
     if (r.effect === "iret") return this.paravirtualReturn(vm);
     v.regs[1] = r.result | 0;
     if (r.effect === "shutdown") { vm.halt(r.result); this.ctx.deschedule("ended"); }
@@ -373,7 +383,7 @@ export class TrapAndEmulate {
     }
     // The frame: cause, epc, badva, a0 (Xen pushes a bounce frame on the guest's stack).
     const frame = [cause, vcpu.pc, badva, vcpu.regs[1]];
-    frame.forEach((word, i) => this.ctx.memory.writeWord(vm.machineAddress(vm.trapFrame + 4 * i), word >>> 0));
+    frame.forEach((word, i) => this.ctx.memory.writeWord(vm.pmap.machine(vm.trapFrame + 4 * i), word >>> 0));
     vcpu.csr[CSR.TVEC] = handler;
     vcpu.deliverTrap(cause, badva, vcpu.pc);
     vm.stats.reflected++;
@@ -385,7 +395,7 @@ export class TrapAndEmulate {
   private paravirtualReturn(vm: Vm): void {
     const vcpu = vm.vcpu;
     if (vm.trapFrame < 0) return this.terminate(vm, "paravirtual guest: IRET without a trap frame");
-    const word = (i: number) => this.ctx.memory.readWord(vm.machineAddress(vm.trapFrame + 4 * i));
+    const word = (i: number) => this.ctx.memory.readWord(vm.pmap.machine(vm.trapFrame + 4 * i));
     vcpu.pc = word(1);
     vcpu.regs[1] = word(3) | 0;
     vcpu.csr[CSR.STATUS] = ((vcpu.csr[CSR.STATUS] & ~STATUS.KM) | STATUS.IE) >>> 0;

@@ -14,13 +14,16 @@
  *                                 destroyed: memory returned, VCPU dropped
  *
  * A VM's memory is one contiguous region of machine memory, given to it by
- * the hypervisor's allocator: guest-physical address g lives at machine
- * address `base + g`. Its devices are a console (the bytes the guest
- * stored to CONSOLE_TX, collected per VM), a disk (its own copy of
- * config.disk) and its virtual timer.
+ * the hypervisor's allocator (src/memory/allocator.ts); its pmap
+ * (src/memory/pmap.ts) says where each guest-physical address lives. Its
+ * devices are a console (the bytes the guest stored to CONSOLE_TX,
+ * collected per VM), a disk (its own copy of config.disk) and its virtual
+ * timer.
  */
 import { CAUSE, CSR } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
+import type { GuestAddressSpace } from "../memory/guest-walk";
+import { Pmap } from "../memory/pmap";
 import { Vcpu } from "./vcpu";
 import type { ExitCounts } from "./exits";
 import { VirtualDevices } from "./virtual-devices";
@@ -48,6 +51,8 @@ export interface VmStats {
   reflected: number;
   /** Page faults the guest never saw: shadow page-table fills. */
   hiddenFaults: number;
+  /** Guest stores to its own page tables, trapped and emulated (shadow paging's tracing). */
+  writeProtectTraps: number;
   /** Device registers accessed through emulation. */
   deviceAccesses: number;
   /** Hypercalls (paravirtual guests). */
@@ -60,7 +65,7 @@ export interface VmStats {
 
 export function emptyStats(): VmStats {
   return {
-    cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0,
+    cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0, writeProtectTraps: 0,
     deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0,
   };
 }
@@ -93,6 +98,10 @@ export class Vm {
   readonly trapTable = new Map<number, number>();
   /** Paravirtual: guest-physical address of the trap frame (-1 = none registered). */
   trapFrame = -1;
+  /** Where its guest-physical memory lives in machine memory. */
+  readonly pmap: Pmap;
+  /** The guest's address space as src/memory's walkers see it: pmap, paging, PTBR. */
+  readonly addressSpace: GuestAddressSpace;
 
   constructor(
     readonly id: number,
@@ -103,6 +112,13 @@ export class Vm {
   ) {
     const vcpu = new Vcpu(id);
     this.vcpu = vcpu;
+    const pmap = new Pmap(base, config.memorySize);
+    this.pmap = pmap;
+    this.addressSpace = {
+      pmap,
+      get pagingEnabled() { return vcpu.pagingEnabled; },
+      get ptbr() { return vcpu.csr[CSR.PTBR]; },
+    };
     const region = { base, size: config.memorySize };
     this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk);
   }
@@ -127,12 +143,12 @@ export class Vm {
 
   /** True if [gpa, gpa+length) lies inside this VM's guest-physical memory. */
   contains(gpa: number, length = 1): boolean {
-    return gpa >= 0 && gpa + length <= this.config.memorySize;
+    return this.pmap.contains(gpa, length);
   }
 
   /** Machine address of a guest-physical one (callers check `contains`). */
   machineAddress(gpa: number): number {
-    return this.base + gpa;
+    return this.pmap.machine(gpa);
   }
 
   /** What is due on the VM's clock now (the virtual timer, device requests) becomes pending. */

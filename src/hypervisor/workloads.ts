@@ -8,11 +8,19 @@
  *                    virtualization should cost almost nothing here
  *   syscalls(n)      one process making n getpid system calls: the guest
  *                    kernel runs most of the time, where the techniques differ
+ *   forkLoop(n)      one process forking n children that exit at once and
+ *                    are waited for: page-table-heavy (copy-on-write sharing,
+ *                    unmapping, address-space switches), where the memory
+ *                    techniques differ (`vmlab bench memory`)
  */
 import { Machine } from "../machine/machine";
 import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
 import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
 import { PAGE_SIZE } from "../machine/isa";
+import { NestedPageTable } from "../memory/nested-paging";
+import type { HardwarePaging } from "./hardware-assist";
+import type { VmStats } from "./vm";
+import type { ExitControls } from "./exits";
 
 export function userComputeProgram(iterations: number): GuestProgram {
   return {
@@ -65,6 +73,51 @@ loop:
   };
 }
 
+export function forkLoopProgram(rounds: number): GuestProgram {
+  return {
+    name: "fork-loop",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   s0, ${rounds}
+        li   s1, 0                  # children that exited with status 7
+loop:
+        call fork
+        blt  a0, zero, failed
+        bnez a0, parent
+        li   a0, 7                  # the child: touch its stack, then exit
+        push a0
+        pop  a0
+        call exit
+parent:
+        call wait
+        li   t0, 7
+        bne  a1, t0, next
+        addi s1, s1, 1
+next:
+        addi s0, s0, -1
+        bnez s0, loop
+        mv   a0, s1
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        j    out
+failed:
+        li   a0, 'F'
+        call putc
+        li   a0, 1
+out:
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+`,
+  };
+}
+
 export interface WorkloadRun {
   readonly console: string;
   /** Guest instructions executed (translated ones included). */
@@ -79,6 +132,21 @@ export interface WorkloadRun {
    * spent waiting for a core.
    */
   readonly cpuSeconds: number;
+  /** Under a hypervisor: the VM's statistics (traps, hidden faults, exits ...). */
+  readonly stats?: VmStats;
+  /** Under nested paging: the MMU's two-dimensional walks, their references, and the nested TLB's hits and misses. */
+  readonly nested?: { readonly walks: number; readonly references: number; readonly ntlbHits: number; readonly ntlbMisses: number };
+}
+
+export interface VirtualizedOptions {
+  /** The image was built with `platform: "paravirtual"` (default: read from the image). */
+  readonly paravirtual?: boolean;
+  /** Hardware assist's paging: "nested" (default) or "shadow". */
+  readonly paging?: HardwarePaging;
+  /** Shadow paging: keep contexts across switches (default true). */
+  readonly shadowCache?: boolean;
+  /** Hardware assist: changes to the VM's control block (what exits). */
+  readonly exitControls?: Partial<ExitControls>;
 }
 
 /** Runs `work`, timing it by the wall clock and by the process's CPU time. */
@@ -108,13 +176,17 @@ export function runBare(image: KernelImage): WorkloadRun {
  * Runs the image in one VM under `technique`; `paravirtual` for an image
  * built with `platform: "paravirtual"`.
  */
-export function runVirtualized(image: KernelImage, technique: Technique, options: { paravirtual?: boolean } = {}): WorkloadRun {
+export function runVirtualized(image: KernelImage, technique: Technique, options: VirtualizedOptions = {}): WorkloadRun {
   // Machine memory for exactly this one VM, as bare metal gets exactly the kernel's.
-  const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + image.memoryBytes;
-  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes });
+  const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + NestedPageTable.poolBytes(image.memoryBytes) + image.memoryBytes;
+  const paging = technique === "hardware-assist" ? options.paging : undefined;
+  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
+  if (options.exitControls && hv.hardware) Object.assign(hv.hardware.controlsOf(vm), options.exitControls);
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds };
+  const w = hv.nestedWalker;
+  const nested = w && { walks: w.walks, references: w.references, ntlbHits: w.ntlb.hits, ntlbMisses: w.ntlb.misses };
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, stats: vm.stats, nested };
 }

@@ -53,6 +53,15 @@ export const COSTS = {
   reflectTrap: 100,
   /** A hidden page fault: walking the guest's table and filling a shadow entry. */
   shadowFill: 200,
+  /**
+   * Shadow paging: dropping one shadow entry whose guest entry changed,
+   * found through the reverse map (Adams and Agesen 2006, 2.4 "tracing").
+   */
+  shadowInvalidate: 30,
+  /** Shadow paging: a new context, two shadow directories allocated and zeroed. */
+  shadowRebuild: 400,
+  /** Paravirtual MMU_UPDATE: validating and applying one (ptr, val) request. */
+  mmuUpdateEntry: 30,
   /** Binary translation: translating one guest instruction into the cache. */
   translateInstruction: 40,
   /** A translated sensitive instruction's call into the hypervisor (no trap). */

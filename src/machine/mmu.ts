@@ -27,6 +27,10 @@
  * In user mode kseg0 goes through the TLB like any other address: a kernel
  * deprivileged by a VMM misses on its own kseg0 (Disco, 4.2.1).
  *
+ * With `nested` set (a hypervisor's guest mode, nested-walk.ts) the MMU
+ * checks permissions at the guest's privilege and walks in two dimensions
+ * on a miss: the guest's table through the nested table.
+ *
  * translate() returns the physical address (>= 0), or a fault as a value:
  * the negated CAUSE (STYLE.md 5, traps are values).
  */
@@ -34,6 +38,7 @@ import { COSTS } from "./costs";
 import { CAUSE, KSEG0_BASE, PTE, PAGE_SHIFT } from "./isa";
 import type { PhysicalMemory } from "./memory";
 import type { Tlb } from "./tlb";
+import type { NestedWalker } from "./nested-walk";
 
 export type MmuKind = "hardware" | "software-tlb";
 
@@ -61,6 +66,8 @@ export class Mmu {
   walkReferences = 0;
   /** Cycles spent walking since the CPU last collected them. */
   private cycles = 0;
+  /** Guest mode with nested paging: set by a hypervisor while its guest runs, undefined otherwise. */
+  nested: NestedWalker | undefined;
 
   constructor(readonly kind: MmuKind, private readonly memory: PhysicalMemory, readonly tlb: Tlb) {}
 
@@ -77,17 +84,34 @@ export class Mmu {
   /** Translates `va` for `access`: a physical address, or -CAUSE. */
   translate(va: number, access: Access, user: boolean, asid: number, ptbr: number): number {
     if (this.unmapped(va, user)) return va - KSEG0_BASE;
+    const nested = this.nested;
+    if (nested !== undefined) user = nested.registers.guestUser;
     const vpn = va >>> PAGE_SHIFT;
     const i = this.tlb.lookup(vpn, asid);
     if (i >= 0) {
       const flags = this.tlb.flags[i];
-      if (!permits(flags, access, user)) return -FAULT_OF[access];
+      if (!permits(flags, access, user)) {
+        if (nested !== undefined) nested.violation = -1; // the guest's own fault
+        return -FAULT_OF[access];
+      }
       const needsDirty = this.kind === "hardware" && access === ACCESS.STORE && (flags & PTE.D) === 0;
       if (!needsDirty) return ((this.tlb.pfn[i] << PAGE_SHIFT) | (va & PAGE_MASK)) >>> 0;
     } else if (this.kind === "software-tlb") {
       return -CAUSE.TLB_MISS;
     }
+    if (nested !== undefined) return this.walkNested(nested, va, access, asid);
     return this.walk(va, access, user, asid, ptbr);
+  }
+
+  /** The two-dimensional walk (nested-walk.ts); its references count as walk references. */
+  private walkNested(nested: NestedWalker, va: number, access: Access, asid: number): number {
+    this.walks++;
+    const before = nested.references;
+    const ma = nested.walk(va, access, asid, this.tlb);
+    this.walkReferences += nested.references - before;
+    this.cycles += nested.cycles;
+    nested.cycles = 0;
+    return ma < 0 ? -FAULT_OF[access] : ma;
   }
 
   /** Collects the walk cycles accumulated since the last call. */
@@ -104,6 +128,7 @@ export class Mmu {
    */
   probe(va: number, access: Access, user: boolean, asid: number, ptbr: number): number | undefined {
     if (this.unmapped(va, user)) return va - KSEG0_BASE;
+    if (this.nested !== undefined) return undefined; // a hypervisor reads its guests through src/memory
     const i = this.tlb.probe(va >>> PAGE_SHIFT, asid);
     if (i >= 0) {
       return permits(this.tlb.flags[i], access, user) ? ((this.tlb.pfn[i] << PAGE_SHIFT) | (va & PAGE_MASK)) >>> 0 : undefined;

@@ -12,6 +12,7 @@ import { bootKernel } from "../../src/guests/boot";
 import { buildKernelImage } from "../../src/guests/loader";
 import { HYPERVISOR_RESERVED, Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
 import type { Vm } from "../../src/hypervisor/vm";
+import type { HardwarePaging } from "../../src/hypervisor/hardware-assist";
 import { BY_MNEMONIC, CSR, INSTRUCTIONS, MMIO_BASE } from "../../src/machine/isa";
 
 /** xorshift32: a seeded stream, so a failure can be replayed. */
@@ -71,7 +72,7 @@ function hostile(next: () => number, hv: Hypervisor, paravirtual: boolean): Uint
     } else if (roll <= 5) words.push(S("sw", 1 + (next() % 14), 1 + (next() % 14), next())); // wild store
     else if (roll === 6) words.push(I("csrw", 0, 1 + (next() % 14), [CSR.PTBR, CSR.STATUS, CSR.TVEC, CSR.TIMER, CSR.ASID][next() % 5]));
     else if (roll === 7) words.push(...li(1, next() % 12), R(paravirtual ? "hcall" : "tlbflush"));
-    else if (roll === 8) words.push(...pageTableTrick(next, hv));
+    else if (roll === 8) words.push(...(next() % 2 === 0 ? pageTableTrick(next, hv) : pageTableGames(next, hv)));
     else words.push(R(["rett", "wfi", "pushf", "popf", "sptb", "tlbinv", "brk", "sys"][next() % 8], 1 + (next() % 14), 1 + (next() % 14)));
   }
   if (next() % 3 === 0) words.push(J("jal", 0, 0)); // an endless loop
@@ -91,6 +92,29 @@ function pageTableTrick(next: () => number, hv: Hypervisor): number[] {
   ];
 }
 
+/**
+ * A kernel's page-table work, done by a hostile guest on its own tables
+ * after paging is on: a directory at 0x3000 whose table at 0x4000 maps the
+ * code page and itself (writable) at va 0x4000; then, through that
+ * mapping, map a page anywhere, touch it, remap it elsewhere without
+ * tlbinv, take away W and store, unmap it, tlbinv, and switch PTBR.
+ */
+function pageTableGames(next: () => number, hv: Hypervisor): number[] {
+  const k = 5 + (next() % 1019);
+  const va = k << 12;
+  const frame = () => (target(next, hv) & ~0xfff) >>> 0;
+  return [
+    ...li(6, 0x3000), ...li(9, 0x4000), ...li(8, 0x4001), S("sw", 6, 8, 0),
+    ...li(7, 0xf), S("sw", 9, 7, 0), ...li(7, 0x4003), S("sw", 9, 7, 16),
+    I("csrw", 0, 6, CSR.PTBR), ...li(7, 0x12), I("csrw", 0, 7, CSR.STATUS),
+    ...li(7, frame() | 0xf), S("sw", 9, 7, 4 * k), ...li(10, va), I("lw", 11, 10, 0), S("sw", 10, 11, 0), // map, touch
+    ...li(7, frame() | 0xf), S("sw", 9, 7, 4 * k), I("lw", 11, 10, 0), S("sw", 10, 11, 4), // remap, no tlbinv
+    ...li(7, frame() | 0x5), S("sw", 9, 7, 4 * k), S("sw", 10, 11, 8), // W taken away, then a store
+    S("sw", 9, 0, 4 * k), I("lw", 11, 10, 0), R("tlbinv", 0, 10), // unmap
+    ...li(7, (next() % 2 === 0 ? 0x1000 : frame()) >>> 0), I("csrw", 0, 7, CSR.PTBR), // another directory, or anything
+  ];
+}
+
 function bytesOf(words: Uint32Array): Uint8Array {
   return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 }
@@ -99,7 +123,7 @@ function regionOf(hv: Hypervisor, vm: Vm): Uint8Array {
   return hv.memory.bytes.slice(vm.base, vm.base + vm.memorySize);
 }
 
-/** Every shadow entry of every live VM maps a page of that VM, through a table of its pool. */
+/** Every shadow and nested entry of every live VM maps a page of that VM (shadows through a table of its pool). */
 function checkShadows(hv: Hypervisor): void {
   for (const vm of hv.vms) {
     if (vm.state === "destroyed") continue;
@@ -108,15 +132,19 @@ function checkShadows(hv: Hypervisor): void {
       expect(m.machine >= vm.base && m.machine < vm.base + vm.memorySize, `VM ${vm.name} maps machine 0x${m.machine.toString(16)}`).toBe(true);
       expect(shadow.inPool(m.table)).toBe(true);
     }
+    if (!hv.nestedPaging) continue;
+    for (const m of hv.nestedTable(vm).mappings()) {
+      expect(m.gpa < vm.memorySize && m.machine === vm.base + m.gpa, `VM ${vm.name} nests gpa 0x${m.gpa.toString(16)} at 0x${m.machine.toString(16)}`).toBe(true);
+    }
   }
 }
 
 const KERNEL_OPTIONS = { programs: ["hello", "compute"], timerInterval: 0 };
 const KERNEL_IMAGE = buildKernelImage(KERNEL_OPTIONS);
 
-function batch(technique: Technique, seed: number, hostiles: number, paravirtual: boolean, expected: string, virtualizable = false): number {
+function batch(technique: Technique, seed: number, hostiles: number, paravirtual: boolean, expected: string, virtualizable = false, paging?: HardwarePaging): number {
   const next = prng(seed);
-  const hv = new Hypervisor({ technique, virtualizable, sliceCycles: 3_000 });
+  const hv = new Hypervisor({ technique, virtualizable, sliceCycles: 3_000, paging });
   hv.memory.bytes.fill(0xa5, 0, HYPERVISOR_RESERVED);
   const k = KERNEL_IMAGE;
   const good = hv.createVm({ name: "good", memorySize: k.memoryBytes, image: k.image });
@@ -149,6 +177,7 @@ function batch(technique: Technique, seed: number, hostiles: number, paravirtual
   for (const c of canaries) {
     expect(regionOf(hv, c.vm)).toEqual(c.bytes);
     expect(hv.shadow(c.vm).mappings()).toEqual([]); // nobody wrote its shadow tables either
+    if (hv.nestedPaging) expect(hv.nestedTable(c.vm).mappings()).toEqual([]); // nor its nested table
   }
   expect(hv.memory.bytes.slice(0, HYPERVISOR_RESERVED)).toEqual(reserved);
   if (!good.ended) report = hv.run({ maxCycles: 400_000_000 });
@@ -165,18 +194,19 @@ describe("isolation under random and hostile guests", () => {
   })();
 
   // Each batch: one well-behaved kernel VM, 40 hostile VMs, a canary VM beside each.
-  const plans: [Technique, boolean, boolean][] = [
+  const plans: [Technique, boolean, boolean, HardwarePaging?][] = [
     ["trap-and-emulate", false, false],
     ["trap-and-emulate", false, true],
     ["binary-translation", false, false],
     ["hardware-assist", false, false],
+    ["hardware-assist", false, false, "shadow"],
     ["trap-and-emulate", true, false],
   ];
-  for (const [technique, paravirtual, virtualizable] of plans) {
-    const label = `${technique}${paravirtual ? ", paravirtual guests" : ""}${virtualizable ? ", virtualizable machine" : ""}`;
+  for (const [technique, paravirtual, virtualizable, paging] of plans) {
+    const label = `${technique}${paging ? ` (${paging} paging)` : ""}${paravirtual ? ", paravirtual guests" : ""}${virtualizable ? ", virtualizable machine" : ""}`;
     it(`${label}: 400 hostile guests in batches of 40 change nothing of anyone else's`, () => {
       let total = 0;
-      for (let seed = 1; seed <= 10; seed++) total += batch(technique, seed * 7919 + (paravirtual ? 1 : 0), 40, paravirtual, expected, virtualizable);
+      for (let seed = 1; seed <= 10; seed++) total += batch(technique, seed * 7919 + (paravirtual ? 1 : 0), 40, paravirtual, expected, virtualizable, paging);
       expect(total).toBe(400);
     }, 300_000); // ~10 s on an idle machine; the two cores are shared
   }

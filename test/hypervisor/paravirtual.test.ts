@@ -93,7 +93,7 @@ describe("hypercall validation (Barham et al. 2003, 3.3.1)", () => {
   it("MMU_UPDATE applies updates naming the VM's own frames and refuses the rest; console writes are bounded", () => {
     const hv = new Hypervisor();
     const vm = hv.createVm({ name: "pv", memorySize: 64 * 1024, image: new Uint8Array(4), paravirtual: true });
-    const guest = new ParavirtualGuest(vm, hv.memory);
+    const guest = new ParavirtualGuest(vm, hv.memory, hv.shadow(vm));
     const write = (gpa: number, words: number[]) => words.forEach((w, i) => guest.writeWord(gpa + 4 * i, w));
     // Two requests: a PTE at 0x2000 -> frame 3 (the VM's), then one -> frame 0x100 (beyond its 16 pages).
     write(0x1000, [0x2000, (3 << 12) | 1, 0x2004, (0x100 << 12) | 1]);

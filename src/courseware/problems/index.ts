@@ -4,6 +4,7 @@
  * numbers: `pagingProblem(studentSeed).question`.
  */
 import { UserError } from "../../errors";
+import { nestedProblem } from "./nested";
 import { pagingProblem } from "./paging";
 import type { Problem } from "./problem";
 import { tlbProblem, type TlbPolicy } from "./tlb";
@@ -34,6 +35,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "TLB hits and misses for a reference string (LRU, FIFO or OPT)",
     make: (seed, o) => tlbProblem(seed, { count: o.count, entries: o.entries, policy: o.policy }),
   },
+  nested: {
+    description: "nested paging: every memory reference of a two-dimensional walk (guest table over nested table)",
+    make: (seed, o) => nestedProblem(seed, { count: o.count }),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -44,6 +49,7 @@ export function generateProblem(kind: string, seed: number, options: ProblemOpti
 }
 
 export type { Problem } from "./problem";
+export { nestedProblem, walkNested, type NestedData, type NestedWalk, type WalkStep } from "./nested";
 export { pagingProblem, walkTwoLevel, type PagingData, type Translation } from "./paging";
 export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./trap";
 export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";

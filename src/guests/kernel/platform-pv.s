@@ -9,7 +9,8 @@
 #   platform-native.s                platform-pv.s
 #   csrw TVEC                        SET_TRAP_TABLE (handler, trap frame)
 #   csrr CAUSE/EPC/BADVA, rett       the trap frame in memory, IRET
-#   sw PTE (+ tlbinv)                MMU_UPDATE: the hypervisor validates it
+#   sw PTE (+ tlbinv)                MMU_UPDATE: the hypervisor validates it;
+#                                    queued and sent in batches (below)
 #   csrw PTBR (+ ASID, STATUS.PG)    SET_PAGE_TABLE
 #   csrw TIMER                       SET_TIMER
 #   csrr CYCLE                       GET_TIME
@@ -23,6 +24,16 @@
 # with events masked and plat_irq_save has nothing to save (Xen guests
 # keep the mask in the shared-info page for the same reason: no hypercall
 # on the fast path).
+#
+# Page-table updates are batched (Barham et al. 2003, 3.3.1: "a guest OS
+# may batch update requests to amortize the overhead of entering the
+# hypervisor"; Linux's lazy MMU mode): plat_set_pte queues (ptr, val) and
+# the queue goes to the hypervisor in one MMU_UPDATE when it holds
+# pv_mmu_batch requests (1..PV_MMU_QUEUE, the guest's choice: the loader
+# may patch the word), when a directory entry is set (the kernel walks it
+# next), at every TLB operation, before SET_PAGE_TABLE and before the
+# return to user mode. Between those points the kernel reads only entries
+# that are already in place.
 #
 # Trap frame (registered with SET_TRAP_TABLE; written by the hypervisor at
 # every trap; IRET returns to F_EPC in user mode with events on, a0 = F_A0):
@@ -49,6 +60,7 @@
         .equ F_BADVA,           8
         .equ F_A0,              12
         .equ CONSOLE_CHUNK,     256
+        .equ PV_MMU_QUEUE,      64  # most requests one batch may hold
 
         .text
 
@@ -77,9 +89,14 @@ plat_fault_address:
         lw   a0, F_BADVA(a0)
         ret
 
-# plat_set_return: a0 = process: its pc and a0 into the frame IRET reads.
-# Clobbers t0, t1.
+# plat_set_return: a0 = process: its pc and a0 into the frame IRET reads;
+# queued page-table updates go first. Clobbers a1, a2, t0, t1.
 plat_set_return:
+        push ra
+        push a0
+        call plat_mmu_flush
+        pop  a0
+        pop  ra
         la   t1, pv_trap_frame
         lw   t0, PROC_EPC(a0)
         sw   t0, F_EPC(t1)
@@ -124,33 +141,62 @@ plat_set_timer:
 
 # plat_paging_on, plat_switch_mm: a0 = page directory (Xen's
 # MMUEXT_NEW_BASEPTR; the hypervisor keeps its own address-space tags, so
-# the ASID in a1 is not passed). Clobber a1.
+# the ASID in a1 is not passed); queued updates go first. Clobber a1, a2, t0.
 plat_paging_on:
 plat_switch_mm:
-        mv   a1, a0
+        push ra
+        push a0
+        call plat_mmu_flush
+        pop  a1
+        pop  ra
         li   a0, HC_SET_PAGE_TABLE
         hcall
         ret
 
 # plat_set_pte: a0 = the entry's guest-physical address, a1 = its value:
-# one MMU_UPDATE request, which the hypervisor validates (a guest may map
-# only its own frames) and after which it drops its shadow translations.
+# one request queued for MMU_UPDATE, which the hypervisor validates (a
+# guest may map only its own frames, never a page table writable) and
+# after which its shadow translations follow. Sent at once when the queue
+# is full or the entry is a directory entry (a frame | V and nothing else).
 # Clobbers a0..a2, t0.
 plat_set_pte:
-        la   t0, pv_mmu_request
+        la   t0, pv_mmu_count
+        lw   a2, 0(t0)
+        shli a2, a2, 3
+        la   t0, pv_mmu_queue
+        add  t0, t0, a2
         sw   a0, 0(t0)
         sw   a1, 4(t0)
-        li   a0, HC_MMU_UPDATE
-        mv   a1, t0
-        li   a2, 1
-        hcall
+        la   t0, pv_mmu_count
+        lw   a2, 0(t0)
+        addi a2, a2, 1
+        sw   a2, 0(t0)
+        la   t0, pv_mmu_batch
+        lw   t0, 0(t0)
+        bgeu a2, t0, plat_mmu_flush
+        andi a1, a1, 0xFFF
+        li   t0, PTE_V
+        beq  a1, t0, plat_mmu_flush
         ret
 
-# plat_tlb_inv, plat_tlb_flush: MMU_UPDATE and SET_PAGE_TABLE already
-# dropped what the hypervisor had cached; nothing is left to drop.
+# plat_mmu_flush: the queued requests in one MMU_UPDATE (none: no
+# hypercall). Clobbers a0..a2, t0.
+plat_mmu_flush:
+        la   t0, pv_mmu_count
+        lw   a2, 0(t0)
+        beqz a2, plat_mmu_flushed
+        sw   zero, 0(t0)
+        li   a0, HC_MMU_UPDATE
+        la   a1, pv_mmu_queue
+        hcall
+plat_mmu_flushed:
+        ret
+
+# plat_tlb_inv, plat_tlb_flush: the queue goes to the hypervisor, whose
+# shadows follow every update it applies; nothing else is left to drop.
 plat_tlb_inv:
 plat_tlb_flush:
-        ret
+        j    plat_mmu_flush
 
 # plat_console_write: a0 = address, a1 = length >= 0. The bytes are copied
 # into the kernel's buffer (a guest-physical address the hypervisor can
@@ -221,5 +267,9 @@ plat_halt:
         .align 4
 pv_trap_table:  .word 0, trap_entry # cause 0: the handler for every cause
 pv_trap_frame:  .space 16
-pv_mmu_request: .space 8
+pv_mmu_batch:   .word 1             # requests per MMU_UPDATE (1..PV_MMU_QUEUE): 1, each sent at once, by default;
+                                    # larger batches (buildParavirtualKernelImage mmuBatch) are Linux's lazy MMU mode, and
+                                    # the pager (pager.s) is not yet lazy-safe: under swap a batch of 16 lost a page
+pv_mmu_count:   .word 0             # requests queued
+pv_mmu_queue:   .space 8 * PV_MMU_QUEUE
 pv_console_buffer: .space CONSOLE_CHUNK

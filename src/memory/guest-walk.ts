@@ -2,20 +2,20 @@
  * The guest's MMU, in software: translates a guest-virtual address to a
  * guest-physical one by walking the guest's own two-level page table in
  * the guest's memory, exactly as ISA.md ("Memory management") says
- * toy32's walker does, A and D bits included. The hypervisor uses it to
- * fill shadow page tables, to fetch the instruction it must emulate, and
- * to run translated code.
+ * toy32's walker does, A and D bits included. Shadow paging uses it to
+ * fill shadow entries; the hypervisor uses it to fetch the instruction it
+ * must emulate and to find the device a guest touched.
  *
  *   guest-virtual:  | dir 31..22 | table 21..12 | offset 11..0 |
  *   PTBR (guest-physical) -> directory[dir] = table frame | V
  *                            table[table]   = frame | D A X U W V
  *
- * Guest-physical addresses are the guest's; the caller maps them to
- * machine memory (Vm.machineAddress) after checking they are the VM's.
+ * Every address the walk touches is guest-physical and goes through the
+ * VM's pmap (pmap.ts); a table outside the VM is a fault.
  */
-import { CAUSE, CSR, PTE } from "../machine/isa";
+import { CAUSE, PTE } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
-import type { Vm } from "./vm";
+import type { Pmap } from "./pmap";
 
 export type Access = "load" | "store" | "fetch";
 
@@ -24,6 +24,14 @@ export const FAULT_CAUSE: Readonly<Record<Access, number>> = {
   store: CAUSE.PAGE_FAULT_STORE,
   fetch: CAUSE.PAGE_FAULT_FETCH,
 };
+
+/** What the walk needs of a guest: its pmap and its (virtual) MMU registers. */
+export interface GuestAddressSpace {
+  readonly pmap: Pmap;
+  readonly pagingEnabled: boolean;
+  /** The guest's PTBR: guest-physical address of its page directory. */
+  readonly ptbr: number;
+}
 
 /** A successful translation: where, and what the guest's leaf PTE allows. */
 export interface GuestMapping {
@@ -45,21 +53,21 @@ const ALL = PTE.V | PTE.W | PTE.U | PTE.X;
  * virtual privilege. Sets A (and D for a store) in the guest's PTE, as
  * the real walker would. Table memory outside the VM is a fault.
  */
-export function translateGuest(mem: PhysicalMemory, vm: Vm, va: number, access: Access, user: boolean): GuestTranslation {
-  const vcpu = vm.vcpu;
+export function translateGuest(mem: PhysicalMemory, space: GuestAddressSpace, va: number, access: Access, user: boolean): GuestTranslation {
+  const pmap = space.pmap;
   va >>>= 0;
-  if (!vcpu.pagingEnabled) return { ok: true, mapping: { gpa: va, flags: ALL, pteAddress: -1 } };
+  if (!space.pagingEnabled) return { ok: true, mapping: { gpa: va, flags: ALL, pteAddress: -1 } };
   const fault = { ok: false, cause: FAULT_CAUSE[access] } as const;
-  const dirAddress = (vcpu.csr[CSR.PTBR] & ~0xfff) + 4 * (va >>> 22);
-  if (!vm.contains(dirAddress >>> 0, 4)) return fault;
-  const dirEntry = mem.readWord(vm.machineAddress(dirAddress >>> 0));
+  const dirAddress = ((space.ptbr & ~0xfff) + 4 * (va >>> 22)) >>> 0;
+  if (!pmap.contains(dirAddress, 4)) return fault;
+  const dirEntry = mem.readWord(pmap.machine(dirAddress));
   if ((dirEntry & PTE.V) === 0) return fault;
   const pteAddress = ((dirEntry & ~0xfff) + 4 * ((va >>> 12) & 0x3ff)) >>> 0;
-  if (!vm.contains(pteAddress, 4)) return fault;
-  const pte = mem.readWord(vm.machineAddress(pteAddress));
+  if (!pmap.contains(pteAddress, 4)) return fault;
+  const pte = mem.readWord(pmap.machine(pteAddress));
   if (!permits(pte, access, user)) return fault;
   const updated = pte | PTE.A | (access === "store" ? PTE.D : 0);
-  if (updated !== pte) mem.writeWord(vm.machineAddress(pteAddress), updated >>> 0);
+  if (updated !== pte) mem.writeWord(pmap.machine(pteAddress), updated >>> 0);
   const gpa = ((pte & ~0xfff) | (va & 0xfff)) >>> 0;
   return { ok: true, mapping: { gpa, flags: updated & ALL, pteAddress } };
 }
