@@ -19,6 +19,6 @@ export {
   userProgramNames,
   userProgramSource,
 } from "./loader";
-export type { GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
+export type { DiskProgram, GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
 export { bootKernel, loadKernelImage, processTable, readProcessTable } from "./boot";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";
