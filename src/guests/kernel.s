@@ -306,8 +306,8 @@ panic:
 
         .data
         .align 16
-kstack:                             # the kernel's one stack: it is never
-        .space PAGE_SIZE            # preempted, so one is enough
+kstack:                             # the boot stack (and a panic's): a trap
+        .space PAGE_SIZE            # runs on its process's own kernel stack (sleep.s)
 kstack_top:
 timer_interval: .word 0             # the boot table's BT_TIMER (0: no preemption)
 msg_no_boot:    .asciz "[kernel] no boot table at 0x00010000\n"

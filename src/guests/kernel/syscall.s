@@ -304,13 +304,13 @@ sys_kill_next:
         pop  ra
         ret
 sys_kill_found:
+        lw   t2, PROC_STATE(t0)
+        li   t3, P_BLOCKED
+        beq  t2, t3, sys_kill_later
         la   t1, killed
         lw   t2, 0(t1)
         addi t2, t2, 1
         sw   t2, 0(t1)
-        lw   t2, PROC_STATE(t0)
-        li   t3, P_BLOCKED
-        beq  t2, t3, sys_kill_later
         li   t2, P_EXITING          # it never runs again, even while its
         sw   t2, PROC_STATE(t0)     # files close (which may sleep)
         push t0
@@ -325,7 +325,8 @@ sys_kill_found:
 sys_kill_self:
         j    schedule
 # sys_kill_later: it sleeps in the kernel, in the middle of a system call
-# (a disk request): it ends when the call returns (trap_syscall_killed).
+# (a disk request): it ends when the call returns (trap_syscall_killed,
+# which counts it among the killed then; one that exits first is not).
 sys_kill_later:
         lw   t0, PROC_KSTACK(t0)
         li   t1, 1

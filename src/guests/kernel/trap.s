@@ -127,6 +127,10 @@ trap_syscall_return:
 # it then): it ends now, on its way back to user mode, as xv6's usertrap
 # checks p->killed.
 trap_syscall_killed:
+        la   t0, killed
+        lw   t1, 0(t0)
+        addi t1, t1, 1
+        sw   t1, 0(t0)
         mv   a0, s0
         li   a1, -1
         call proc_exit
