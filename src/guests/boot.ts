@@ -47,8 +47,8 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "forking";
-const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "forking"];
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting" | "forking";
+const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "exiting", "forking"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {

@@ -28,11 +28,15 @@
 #   kernel/proc.s          processes, the scheduler, the return to user mode
 #   kernel/vm.s            page tables: walk, map, per-process address spaces
 #   kernel/pager.s         demand paging, the clock, page-in and page-out
-#   kernel/swap.s          the swap area on the disk (noswap.s: none)
+#   kernel/swap.s          the swap area on the disk (none without one)
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output
 #   kernel/sleep.s         sleeping in the kernel, wakeup; the kernel page
 #   kernel/disk.s          the disk driver (interrupt-driven)
+#   kernel/bio.s           the buffer cache
+#   kernel/fs.s            the file system: inodes, directories, paths
+#   kernel/file.s          open files, descriptors, their system calls
+#   kernel/exec.s          exec: a program from the file system
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -123,7 +127,11 @@
 #  10 wait() -> a child's pid, its exit status in a1 (-1: no children);
 #       sleeps until a child has exited
 #  11 kill(pid) -> 0, or -1 if no live process has that pid; the process
-#       ends at once with status -1
+#       ends at once with status -1 (one asleep in the kernel, when its
+#       system call returns)
+#  12 open  13 read  14 close  15 mkdir  16 unlink  17 fstat  18 chdir:
+#       the file system's (kernel/file.s says what each takes and returns)
+#  19 exec(path, argv): a program from the file system (kernel/exec.s)
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -196,7 +204,8 @@
         .equ P_SLEEPING,      3
         .equ P_WAITING,       4
         .equ P_BLOCKED,       5             # asleep in the kernel (sleep.s ksleep)
-        .equ P_FORKING,       6             # being made by fork
+        .equ P_EXITING,       6             # killed, its files closing (sys_kill)
+        .equ P_FORKING,       7             # being made by fork
         .equ PROC_STATE,      0
         .equ PROC_PID,        4
         .equ PROC_PGDIR,      8
@@ -232,9 +241,9 @@
         .equ KP_FILES,        16
         .equ NOFILE,          16            # open files a process may hold
         .equ KP_HEADER,       KP_FILES + NOFILE * 4
-        .equ KPAGE_SIZE,      2048          # a process's kernel page: header and kernel stack
+        .equ KPAGE_SIZE,      1024          # a process's kernel page: header and kernel stack
 
-        .equ NSYSCALLS,       12
+        .equ NSYSCALLS,       20
 
         .text
 # Reset vector: the machine starts here, in kernel mode, paging off, at

@@ -81,8 +81,18 @@ export interface GuestProgram {
   readonly source: string;
 }
 
-/** A program of src/guests/programs by name, or one given as source. */
-export type ProgramSpec = string | GuestProgram;
+/**
+ * A program on the disk the kernel boots with: its absolute path there and
+ * its arguments (argv[0] is the path). init.s starts it: the boot process
+ * execs it from the file system.
+ */
+export interface DiskProgram {
+  readonly diskPath: string;
+  readonly args?: readonly string[];
+}
+
+/** A program of src/guests/programs by name, one given as source, or one on the disk. */
+export type ProgramSpec = string | GuestProgram | DiskProgram;
 
 /**
  * What the kernel's privileged operations are built from (kernel.s, "One
@@ -190,23 +200,16 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/proc.s",
     "kernel/vm.s",
     "kernel/pager.s",
-    swapFile(),
     "kernel/kalloc.s",
     "kernel/console.s",
     "kernel/sleep.s",
     "kernel/disk.s",
+    "kernel/bio.s",
+    "kernel/fs.s",
+    "kernel/swap.s",
+    "kernel/file.s",
+    "kernel/exec.s",
   ];
-}
-
-/**
- * The swap layer: swap.s drives the swap area through the disk driver
- * (kernel/disk.s's disk_rw); without that driver, noswap.s says there is
- * no swap (Linux without CONFIG_SWAP), and the kernel pages on demand
- * from memory alone.
- */
-function swapFile(): string {
-  const withDisk = fs.existsSync(path.join(GUESTS_DIR, "kernel", "disk.s")) && fs.existsSync(path.join(GUESTS_DIR, "kernel", "swap.s"));
-  return withDisk ? "kernel/swap.s" : "kernel/noswap.s";
 }
 
 function checkPlatform(platform: string): asserts platform is KernelPlatform {
@@ -278,6 +281,7 @@ export function userLibrarySource(): string {
  * line numbers.
  */
 export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
+  if (typeof program !== "string" && "diskPath" in program) return { name: program.diskPath, program: assembleInit(program) };
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
   if (spec.source.trim() === "") throw new UserError(`${file} is empty`, NEEDS_MAIN);
@@ -289,6 +293,32 @@ export function assembleUserProgram(program: ProgramSpec): { name: string; progr
   } catch (error) {
     throw error instanceof AssemblyError ? withoutMissingMain(error, file) : error;
   }
+}
+
+/** The longest path, each argument's and all arguments' bytes init.s may hand exec (kernel/file.s MAXPATH, kernel/exec.s). */
+export const DISK_PROGRAM_LIMITS = { PATH: 127, ARGS: 15, ARG_BYTES: 2048 } as const;
+
+/** init.s, with the program's path and argv as its data, assembled like a user program. */
+function assembleInit(program: DiskProgram): Program {
+  const diskPath = program.diskPath;
+  const argv = [diskPath, ...(program.args ?? [])];
+  const limits = DISK_PROGRAM_LIMITS;
+  if (!diskPath.startsWith("/")) throw new UserError(`${diskPath}: a program on the disk is named by its absolute path, from /`);
+  const odd = argv.find((a) => !/^[\x20-\x7e]*$/.test(a));
+  if (odd !== undefined) throw new UserError(`${diskPath}: ${JSON.stringify(odd)} holds a character that is not printable ASCII`, "the kernel's paths and arguments are plain ASCII");
+  if (diskPath.length > limits.PATH) throw new UserError(`${diskPath}: a path of ${diskPath.length} bytes; the kernel takes at most ${limits.PATH}`);
+  if (argv.length > limits.ARGS + 1) throw new UserError(`${diskPath}: ${argv.length - 1} arguments; exec takes at most ${limits.ARGS} after the path`);
+  if (argv.reduce((n, a) => n + a.length + 1, 0) > limits.ARG_BYTES) throw new UserError(`${diskPath}: its arguments are longer than the ${limits.ARG_BYTES} bytes exec takes`);
+  const quoted = (s: string): string => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  const data = [
+    "        .data",
+    `init_path:      .asciz "${quoted(diskPath)}"`,
+    ...argv.map((a, i) => `init_arg${i}:     .asciz "${quoted(a)}"`),
+    "        .align 4",
+    `init_argv:      .word ${argv.map((_, i) => `init_arg${i}`).join(", ")}, 0`,
+  ].join("\n");
+  const source = fs.readFileSync(path.join(GUESTS_DIR, "init.s"), "utf8") + "\n" + data + "\n";
+  return assembleUserProgram({ name: "init.s", source }).program;
 }
 
 const NEEDS_MAIN = "a user program defines main: (ulib.s's _start calls it, and exits with what it returns)";

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { register } from "../../src/cli/commands/boot";
 import { UserError } from "../../src/errors";
 import { untilFirstLine } from "../machine/pipe-helpers";
+import { FsImage, mkfs } from "../../src/guests/fs";
 
 /** Runs `vmlab boot ARGS` in-process; returns stdout, stderr and the exit status. */
 async function boot(...args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
@@ -120,5 +121,66 @@ describe("vmlab boot: messages that name the user's flags and files", () => {
     const forever = file("forever.s", 'main:   la   a0, msg\n        call print\n        j    main\nmsg:    .asciz "again\\n"\n');
     const r = await untilFirstLine(["boot", forever, "--max-cycles", "1000000000000"]);
     expect(r).toMatchObject({ killed: false, firstLine: "again", other: "", status: 0 });
+  });
+});
+
+describe("vmlab boot --disk: programs from a file system image", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-boot-disk-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const echo = fs.readFileSync(path.join(__dirname, "kernel-programs", "disk", "echo.s"), "utf8");
+  const writer = [
+    "main:   push ra",
+    "        la   a0, p",
+    "        li   a1, 0x202",
+    "        call open",
+    "        la   a1, text",
+    "        li   a2, 6",
+    "        call write",
+    "        li   a0, 0",
+    "        pop  ra",
+    "        ret",
+    "        .data",
+    'p:      .asciz "/out.txt"',
+    'text:   .ascii "saved\\n"',
+  ].join("\n");
+  /** A fresh image of echo, writer and a text file. */
+  const image = (name: string): string => {
+    const src = path.join(dir, `${name}-src`);
+    fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, "echo.s"), echo);
+    fs.writeFileSync(path.join(src, "writer.s"), writer);
+    fs.writeFileSync(path.join(src, "note.txt"), "a text note, not a program\n");
+    const file = path.join(dir, `${name}.img`);
+    fs.writeFileSync(file, mkfs(src, { size: 256 * 1024 }));
+    return file;
+  };
+
+  it("runs disk:PATH with its arguments as a boot process, beside built-in programs, in pid order", async () => {
+    const r = await boot("--disk", image("run"), "disk:/echo one two", "hello", "--table");
+    // hello runs while the disk reads /echo: the disk driver sleeps, it does not spin
+    expect(r.stdout).toBe("hello, world\necho argc=3 one two\n");
+    expect(r.stderr).toMatch(/1\s+\/echo\s+exited\s+7/);
+    expect(r.status).toBe(0);
+  });
+
+  it("saves what the guest wrote to the image, which stays sound", async () => {
+    const file = image("save");
+    expect((await boot("--disk", file, "disk:/writer")).status).toBe(0);
+    expect(new TextDecoder().decode(FsImage.open(file).readFile("/out.txt"))).toBe("saved\n");
+    expect(fs.readdirSync(dir).filter((f) => f.includes(".vmlab-"))).toEqual([]);
+  });
+
+  it("refuses a corrupt image, a missing program, a file that is not one, and disk: without --disk", async () => {
+    const bad = path.join(dir, "bad.img");
+    const bytes = fs.readFileSync(image("bad"));
+    bytes[1024] ^= 0xff; // the superblock's magic
+    fs.writeFileSync(bad, bytes);
+    await expect(boot("--disk", bad, "hello")).rejects.toThrow(/bad\.img: block 1 \(superblock\) \+0 MAGIC: .* is not "TFS1"/);
+    expect(fs.readFileSync(bad)).toEqual(bytes); // untouched
+    const good = image("refuse");
+    await expect(boot("--disk", good, "disk:/nope")).rejects.toThrow(/no \/nope: \/ has no entry "nope"/);
+    await expect(boot("--disk", good, "disk:/note.txt")).rejects.toThrow(/\/note\.txt: \+0 MAGIC 0x[0-9a-f]+ is not "TX32"/);
+    await expect(boot("disk:/echo")).rejects.toThrow("disk:/echo: a program on the disk needs a disk");
+    await expect(boot("--disk", good, "disk:echo")).rejects.toThrow(/absolute path on the disk/);
   });
 });

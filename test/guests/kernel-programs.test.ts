@@ -9,18 +9,17 @@
  *   # exit: the kernel's exit code (processes killed), default 0
  *   # timer: cycles between timer interrupts, default 0 (no preemption)
  *   # memory: bytes of memory the kernel manages, default the loader's
- *   # disk: swap  the machine (or VM) gets a disk: an empty file system
- *                 whose swap area is mkfs's default (a quarter of 4 MiB)
+ *   # disk: a folder beside the programs; `vmlab mkfs` builds the disk from
+ *           it. `# disk: swap` is an empty file system whose swap area is
+ *           mkfs's default (a quarter of 4 MiB)
+ *   # file: PATH = TEXT   after the run the disk is sound (checkImage) and
+ *                         holds PATH with TEXT (\n for a newline), byte for byte
  *
  * Then the same program runs on every platform and technique that runs it:
  * the native kernel under trap-and-emulate, binary translation and
  * hardware assist, the paravirtual build under the paravirtual
  * hypervisor, the software-tlb build on bare toy32 built software-tlb;
- * each must print exactly what bare metal printed. A program with a disk
- * runs under trap-and-emulate on a machine built `virtualizable`: on the
- * default one the kernel's idle loop (sti; wfi, to wait for the disk) is
- * invisible to the hypervisor, as x86's popf is (ISA.md), and the disk's
- * interrupt is never taken.
+ * each must print exactly what bare metal printed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -28,7 +27,7 @@ import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
 import { buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
-import { buildImage } from "../../src/guests/fs";
+import { FsImage, buildImage, checkImage, mkfs } from "../../src/guests/fs";
 
 const DIR = path.join(__dirname, "kernel-programs");
 const MAX_CYCLES = 100_000_000;
@@ -38,37 +37,51 @@ interface Expectations {
   exitCode: number;
   timerInterval: number;
   memoryBytes?: number;
-  disk?: Uint8Array;
+  disk?: string;
+  files: [string, string][];
 }
-
-/** The disks a program may ask for with `# disk: NAME`. */
-const DISKS: Readonly<Record<string, () => Uint8Array>> = {
-  swap: () => buildImage({ kind: "directory", entries: new Map() }),
-};
 
 function parseExpectations(source: string): Expectations {
   const lines: string[] = [];
   let exitCode = 0;
   let timerInterval = 0;
   let memoryBytes: number | undefined;
-  let disk: Uint8Array | undefined;
+  let disk: string | undefined;
+  const files: [string, string][] = [];
   for (const line of source.split("\n")) {
-    const m = /^\s*#\s*(expect|exit|timer|memory|disk):\s?(.*)$/.exec(line);
+    const m = /^\s*#\s*(expect|exit|timer|memory|disk|file):\s?(.*)$/.exec(line);
     if (!m) continue;
     const [, key, value] = m;
     if (key === "expect") lines.push(value);
     else if (key === "exit") exitCode = Number(value);
     else if (key === "memory") memoryBytes = Number(value);
-    else if (key === "disk") disk = diskNamed(value.trim());
-    else timerInterval = Number(value);
+    else if (key === "disk") disk = value.trim();
+    else if (key === "file") {
+      const [file, text] = value.split(" = ");
+      files.push([file.trim(), text.replace(/\\n/g, "\n")]);
+    } else timerInterval = Number(value);
   }
-  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes, disk };
+  return { output: lines.map((l) => `${l}\n`).join(""), exitCode, timerInterval, memoryBytes, disk, files };
 }
 
-function diskNamed(name: string): Uint8Array {
-  const make = DISKS[name];
-  if (make === undefined) throw new Error(`# disk: ${name}: known disks are ${Object.keys(DISKS).join(", ")}`);
-  return make();
+/** The disk a program asks for: `swap`, or a folder's image (`vmlab mkfs`), built once each. */
+const disks = new Map<string, Uint8Array>();
+function diskFor(want: Expectations): Uint8Array | undefined {
+  if (want.disk === undefined) return undefined;
+  let image = disks.get(want.disk);
+  if (image === undefined) {
+    image = want.disk === "swap" ? buildImage({ kind: "directory", entries: new Map() }) : mkfs(path.join(DIR, want.disk), { size: 512 * 1024 });
+    disks.set(want.disk, image);
+  }
+  return image;
+}
+
+/** After a run: the disk is a sound file system holding what the program wrote. */
+function expectDisk(data: Uint8Array | undefined, want: Expectations): void {
+  if (data === undefined) return;
+  checkImage(data, "the disk after the run");
+  const image = FsImage.fromBytes(data);
+  for (const [file, text] of want.files) expect(new TextDecoder().decode(image.readFile(file))).toBe(text);
 }
 
 const SETTINGS: readonly { technique: Technique; platform: KernelPlatform }[] = [
@@ -87,28 +100,34 @@ describe("kernel programs with inline expectations", () => {
     const programs = [{ name: file, source }];
 
     it(`${file} on bare metal`, () => {
-      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, machine: { disk: want.disk } });
+      const disk = diskFor(want);
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, machine: { disk } });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
+      expectDisk(disk && m.disk.data, want);
     });
 
     it(`${file} on bare metal, software-tlb platform: what the native kernel prints`, () => {
-      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform: "software-tlb", machine: { disk: want.disk } });
+      const disk = diskFor(want);
+      const m = bootKernel({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform: "software-tlb", machine: { disk } });
       const r = m.run({ maxCycles: MAX_CYCLES });
       expect(m.console.output).toBe(want.output);
       expect(`${r.reason} ${r.exitCode}`).toBe(`halted ${want.exitCode}`);
+      expectDisk(disk && m.disk.data, want);
     });
 
     for (const { technique, platform } of SETTINGS) {
       it(`${file} under ${technique}${platform === "paravirtual" ? ", paravirtualized" : ""}: what bare metal prints`, () => {
         const k = buildKernelImage({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform });
-        const hv = new Hypervisor({ technique, virtualizable: want.disk !== undefined && technique === "trap-and-emulate" });
-        const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, disk: want.disk, paravirtual: platform === "paravirtual" });
+        const hv = new Hypervisor({ technique });
+        const disk = diskFor(want);
+        const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, paravirtual: platform === "paravirtual", disk });
         hv.start(vm);
         hv.run({ maxCycles: MAX_CYCLES });
         expect(vm.console).toBe(want.output);
         expect(`${vm.state} ${vm.exitCode}`).toBe(`halted ${want.exitCode}`);
+        expectDisk(disk && vm.devices.disk.data, want);
       });
     }
   }

@@ -1,13 +1,19 @@
 /**
- * `vmlab boot [PROGRAM...] [--platform P] [--timer N] [--memory BYTES]
- * [--max-cycles N] [--table] [--list]`: boot the guest kernel
- * (src/guests/kernel.s, built for platform P: native, or software-tlb on a
- * toy32 built with the software-managed TLB) on a bare toy32 with user programs, named (src/guests/programs) or given as
- * .s files, one process each in pid order. The console goes to stdout as
- * the guest prints; the exit status is the kernel's exit code (the number
- * of processes it killed), or 124 / 125 as for `vmlab asm`; a guest whose
- * stdout closes is stopped quietly (output.ts).
+ * `vmlab boot [PROGRAM...] [--disk IMAGE] [--platform P] [--timer N]
+ * [--memory BYTES] [--max-cycles N] [--table] [--list]`: boot the guest
+ * kernel (src/guests/kernel.s, built for platform P: native, or
+ * software-tlb on a toy32 built with the software-managed TLB) on a bare
+ * toy32 with user programs, named (src/guests/programs), given as .s
+ * files, or, with --disk, written `disk:PATH [ARG...]` for an executable on
+ * the disk image (init.s execs it), one process each in pid order. The
+ * image is checked on the host first (checkImage) and the guest's writes
+ * are saved back to it. The console goes to stdout as the guest prints;
+ * the exit status is the kernel's exit code (the number of processes that
+ * failed: killed, or a disk program that could not be exec'd), or 124 /
+ * 125 as for `vmlab asm`; a guest whose stdout closes is stopped quietly
+ * (output.ts).
  */
+import * as fs from "fs";
 import * as path from "path";
 import type { Command } from "commander";
 import { DEFAULT_MAX_CYCLES, type Machine, type RunResult } from "../../machine/machine";
@@ -18,6 +24,7 @@ import { UserError } from "../../errors";
 import { parseNumber } from "../options";
 import { guestConsole, OUTPUT_CLOSED } from "../output";
 import { readSourceFile } from "../source-file";
+import { FsImage, INODE_TYPE, decodeExecutable } from "../../guests/fs";
 
 /**
  * The shortest timer slice the kernel makes progress in. Its timer path
@@ -32,6 +39,7 @@ const TIMER_WHY = `below ${MIN_TIMER_INTERVAL} cycles the kernel's timer path (a
 export const BARE_METAL_PLATFORMS: readonly KernelPlatform[] = ["native", "software-tlb"];
 
 interface BootFlags {
+  disk?: string;
   platform: string;
   timer: string;
   memory: string;
@@ -44,7 +52,8 @@ export function register(program: Command): void {
   program
     .command("boot")
     .description("boot the toy32 guest kernel with user programs, one process each (console on stdout)")
-    .argument("[programs...]", "program names (see --list) or .s files; default: hello compute fault")
+    .argument("[programs...]", "program names (see --list), .s files, or with --disk \"disk:PATH [ARG...]\"; default: hello compute fault")
+    .option("--disk <image>", "boot with this file system image as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
     .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
     .option("--timer <cycles>", "cycles between timer interrupts (0: no preemption)", String(DEFAULT_TIMER_INTERVAL))
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
@@ -60,24 +69,67 @@ export function register(program: Command): void {
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
       const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
-      const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map(programSpec);
+      const disk = flags.disk === undefined ? undefined : openDisk(flags.disk);
+      const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map((arg) => programSpec(arg, disk));
       const machine: Machine = bootKernel({
         platform,
         programs,
         timerInterval,
         memoryBytes,
-        machine: { onConsole: guestConsole(() => machine) },
+        machine: { onConsole: guestConsole(() => machine), disk: disk?.bytes },
       });
       const result = machine.run({ maxCycles });
+      if (disk !== undefined) saveDisk(disk, machine.disk.data);
       if (flags.table) process.stderr.write(formatProcessTable(processTable(machine), result));
       process.exitCode = exitStatus(result);
     });
 }
 
-/** A name of a built-in program, or a path to a .s file. */
-function programSpec(arg: string): ProgramSpec {
+/** The prefix of a program on the disk: `disk:/echo hello`. */
+export const DISK_PREFIX = "disk:";
+
+interface OpenDisk {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  readonly image: FsImage;
+}
+
+/** Reads and checks the image on the host, so a corrupt one is refused before the guest sees it. */
+function openDisk(file: string): OpenDisk {
+  const image = FsImage.open(file);
+  return { file, bytes: new Uint8Array(fs.readFileSync(file)), image };
+}
+
+/** A name of a built-in program, a path to a .s file, or `disk:PATH [ARG...]`. */
+function programSpec(arg: string, disk: OpenDisk | undefined): ProgramSpec {
+  if (arg.startsWith(DISK_PREFIX)) return diskProgram(arg, disk);
   if (!arg.endsWith(".s") && !arg.includes("/")) return arg;
   return { name: path.basename(arg), source: readSourceFile(arg) };
+}
+
+/** `disk:PATH [ARG...]`: an executable that must be on the disk, with its arguments. */
+function diskProgram(arg: string, disk: OpenDisk | undefined): ProgramSpec {
+  const [diskPath = "", ...args] = arg.slice(DISK_PREFIX.length).split(/\s+/).filter((w) => w !== "");
+  if (disk === undefined) throw new UserError(`${arg}: a program on the disk needs a disk`, "give one with --disk IMAGE (vmlab mkfs IMAGE DIR makes it)");
+  if (!diskPath.startsWith("/")) throw new UserError(`${arg}: name the program by its absolute path on the disk, as in disk:/hello`);
+  const inode = disk.image.lookup(diskPath);
+  if (inode.type !== INODE_TYPE.FILE) throw new UserError(`${disk.file}: ${diskPath} is a directory, not a program`);
+  decodeExecutable(disk.image.readFile(diskPath), `${disk.file}: ${diskPath}`);
+  return { diskPath, args };
+}
+
+/** The guest's writes go back to the image (a new file renamed over it, so a failure leaves the old one whole). */
+function saveDisk(disk: OpenDisk, data: Uint8Array): void {
+  const written = data.subarray(0, disk.bytes.length);
+  if (Buffer.compare(Buffer.from(written), Buffer.from(disk.bytes)) === 0) return;
+  const temporary = `${disk.file}.vmlab-${process.pid}`;
+  try {
+    fs.writeFileSync(temporary, written);
+    fs.renameSync(temporary, disk.file);
+  } catch (e) {
+    fs.rmSync(temporary, { force: true });
+    throw new UserError(`cannot save the guest's writes to ${disk.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "the image is as it was before the boot");
+  }
 }
 
 /** --platform: one a bare toy32 can boot. */

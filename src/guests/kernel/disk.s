@@ -21,8 +21,9 @@
         .equ BSIZE,           1024
 
         .text
-# disk_rw: a0 = block number (1024-byte blocks), a1 = physical address of
-# a 1024-byte kernel buffer, a2 = 0 read / 1 write. Returns a0 = 0, or -1
+# disk_rw: a0 = block number (1024-byte blocks), a1 = the kernel address
+# of a 1024-byte buffer (the driver gives the device its physical address:
+# kernel addresses are physical + KERNEL_BASE), a2 = 0 read / 1 write. Returns a0 = 0, or -1
 # when the disk refused or failed the request (a block past its end, no
 # disk). Sleeps the caller until the request is done; keeps s0..s2.
 disk_rw:
@@ -46,7 +47,8 @@ disk_rw_start:
         la   t0, disk_done
         sw   zero, 0(t0)
         mv   a0, s0
-        mv   a1, s1
+        lui  t0, KERNEL_BASE >> 16
+        sub  a1, s1, t0             # DMA takes a physical address
         mv   a2, s2
         call plat_disk_start
         li   s0, -1

@@ -157,13 +157,20 @@ plat_irq_restore:
 # plat_idle: the x86 idle loop, sti; hlt. The interrupt is taken in kernel
 # mode (trap_from_kernel records it and returns at once, past the wfi if
 # it came before it). Returns a0 = the interrupts taken, bit (CAUSE - 16).
+# Interrupts go on and off with csrw STATUS, which traps when the kernel
+# is deprivileged, as x86's sti and cli do (IOPL-sensitive); a popf here
+# would be ignored under plain trap-and-emulate (the problem pushf/popf
+# are there to show), and the kernel would never see the disk's interrupt.
 # Clobbers t0.
 plat_idle:
-        li   t0, STATUS_IE
-        popf t0                     # interrupts on (sti) ...
+        csrr t0, STATUS
+        ori  t0, t0, STATUS_IE
+        csrw STATUS, t0             # interrupts on (sti) ...
 plat_idle_wfi:
         wfi                         # ... and wait for one (hlt)
-        popf zero                   # interrupts off again (cli)
+        csrr t0, STATUS
+        andi t0, t0, STATUS_KM | STATUS_PIE | STATUS_PKM | STATUS_PG
+        csrw STATUS, t0             # interrupts off again (cli)
         la   t0, idle_irqs
         lw   a0, 0(t0)
         sw   zero, 0(t0)

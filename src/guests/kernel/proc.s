@@ -96,7 +96,7 @@ proc_create:
         pop  ra
         ret
 
-# proc_exit: a0 = process, a1 = exit status. Marks it exited; its exited
+# proc_exit: a0 = process, a1 = exit status. Closes its files, marks it exited; its exited
 # children are reaped and the live ones orphaned (PARENT = 0); a parent
 # sleeping in wait is woken. Frees its memory; if it is the running
 # process, first moves onto the kernel's own page directory (ASID 0), as
@@ -106,6 +106,9 @@ proc_exit:
         push ra
         push s1
         mv   s1, a0                 # s1 = process
+        push a1
+        call files_exit             # its open files (may sleep: file.s)
+        pop  a1
         sw   a1, PROC_XSTATUS(s1)
         li   t0, P_EXITED
         sw   t0, PROC_STATE(s1)
@@ -276,3 +279,4 @@ next_pid:       .word 1
 last_switch:    .word 0             # CYCLE at the last schedule()
 proc_table:
         .space NPROC * PROC_SIZE
+

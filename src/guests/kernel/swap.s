@@ -5,7 +5,7 @@
 # a resident one): 0 is a free slot. The pager (pager.s) is the only
 # caller; the disk is reached only through the disk driver's
 #
-#   disk_rw(a0 = block, a1 = physical address of a 1024-byte kernel
+#   disk_rw(a0 = block, a1 = kernel address of a 1024-byte
 #           buffer, a2 = 0 read / 1 write) -> a0 = 0, or -1; it sleeps
 #           the caller until the transfer is done (kernel/disk.s)
 #
@@ -19,12 +19,7 @@
 
         .equ SWAP_MAX_SLOTS,  2048
         .equ SWAP_PAGE_BLOCKS, 4
-        .equ FS_BSIZE,        1024
-        .equ FS_MAGIC,        0x31534654    # "TFS1"
-        .equ SB_MAGIC,        0
-        .equ SB_SIZE,         4
-        .equ SB_SWAP,         32
-        .equ SB_SWAPBLOCKS,   36
+        # The superblock's fields are fs.s's (SB_*), a block is disk.s's BSIZE.
         .equ SWAP_UNKNOWN,    0             # swap_state
         .equ SWAP_READY,      1
         .equ SWAP_NONE,       2
@@ -68,8 +63,6 @@ swap_init:
         bltu a0, t1, swap_init_out  # no disk (no superblock): no request
         li   a0, 1
         la   a1, swap_buffer
-        lui  t0, KERNEL_BASE >> 16
-        sub  a1, a1, t0             # the driver takes a physical address
         li   a2, 0
         call disk_rw
         bnez a0, swap_init_out      # no disk
@@ -183,8 +176,7 @@ swap_transfer:
         lw   s0, 0(t0)
         shli t0, a0, 2              # SWAP_PAGE_BLOCKS = 4
         add  s0, s0, t0             # s0 = the slot's first block
-        lui  t0, KERNEL_BASE >> 16
-        sub  s1, a1, t0             # s1 = the frame, physical
+        mv   s1, a1                 # s1 = the frame
         addi s2, s0, SWAP_PAGE_BLOCKS   # s2 = past the last block
         push a2
 swap_transfer_block:
@@ -195,7 +187,7 @@ swap_transfer_block:
         call disk_rw
         bnez a0, swap_transfer_error
         addi s0, s0, 1
-        addi s1, s1, FS_BSIZE
+        addi s1, s1, BSIZE
         j    swap_transfer_block
 swap_transfer_ok:
         li   a0, 0
@@ -218,5 +210,5 @@ swap_start:     .word 0             # the area's first block
 swap_nslots:    .word 0
 swap_nfree:     .word 0             # free slots
 swap_hint:      .word 0             # where swap_alloc looks first
-swap_buffer:    .space FS_BSIZE     # the superblock, read once
+swap_buffer:    .space BSIZE     # the superblock, read once
 swap_refs:      .space SWAP_MAX_SLOTS   # holders of each slot (0: free)

@@ -18,6 +18,14 @@ syscalls:
         .word sys_fork              # 9
         .word sys_wait              # 10
         .word sys_kill              # 11
+        .word sys_open              # 12 (file.s)
+        .word sys_read              # 13
+        .word sys_close             # 14
+        .word sys_mkdir             # 15
+        .word sys_unlink            # 16
+        .word sys_fstat             # 17
+        .word sys_chdir             # 18
+        .word sys_exec              # 19 (exec.s)
 
 # sys_none: an unknown system call number returns -1.
 sys_none:
@@ -31,12 +39,15 @@ sys_exit:
         call proc_exit
         j    schedule
 
-# sys_write(fd, buf, n): writes n bytes at buf to the console (fd 1 or 2).
-# Returns n, or -1 for another fd or a buffer the process may not read.
-# The buffer is checked whole, then written a page at a time, each page
-# made resident just before it is read (user_page_resident): paging one in
-# may evict another.
+# sys_write(fd, buf, n): writes n bytes at buf to the console (fd 1 or 2),
+# or to an open file (fd 3 and up: file.s file_write). Returns n, or -1
+# for fd 0, a closed fd or a buffer the process may not read. The console's
+# buffer is checked whole, then written a page at a time, each page made
+# resident just before it is read (user_page_resident): paging one in may
+# evict another.
 sys_write:
+        li   t0, 3
+        bgeu a0, t0, file_write     # not the console's: a file (file.s)
         push ra
         push s1
         push s2
@@ -187,6 +198,8 @@ sys_fork:
         addi a1, s0, PROC_BRK
         li   a2, PROC_CYCLES - PROC_BRK
         call memcpy
+        mv   a0, s1
+        call files_fork             # its open files and directory (file.s)
         sw   zero, PROC_A0(s1)      # fork returns 0 in the child
         sw   zero, PROC_CYCLES(s1)
         sw   zero, PROC_RUNS(s1)
@@ -284,6 +297,8 @@ sys_kill_scan:
         beqz t2, sys_kill_next
         li   t3, P_EXITED
         beq  t2, t3, sys_kill_next
+        li   t3, P_EXITING
+        beq  t2, t3, sys_kill_next
         lw   t2, PROC_PID(t0)
         beq  t2, a0, sys_kill_found
 sys_kill_next:
@@ -300,6 +315,8 @@ sys_kill_found:
         lw   t2, PROC_STATE(t0)
         li   t3, P_BLOCKED
         beq  t2, t3, sys_kill_later
+        li   t2, P_EXITING          # it never runs again, even while its
+        sw   t2, PROC_STATE(t0)     # files close (which may sleep)
         push t0
         mv   a0, t0
         li   a1, -1

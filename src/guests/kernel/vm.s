@@ -108,6 +108,7 @@ kvm_init:
         push ra
         push s0
         push s1
+        push s2
         call kalloc
         beqz a0, out_of_memory
         lui  t0, KERNEL_BASE >> 16
@@ -116,12 +117,14 @@ kvm_init:
         sw   a0, 0(t0)
         mv   s0, a0                 # s0 = the directory
         li   s1, 0                  # s1 = the next page to map
+        la   s2, mem_top
+        lw   s2, 0(s2)              # s2 = mem_top (a register: under a
+                                    # hypervisor every map_page may drop
+                                    # the shadow of the page it lives in)
         li   t0, KERNEL_BASE
         bnez t0, kvm_devices_start  # kseg0 is the kernel's direct map
 kvm_memory:
-        la   t0, mem_top
-        lw   t0, 0(t0)
-        bgeu s1, t0, kvm_devices_start
+        bgeu s1, s2, kvm_devices_start
         mv   a0, s0
         mv   a1, s1
         mv   a2, s1
@@ -145,6 +148,7 @@ kvm_devices:
         addi s1, s1, PAGE_SIZE
         j    kvm_devices
 kvm_done:
+        pop  s2
         pop  s1
         pop  s0
         pop  ra

@@ -18,9 +18,20 @@
         .equ SYS_FORK,   9
         .equ SYS_WAIT,   10
         .equ SYS_KILL,   11
+        .equ SYS_OPEN,   12
+        .equ SYS_READ,   13
+        .equ SYS_CLOSE,  14
+        .equ SYS_MKDIR,  15
+        .equ SYS_UNLINK, 16
+        .equ SYS_FSTAT,  17
+        .equ SYS_CHDIR,  18
+        .equ SYS_EXEC,   19
+# open's flags (xv6's): one of O_RDONLY 0, O_WRONLY 1, O_RDWR 2, with
+# O_CREATE 0x200 (make the file if missing) and O_TRUNC 0x400 (empty it).
 
         .text
 # _start: the entry point: runs main, then exits with what it returned.
+# A program exec started gets main(argc, argv) in a0, a1 (kernel/exec.s).
 _start:
         call main
         call exit
@@ -95,6 +106,69 @@ wait:
 kill:
         mv   a1, a0
         li   a0, SYS_KILL
+        sys
+        ret
+
+# open(path, flags) -> a descriptor (3 and up), or -1.
+open:
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, SYS_OPEN
+        sys
+        ret
+
+# read(fd, buf, n) -> bytes read, 0 at the end of the file, or -1.
+read:
+        mv   a3, a2
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, SYS_READ
+        sys
+        ret
+
+# close(fd) -> 0, or -1.
+close:
+        mv   a1, a0
+        li   a0, SYS_CLOSE
+        sys
+        ret
+
+# mkdir(path) -> 0, or -1.
+mkdir:
+        mv   a1, a0
+        li   a0, SYS_MKDIR
+        sys
+        ret
+
+# unlink(path) -> 0, or -1.
+unlink:
+        mv   a1, a0
+        li   a0, SYS_UNLINK
+        sys
+        ret
+
+# fstat(fd, st) -> 0, or -1; st (16 bytes): type (1 dir, 2 file), links,
+# size, inode number.
+fstat:
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, SYS_FSTAT
+        sys
+        ret
+
+# chdir(path) -> 0, or -1.
+chdir:
+        mv   a1, a0
+        li   a0, SYS_CHDIR
+        sys
+        ret
+
+# exec(path, argv) -> -1 if it failed; on success the program runs in
+# this process, main(argc, argv) (argv: string pointers ending in 0).
+exec:
+        mv   a2, a1
+        mv   a1, a0
+        li   a0, SYS_EXEC
         sys
         ret
 
