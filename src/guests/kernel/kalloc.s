@@ -93,6 +93,18 @@ frame_ref:
         add  t0, t0, t1
         ret
 
+# frame_hold: a0 = a page kalloc gave out; one more reference, not a
+# mapping (pager.s page_out, while the disk writes it): its reverse map
+# stays. kfree drops it as any other.
+frame_hold:
+        push ra
+        call frame_ref
+        lbu  t1, 0(t0)
+        addi t1, t1, 1
+        sb   t1, 0(t0)
+        pop  ra
+        ret
+
 # kref: a0 = a page kalloc gave out; one more holder shares it (and the
 # clock leaves it alone: its reverse map names one holder only).
 kref:

@@ -400,11 +400,16 @@ page_evict_out:
         ret
 
 # page_out: a0 = a resident user page's frame (physical) with one holder.
-# Marks its PTE in transit, writes the frame to a new swap slot (the disk
-# driver sleeps meanwhile; the holder may take the page back, or exit),
-# then, if the PTE is still in transit, makes it name the slot and frees
-# the frame. Returns a0 = 1 (a frame freed, or taken back: try again) or
-# 0 (no slot, or a disk error: the page stays).
+# Takes a reference of its own on the frame (frame_hold: whatever happens
+# while the disk works, the frame is not freed under it), marks the PTE in
+# transit and writes the frame to a new swap slot. The disk driver sleeps
+# meanwhile: the holder may take the page back (page_reclaim), share it by
+# fork, or exit, and the clock may send it to swap another way
+# (page_out_shared). Then, if the PTE is still in transit for this slot, it
+# names the slot and the holder's reference goes; else the slot goes.
+# Either way the writer's own reference goes last. Returns a0 = 1 (a frame
+# freed, or its page taken back: try again) or 0 (no slot, or a disk
+# error: the page stays).
 page_out:
         push ra
         push s0
@@ -414,6 +419,8 @@ page_out:
         call swap_alloc
         blt  a0, zero, page_out_none
         mv   s2, a0                 # s2 = the slot
+        mv   a0, s1
+        call frame_hold             # the writer's reference
         mv   a0, s1
         call frame_rmap_of
         lw   a0, 0(t0)              # the PTE
@@ -436,11 +443,11 @@ page_out:
         mv   a0, s1
         call frame_rmap_of
         lw   a0, 0(t0)
-        beqz a0, page_out_orphan    # the holder exited meanwhile
+        beqz a0, page_out_gone      # the holder exited, or shares it now
         lw   t1, 4(t0)
         andi t1, t1, 0xFFF
         addi t2, s2, 1
-        bne  t1, t2, page_out_back  # taken back by page_reclaim
+        bne  t1, t2, page_out_gone  # taken back by page_reclaim
         bnez s0, page_out_error
         lw   a1, 0(a0)              # still in transit: now in the slot
         andi a1, a1, PTE_KEEP
@@ -453,25 +460,24 @@ page_out:
         lw   t1, PS_PAGEOUTS(t0)
         addi t1, t1, 1
         sw   t1, PS_PAGEOUTS(t0)
-page_out_free:
         mv   a0, s1
-        call kfree
-        li   a0, 1
-        j    page_out_out
-page_out_orphan:                    # nobody holds the slot either
-        mv   a0, s2
-        call swap_free
-        j    page_out_free
+        call kfree                  # the holder's reference
+        j    page_out_release
 page_out_error:                     # the page stays: valid again
         call page_reclaim
         mv   a0, s2
         call swap_free
+        mv   a0, s1
+        call kfree                  # the writer's reference
         li   a0, 0
         j    page_out_out
-page_out_back:
+page_out_gone:                      # nobody needs the slot
         mv   a0, s2
         call swap_free
-        li   a0, 1
+page_out_release:
+        mv   a0, s1
+        call kfree                  # the writer's reference (the last, if
+        li   a0, 1                  # the page is in swap or its holder gone)
         j    page_out_out
 page_out_none:
         li   a0, 0

@@ -123,13 +123,17 @@ sys_sbrk:
         addi t1, s2, PAGE_SIZE - 1
         shri t1, t1, 12
         sub  t1, t1, t0             # t1 = new pages
-        push t1
-        call swap_free_slots
-        pop  t1
         la   t0, pager_stats
         lw   t0, PS_FREE(t0)
+        bgeu t0, t1, sys_sbrk_grow  # free frames enough: swap not asked
+        push t1                     # (the disk is touched only when swap
+        push t0                     # is needed)
+        call swap_free_slots
+        pop  t0
+        pop  t1
         add  t0, t0, a0             # what memory and swap have room for
         bltu t0, t1, sys_sbrk_bad
+sys_sbrk_grow:
         sw   s2, PROC_BRK(s0)
         mv   a0, s1
         j    sys_sbrk_out

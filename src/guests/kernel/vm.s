@@ -256,12 +256,16 @@ free_user_page:
         call swap_free
         j    free_user_page_out
 free_user_page_transit:             # being written to swap: the writer
-        push t0                     # (pager.s page_out) frees frame and
-        li   a1, 0                  # slot when it sees no holder is left
-        call plat_set_pte
-        pop  a0
+        push t0                     # (pager.s page_out) holds the frame
+        li   a1, 0                  # too, and frees the slot when it sees
+        call plat_set_pte           # no holder is left
+        lw   a0, 0(sp)
         call frame_rmap_of
         sw   zero, 0(t0)
+        pop  a0
+        shri a0, a0, 12
+        shli a0, a0, 12
+        call kfree                  # this holder's reference
         j    free_user_page_out
 free_user_page_frame:
         push t0
@@ -399,8 +403,16 @@ cow_fault:
         j    cow_fault_done
 cow_fault_copy:
         push a0                     # the shared frame
-        call kalloc
+        call kalloc                 # may sleep, writing a page to swap:
         beqz a0, cow_fault_oom
+        lw   t0, 0(s1)              # meanwhile the clock may have sent this
+        shri t0, t0, 12             # one to swap (pager.s page_out_shared)
+        shli t0, t0, 12
+        lw   t1, 0(sp)
+        bne  t0, t1, cow_fault_moved
+        lw   t0, 0(s1)
+        andi t0, t0, PTE_V
+        beqz t0, cow_fault_moved
         lw   a1, 0(sp)
         lui  t0, KERNEL_BASE >> 16
         or   a1, a1, t0             # the shared frame's kernel address
@@ -428,6 +440,11 @@ cow_fault_done:
 cow_fault_oom:
         pop  a0
         li   a0, -1
+        j    cow_fault_out
+cow_fault_moved:                    # not that frame any more: let the
+        call kfree                  # retried store fault on what is there
+        pop  a0
+        li   a0, 1
         j    cow_fault_out
 cow_fault_no:
         li   a0, 0
