@@ -1,0 +1,46 @@
+/**
+ * Moving a disk between formats. P-to-V ("physical to virtual",
+ * Silberschatz 16.6): a raw disk, byte for byte what a bare machine's disk
+ * holds (what `vmlab mkfs` writes), becomes a qcow2 image whose clusters
+ * of zeros are left unallocated; V-to-P: a qcow2 image and its backing
+ * chain read out whole as a raw disk, its runs of zeros left as holes.
+ */
+import * as fs from "fs";
+import { SECTOR_BYTES, type BlockDevice } from "../block-device";
+import { FileStorage } from "../storage";
+import { isZero } from "./bytes";
+import { createImage } from "./create";
+import { Qcow2Image } from "./image";
+
+/** Bytes moved per step. */
+const CHUNK = 1 << 20;
+
+/** Copies `device` into a new raw file `out` (refused when it exists): the number of bytes. */
+export function exportRaw(device: BlockDevice, out: string): number {
+  const fd = fs.openSync(out, "wx");
+  try {
+    for (let at = 0; at < device.size; at += CHUNK) {
+      const n = Math.min(CHUNK, device.size - at);
+      const bytes = device.read(at, n);
+      if (!isZero(bytes)) fs.writeSync(fd, bytes, 0, n, at);
+    }
+    fs.ftruncateSync(fd, device.size);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return device.size;
+}
+
+/** Writes `source`'s contents into a new qcow2 image `out` (refused when it exists), its virtual size rounded up to a sector. */
+export function importRaw(source: BlockDevice, out: string, clusterBits?: number): Qcow2Image {
+  const storage = FileStorage.createNew(out);
+  createImage(storage, { size: Math.ceil(source.size / SECTOR_BYTES) * SECTOR_BYTES, clusterBits });
+  const image = Qcow2Image.open(storage, { writable: true });
+  const step = Math.max(CHUNK, image.clusterSize);
+  for (let at = 0; at < source.size; at += step) {
+    const bytes = source.read(at, Math.min(step, source.size - at));
+    if (!isZero(bytes)) image.write(at, bytes); // a cluster of zeros in it stays unallocated
+  }
+  return image;
+}
+
