@@ -93,6 +93,7 @@ export function checkConsistency(input: CheckInput): CheckReport {
     }
   };
   walkL1(input.l1, h.l1TableOffset, h.l1Size, true);
+  for (const s of input.snapshots.snapshots) mark(s.l1TableOffset, s.l1Size * 8, 2);
   for (const s of input.snapshots.snapshots) walkL1(storage.read(s.l1TableOffset, s.l1Size * 8), s.l1TableOffset, s.l1Size, false);
 
   let dataClusters = 0;

@@ -176,15 +176,17 @@ export class Qcow2Image implements BlockDevice {
     return target;
   }
 
-  /** A copied L2 table adds a reference to each cluster it names, so none of them is COPIED any more. */
+  /**
+   * A shared L2 table is copied before it changes. A data cluster's refcount
+   * counts the L2 references to it, each L2 table once per L1 entry naming
+   * it: the copy takes over one of the old table's references, so the
+   * counts stay as they are, and none of its clusters is COPIED (each is
+   * still named twice).
+   */
   private unshareEntries(table: Uint8Array): void {
     for (let j = 0; j < this.perL2; j++) {
       const e = decodeL2(table, j, this.header.version);
-      if ((e.kind === "standard" || e.kind === "zero") && e.offset !== 0) {
-        const c = e.offset / this.cs;
-        this.refcounts.set(c, this.refcounts.get(c) + 1);
-        encodeL2(table, j, e.offset, false, e.kind === "zero");
-      }
+      if ((e.kind === "standard" || e.kind === "zero") && e.offset !== 0) encodeL2(table, j, e.offset, false, e.kind === "zero");
     }
   }
 

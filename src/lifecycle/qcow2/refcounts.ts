@@ -155,7 +155,11 @@ export class Refcounts {
 
   /** A new, empty refcount block for table entry `index`, at the end of the file. */
   private placeBlock(index: number): Uint8Array {
-    if (index >= this.entries()) this.grow(index + 1);
+    if (index >= this.entries()) {
+      this.grow(index + 1);
+      const placed = this.block(index); // growing may have placed it, for the new table's own clusters
+      if (placed) return placed;
+    }
     const at = this.end++;
     const block = new Uint8Array(this.cs);
     this.storage.write(at * this.cs, block);
