@@ -27,7 +27,7 @@ export function openImage(file: string, options: { writable?: boolean } = {}): Q
 
 /** `file` as a block device whatever it holds: a qcow2 image (with its chain) or a raw disk. */
 export function openAnyImage(file: string): BlockDevice {
-  return isQcow2File(file) ? openImage(file) : new StorageBlockDevice(FileStorage.open(file, false));
+  return isQcow2File(file) ? openImage(file) : new StorageBlockDevice(openStorage(file, false));
 }
 
 function openInChain(file: string, writable: boolean, chain: string[]): Qcow2Image {
@@ -60,7 +60,7 @@ function openBacking(file: string, name: string, format: string | undefined, cha
   if (chain.length >= MAX_CHAIN) refuse(`the backing chain is deeper than ${MAX_CHAIN} images`);
   const kind = format ?? (isQcow2File(target) ? "qcow2" : "raw");
   if (kind === "qcow2") return openInChain(target, false, chain);
-  if (kind === "raw") return new StorageBlockDevice(FileStorage.open(target, false));
+  if (kind === "raw") return new StorageBlockDevice(openStorage(target, false));
   return refuse(`its backing file's format is "${kind}"; vmlab reads qcow2 and raw backing files`);
 }
 

@@ -9,3 +9,4 @@ export { createImage, maxVirtualSize, type CreateOptions } from "./create";
 export { openImage, openAnyImage, isQcow2File, MAX_CHAIN } from "./chain";
 export { exportRaw, importRaw } from "./convert";
 export { StorageBlockDevice } from "./raw-file";
+export { imageInfo, type ImageInfo } from "./info";

@@ -13,6 +13,10 @@ export class StorageBlockDevice implements BlockDevice {
     this.size = storage.length();
   }
 
+  get name(): string {
+    return this.storage.name;
+  }
+
   read(offset: number, length: number): Uint8Array {
     checkRange(this.storage.name, this.size, offset, length);
     return this.storage.read(offset, length);
