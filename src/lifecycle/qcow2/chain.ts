@@ -13,6 +13,7 @@ import * as path from "path";
 import type { BlockDevice } from "../block-device";
 import { FileStorage, type Storage } from "../storage";
 import { u32 } from "./bytes";
+import { UserError } from "../../errors";
 import { Qcow2Error } from "./errors";
 import { FIELD, QCOW2_MAGIC, MAX_CLUSTER_BITS, decodeHeader } from "./header";
 import { Qcow2Image } from "./image";
@@ -65,12 +66,16 @@ function openBacking(file: string, name: string, format: string | undefined, cha
 }
 
 function openStorage(file: string, writable: boolean): Storage {
+  let storage: FileStorage;
   try {
-    return FileStorage.open(file, writable);
+    storage = FileStorage.open(file, writable);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Qcow2Error(file, "file", 0, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not an image" : `cannot open it (${code ?? String(e)})`);
+    throw new UserError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a disk image" : `cannot open it (${code ?? String(e)})`}`);
   }
+  if (fs.statSync(file).isFile()) return storage;
+  storage.close();
+  throw new UserError(`${file}: not a regular file (a folder or a device); a disk image is a file`);
 }
 
 /** Whether `file` starts with qcow2's magic. */
