@@ -74,6 +74,8 @@ export function checkConsistency(input: CheckInput): CheckReport {
   for (const b of refcounts.blockOffsets()) mark(b.offset, cs, 4);
   if (h.nbSnapshots > 0) mark(h.snapshotsOffset, input.snapshots.bytes, 7);
 
+  // Entries with COPIED set, checked against the refcounts once those are known to cover every use.
+  const copied: { what: string; at: number; offset: number; table: string }[] = [];
   // Distinct L2 tables, how many L1 entries point at each, and the first guest L1 index (active tables only).
   const l2s = new Map<number, { times: number; activeIndex?: number; l1Entry: number }>();
   const walkL1 = (l1: Uint8Array, l1Offset: number, size: number, active: boolean): void => {
@@ -87,9 +89,7 @@ export function checkConsistency(input: CheckInput): CheckReport {
       seen.times++;
       if (active && seen.activeIndex === undefined) seen.activeIndex = i;
       l2s.set(e.offset, seen);
-      if (active && e.copied && input.refcountsTrusted && refcounts.get(e.offset / cs) !== 1) {
-        throw new Qcow2Error(file, `L1 entry ${i}`, at, `COPIED is set but the L2 table at ${hex(e.offset)} has refcount ${refcounts.get(e.offset / cs)}, not 1`, repairHint(file));
-      }
+      if (active && e.copied) copied.push({ what: `L1 entry ${i}`, at, offset: e.offset, table: "the L2 table" });
     }
   };
   walkL1(input.l1, h.l1TableOffset, h.l1Size, true);
@@ -120,9 +120,7 @@ export function checkConsistency(input: CheckInput): CheckReport {
       }
       place(what, at, e.offset);
       mark(e.offset, cs, 6, ref.times);
-      if (ref.activeIndex !== undefined && e.copied && input.refcountsTrusted && refcounts.get(e.offset / cs) !== 1) {
-        throw new Qcow2Error(file, what, at, `COPIED is set but the cluster at ${hex(e.offset)} has refcount ${refcounts.get(e.offset / cs)}, not 1`, repairHint(file));
-      }
+      if (ref.activeIndex !== undefined && e.copied) copied.push({ what, at, offset: e.offset, table: "the cluster" });
     }
   }
 
@@ -134,6 +132,10 @@ export function checkConsistency(input: CheckInput): CheckReport {
         throw new Qcow2Error(file, `refcount of cluster ${c}`, refcounts.entryLocation(c), `is ${stored}, but the cluster at ${hex(c * cs)} (${KINDS[kind[c]]}) is used ${uses[c]} time${uses[c] === 1 ? "" : "s"}`, repairHint(file));
       }
       if (stored > uses[c]) leaks++;
+    }
+    for (const e of copied) {
+      const count = refcounts.get(e.offset / cs);
+      if (count !== 1) throw new Qcow2Error(file, e.what, e.at, `COPIED is set but ${e.table} at ${hex(e.offset)} has refcount ${count}, not 1`, repairHint(file));
     }
   }
   return { dataClusters, zeroClusters, l2Tables: l2s.size, leaks };
