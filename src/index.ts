@@ -74,3 +74,9 @@ export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervi
 export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
 export { userComputeProgram, syscallProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
 export type { WorkloadRun } from "./hypervisor/workloads";
+export { RawBlockDevice, readSectors, writeSectors, SECTOR_BYTES } from "./lifecycle/block-device";
+export type { BlockDevice } from "./lifecycle/block-device";
+export { FileStorage, MemoryStorage } from "./lifecycle/storage";
+export type { Storage } from "./lifecycle/storage";
+export { Qcow2Image, Qcow2Error, createImage, openImage, openAnyImage, exportRaw, importRaw, imageInfo } from "./lifecycle/qcow2";
+export type { Qcow2Header, CheckReport, CreateOptions, ImageInfo } from "./lifecycle/qcow2";
