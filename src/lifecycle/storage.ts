@@ -13,6 +13,8 @@ export interface Storage {
   /** Bytes stored so far. */
   length(): number;
   read(offset: number, length: number): Uint8Array;
+  /** Fills `into` from `offset` (zeros past the end): a read into a buffer the caller reuses. */
+  readInto(offset: number, into: Uint8Array): void;
   write(offset: number, data: Uint8Array): void;
   close(): void;
 }
@@ -42,13 +44,18 @@ export class FileStorage implements Storage {
 
   read(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length);
+    this.readInto(offset, out);
+    return out;
+  }
+
+  readInto(offset: number, into: Uint8Array): void {
     let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, out, done, length - done, offset + done);
-      if (n === 0) break; // past the end: the rest stays zero
+    while (done < into.length) {
+      const n = fs.readSync(this.fd, into, done, into.length - done, offset + done);
+      if (n === 0) break;
       done += n;
     }
-    return out;
+    into.fill(0, done); // past the end: zeros
   }
 
   write(offset: number, data: Uint8Array): void {
@@ -84,8 +91,13 @@ export class MemoryStorage implements Storage {
 
   read(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length);
-    if (offset < this.size) out.set(this.bytes.subarray(offset, Math.min(this.size, offset + length)));
+    this.readInto(offset, out);
     return out;
+  }
+
+  readInto(offset: number, into: Uint8Array): void {
+    into.fill(0);
+    if (offset < this.size) into.set(this.bytes.subarray(offset, Math.min(this.size, offset + into.length)));
   }
 
   write(offset: number, data: Uint8Array): void {

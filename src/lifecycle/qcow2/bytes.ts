@@ -31,8 +31,14 @@ export function putU64(b: Uint8Array, at: number, v: number): void {
   putU32(b, at + 4, v >>> 0);
 }
 
-/** Whether every byte is zero (a cluster that need not be stored). */
+/** Whether every byte is zero (a cluster that need not be stored); four bytes a step where aligned. */
 export function isZero(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  let i = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    for (let k = 0; k < words.length; k++) if (words[k] !== 0) return false;
+    i = words.length * 4;
+  }
+  for (; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
 }

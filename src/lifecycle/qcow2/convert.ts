@@ -11,6 +11,7 @@ import { FileStorage } from "../storage";
 import { isZero } from "./bytes";
 import { createImage } from "./create";
 import { Qcow2Image } from "./image";
+import { StorageBlockDevice } from "./raw-file";
 
 /** Bytes moved per step. */
 const CHUNK = 1 << 20;
@@ -37,10 +38,18 @@ export function importRaw(source: BlockDevice, out: string, clusterBits?: number
   createImage(storage, { size: Math.ceil(source.size / SECTOR_BYTES) * SECTOR_BYTES, clusterBits });
   const image = Qcow2Image.open(storage, { writable: true });
   const step = Math.max(CHUNK, image.clusterSize);
+  const buffer = new Uint8Array(step);
   for (let at = 0; at < source.size; at += step) {
-    const bytes = source.read(at, Math.min(step, source.size - at));
+    const n = Math.min(step, source.size - at);
+    const bytes = source instanceof StorageBlockDevice ? fill(source, at, buffer.subarray(0, n)) : source.read(at, n);
     if (!isZero(bytes)) image.write(at, bytes); // a cluster of zeros in it stays unallocated
   }
   return image;
 }
 
+
+/** Reads into the caller's buffer. */
+function fill(source: StorageBlockDevice, at: number, into: Uint8Array): Uint8Array {
+  source.readInto(at, into);
+  return into;
+}

@@ -22,6 +22,12 @@ export class StorageBlockDevice implements BlockDevice {
     return this.storage.read(offset, length);
   }
 
+  /** Fills `into` from `offset`, for a caller that reuses one buffer (a fresh one a read costs page faults). */
+  readInto(offset: number, into: Uint8Array): void {
+    checkRange(this.storage.name, this.size, offset, into.length);
+    this.storage.readInto(offset, into);
+  }
+
   write(offset: number, data: Uint8Array): void {
     if (!this.writable) throw new Error(`${this.storage.name} was opened read-only`);
     checkRange(this.storage.name, this.size, offset, data.length);

@@ -118,6 +118,21 @@ export class Refcounts {
     this.storage.write(this.blockOffset(index) + byte, block.subarray(byte, byte + width));
   }
 
+  /** Sets the refcounts of `count` clusters from `first`, whose blocks exist, with one write a block. */
+  private setRun(first: number, count: number, value: number): void {
+    for (let c = first; c < first + count; ) {
+      const index = Math.floor(c / this.perBlock);
+      const end = Math.min(first + count, (index + 1) * this.perBlock);
+      const block = this.block(index);
+      if (!block) throw new Error(`refcount block ${index} is missing`);
+      for (let k = c; k < end; k++) writeEntry(block, k % this.perBlock, this.bits, value);
+      const from = Math.floor(((c % this.perBlock) * this.bits) / 8);
+      const to = Math.ceil((((end - 1) % this.perBlock) + 1) * this.bits / 8);
+      this.storage.write(this.blockOffset(index) + from, block.subarray(from, to));
+      c = end;
+    }
+  }
+
   /** `count` contiguous new clusters at the end of the file, each with refcount 1: the first one's offset. */
   allocate(count = 1): number {
     for (;;) {
@@ -125,7 +140,7 @@ export class Refcounts {
       const missing = this.firstMissingBlock(start, count);
       if (missing === undefined) {
         this.end = start + count;
-        for (let c = start; c < start + count; c++) this.set(c, 1);
+        this.setRun(start, count, 1);
         return start * this.cs;
       }
       this.placeBlock(missing);
