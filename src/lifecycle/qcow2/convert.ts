@@ -3,7 +3,8 @@
  * Silberschatz 16.6): a raw disk, byte for byte what a bare machine's disk
  * holds (what `vmlab mkfs` writes), becomes a qcow2 image whose clusters
  * of zeros are left unallocated; V-to-P: a qcow2 image and its backing
- * chain read out whole as a raw disk, its runs of zeros left as holes.
+ * chain read out whole as a raw disk, its runs of zeros left as holes
+ * (what reads as zeros down the whole chain is not even read).
  */
 import * as fs from "fs";
 import { SECTOR_BYTES, type BlockDevice } from "../block-device";
@@ -20,10 +21,13 @@ const CHUNK = 1 << 20;
 export function exportRaw(device: BlockDevice, out: string): number {
   const fd = fs.openSync(out, "wx");
   try {
-    for (let at = 0; at < device.size; at += CHUNK) {
-      const n = Math.min(CHUNK, device.size - at);
-      const bytes = device.read(at, n);
-      if (!isZero(bytes)) fs.writeSync(fd, bytes, 0, n, at);
+    for (let at = 0; at < device.size; ) {
+      const extent = device instanceof Qcow2Image ? device.extent(at, CHUNK) : { data: true, length: Math.min(CHUNK, device.size - at) };
+      if (extent.data) {
+        const bytes = device.read(at, extent.length);
+        if (!isZero(bytes)) fs.writeSync(fd, bytes, 0, bytes.length, at);
+      }
+      at += extent.length;
     }
     fs.ftruncateSync(fd, device.size);
   } finally {

@@ -142,6 +142,43 @@ export class Qcow2Image implements BlockDevice {
     this.storage.write(l2Offset + l2Index * 8, table.slice(l2Index * 8, (l2Index + run) * 8));
   }
 
+  /**
+   * From guest offset `offset`, how many bytes (at most `limit`, at least
+   * one when inside the disk) share one status: `data` when they may hold
+   * data (a cluster of this image's, or of a backing file's), false when
+   * they read as zeros (unallocated down the whole chain, or marked zero).
+   * A whole unallocated L2 span is one step, so a sparse terabyte is quick.
+   */
+  extent(offset: number, limit: number): { data: boolean; length: number } {
+    const end = Math.min(this.size, offset + limit);
+    let at = offset;
+    let data: boolean | undefined;
+    while (at < end) {
+      const piece = this.statusAt(at, end);
+      if (data === undefined) data = piece.data;
+      else if (piece.data !== data) break;
+      at += piece.length;
+    }
+    return { data: data ?? false, length: Math.max(0, at - offset) };
+  }
+
+  private statusAt(at: number, end: number): { data: boolean; length: number } {
+    const { l1Index, l2Index } = this.indexes(at);
+    const l1 = decodeL1(this.l1, l1Index);
+    if (l1.offset === 0) return this.backingStatus(at, Math.min(end, (l1Index + 1) * this.perL2 * this.cs));
+    const clusterEnd = Math.min(end, (Math.floor(at / this.cs) + 1) * this.cs);
+    const e = decodeL2(this.l2(l1.offset), l2Index, this.header.version);
+    if (e.kind === "unallocated") return this.backingStatus(at, clusterEnd);
+    return { data: e.kind !== "zero", length: clusterEnd - at };
+  }
+
+  private backingStatus(at: number, end: number): { data: boolean; length: number } {
+    const b = this.backing;
+    if (!b || at >= b.size) return { data: false, length: end - at };
+    if (b instanceof Qcow2Image) return b.extent(at, Math.min(end, b.size) - at);
+    return { data: true, length: Math.min(end, b.size) - at };
+  }
+
   close(): void {
     this.storage.close();
     this.backing?.close();

@@ -100,6 +100,45 @@ describe("qemu-img reads what we write", () => {
     image.close();
   });
 
+  it("extents say, cluster by cluster, where the chain holds data as qemu-img map does, and a sparse terabyte exports as a hole", () => {
+    const base = at("mbase.qcow2");
+    const clone = at("mclone.qcow2");
+    createFile(base, { size: 4 << 20 });
+    let image = openImage(base, { writable: true });
+    image.write(0, seededBytes(3 * 65536, 1));
+    image.write(40 * 65536 + 100, seededBytes(10, 2));
+    image.close();
+    createFile(clone, { size: 6 << 20, backingFile: "mbase.qcow2", backingFormat: "qcow2" }); // larger than its base
+    image = openImage(clone, { writable: true });
+    image.write(65536, new Uint8Array(65536)); // zero bit over the base's data
+    image.write(10 * 65536, seededBytes(65536 * 2, 3));
+    image.write(5 << 20, seededBytes(100, 4)); // past the base's end
+    image.close();
+    const map = JSON.parse(qemu("qemu-img", "map", "--output=json", clone).stdout) as { start: number; length: number; data: boolean }[];
+    const qemuData = (offset: number): boolean => map.find((m) => m.start <= offset && offset < m.start + m.length)?.data ?? false;
+    image = openImage(clone);
+    const ours: boolean[] = [];
+    for (let offset = 0; offset < image.size; ) {
+      const e = image.extent(offset, 1 << 30);
+      for (let c = 0; c < e.length / 65536; c++) ours.push(e.data);
+      offset += e.length;
+    }
+    image.close();
+    expect(ours).toEqual(Array.from({ length: 96 }, (_, c) => qemuData(c * 65536)));
+    expect(ours.filter(Boolean).length).toBe(6); // clusters 0, 2, 10, 11, 40, 80
+
+    const huge = at("huge.qcow2");
+    createFile(huge, { size: 2 ** 40 });
+    image = openImage(huge, { writable: true });
+    image.write(2 ** 39, seededBytes(1000, 5));
+    expect(image.extent(0, 2 ** 40)).toEqual({ data: false, length: 2 ** 39 }); // the unallocated L1 spans, in one step
+    exportRaw(image, at("huge.raw"));
+    image.close();
+    expect(fs.statSync(at("huge.raw")).size).toBe(2 ** 40);
+    expect(fs.statSync(at("huge.raw")).blocks * 512).toBeLessThan(1 << 20);
+    expect(qemu("qemu-img", "compare", "-F", "raw", huge, at("huge.raw")).status).toBe(0);
+  });
+
   it("a raw disk from vmlab mkfs imported as qcow2 is the same disk to qemu-img", () => {
     const dir = writeTree(at("tree"), { "readme": "hello\n", "data/big.bin": seededBytes(200_000, 4) });
     fs.writeFileSync(at("fs.raw"), mkfs(dir, { size: 1 << 20 }));
