@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { UserError } from "../../errors";
 import { SECTOR_BYTES } from "../../lifecycle/block-device";
@@ -65,7 +66,8 @@ export function register(program: Command): void {
       refuseExisting(out);
       const image = openImage(file);
       try {
-        const bytes = writingNew(out, () => exportRaw(image, out));
+        const bar = progressBar("converting");
+        const bytes = writingNew(out, () => bar.around(() => exportRaw(image, out, bar.update)));
         process.stdout.write(`${out}: ${bytes} bytes, raw, from ${file}\n`);
       } finally {
         image.close();
@@ -83,7 +85,8 @@ export function register(program: Command): void {
       if (isQcow2File(raw)) throw new UserError(`${raw} is a qcow2 image, not a raw disk`, `\`vmlab image convert ${raw} OUT.raw\` makes a raw disk of it`);
       const source = openRaw(raw);
       try {
-        writingNew(out, () => importRaw(source, out, clusterBits).close());
+        const bar = progressBar("importing");
+        writingNew(out, () => bar.around(() => importRaw(source, out, clusterBits, bar.update).close()));
         const image = openImage(out); // read back: the check runs over what was written
         const info = imageInfo(image);
         image.close();
@@ -120,6 +123,27 @@ function create(file: string, flags: CreateFlags): void {
   });
   const backing = flags.backing === undefined ? "" : `, backing file ${backingFile} (${backingFormat})`;
   process.stdout.write(`${file}: qcow2, virtual size ${sizeText(rounded)}, clusters of ${sizeText(2 ** clusterBits)}${backing}\n`);
+}
+
+/** A bar on stderr in MiB, shown on a terminal only (cli-progress writes nothing elsewhere), and only for disks of 64 MiB or more. */
+function progressBar(label: string): { update: (done: number, total: number) => void; around: <T>(step: () => T) => T } {
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} MiB | {eta_formatted} left`, stream: process.stderr, clearOnComplete: true, etaBuffer: 16 });
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (total < 64 << 20) return;
+      if (!started) bar.start(Math.ceil(total / (1 << 20)), 0);
+      started = true;
+      bar.update(Math.floor(done / (1 << 20)));
+    },
+    around: (step) => {
+      try {
+        return step();
+      } finally {
+        if (started) bar.stop();
+      }
+    },
+  };
 }
 
 function clusterBitsOf(text: string): number {

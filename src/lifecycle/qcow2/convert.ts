@@ -17,8 +17,11 @@ import { StorageBlockDevice } from "./raw-file";
 /** Bytes moved per step. */
 const CHUNK = 1 << 20;
 
+/** Told after each step: bytes of the virtual disk done, of `total`. */
+export type CopyProgress = (done: number, total: number) => void;
+
 /** Copies `device` into a new raw file `out` (refused when it exists): the number of bytes. */
-export function exportRaw(device: BlockDevice, out: string): number {
+export function exportRaw(device: BlockDevice, out: string, onProgress?: CopyProgress): number {
   const fd = fs.openSync(out, "wx");
   try {
     for (let at = 0; at < device.size; ) {
@@ -28,6 +31,7 @@ export function exportRaw(device: BlockDevice, out: string): number {
         if (!isZero(bytes)) fs.writeSync(fd, bytes, 0, bytes.length, at);
       }
       at += extent.length;
+      onProgress?.(at, device.size);
     }
     fs.ftruncateSync(fd, device.size);
   } finally {
@@ -37,7 +41,7 @@ export function exportRaw(device: BlockDevice, out: string): number {
 }
 
 /** Writes `source`'s contents into a new qcow2 image `out` (refused when it exists), its virtual size rounded up to a sector. */
-export function importRaw(source: BlockDevice, out: string, clusterBits?: number): Qcow2Image {
+export function importRaw(source: BlockDevice, out: string, clusterBits?: number, onProgress?: CopyProgress): Qcow2Image {
   const storage = FileStorage.createNew(out);
   createImage(storage, { size: Math.ceil(source.size / SECTOR_BYTES) * SECTOR_BYTES, clusterBits });
   const image = Qcow2Image.open(storage, { writable: true });
@@ -47,6 +51,7 @@ export function importRaw(source: BlockDevice, out: string, clusterBits?: number
     const n = Math.min(step, source.size - at);
     const bytes = source instanceof StorageBlockDevice ? fill(source, at, buffer.subarray(0, n)) : source.read(at, n);
     if (!isZero(bytes)) image.write(at, bytes); // a cluster of zeros in it stays unallocated
+    onProgress?.(at + n, source.size);
   }
   return image;
 }
