@@ -75,7 +75,7 @@ describe("vmlab image", () => {
   it("refuses bad input in one line, with no stack trace and nothing written", () => {
     fs.writeFileSync(at("junk.qcow2"), "not an image at all, just text\n".repeat(10));
     const cases: [string[], RegExp][] = [
-      [["info", "junk.qcow2"], /^vmlab: junk\.qcow2: magic \(offset 0x0\): 0x6e6f7420 is not qcow2's "QFI\\xfb"\n/],
+      [["info", "junk.qcow2"], /^vmlab: junk\.qcow2: magic at file offset 0x0: 0x6e6f7420 is not qcow2's "QFI\\xfb"\n/],
       [["info", "missing.qcow2"], /^vmlab: missing\.qcow2: no such file\n$/],
       [["create", "x.qcow2"], /^vmlab: vmlab image create needs --size BYTES/],
       [["create", "x.qcow2", "--size", "lots"], /^vmlab: --size wants a number of bytes/],

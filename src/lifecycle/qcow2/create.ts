@@ -10,10 +10,10 @@
  * are right by construction: header 1, table 1, block 1, L1 1.
  */
 import type { Storage } from "../storage";
-import { putU32, putU64 } from "./bytes";
+import { putU64 } from "./bytes";
 import { Qcow2Error } from "./errors";
 import {
-  DEFAULT_CLUSTER_BITS, FIELD, MAX_CLUSTER_BITS, MAX_L1_BYTES, MIN_CLUSTER_BITS, WRITTEN_HEADER_BYTES, encodeHeader, l1EntriesFor, type Qcow2Header,
+  DEFAULT_CLUSTER_BITS, FIELD, MAX_CLUSTER_BITS, MAX_L1_BYTES, MIN_CLUSTER_BITS, WRITTEN_HEADER_BYTES, encodeHeader, l1EntriesFor, writeRefcountTableLocation, type Qcow2Header,
 } from "./header";
 import { Refcounts } from "./refcounts";
 
@@ -47,12 +47,8 @@ export function createImage(storage: Storage, options: CreateOptions): void {
   };
   storage.write(0, encodeHeader(header));
   storage.write(cs, new Uint8Array(cs));
-  const refcounts = new Refcounts(storage, { file: storage.name, clusterBits, refcountOrder: 4, tableOffset: cs, tableClusters: 1 }, (offset, clusters) => {
-    const fields = new Uint8Array(12);
-    putU64(fields, 0, offset);
-    putU32(fields, 8, clusters);
-    storage.write(FIELD.refcount_table_offset, fields);
-  });
+  const refcounts = new Refcounts(storage, { file: storage.name, clusterBits, refcountOrder: 4, tableOffset: cs, tableClusters: 1 }, (offset, clusters) =>
+    writeRefcountTableLocation(storage, offset, clusters));
   refcounts.set(0, 1);
   refcounts.set(1, 1);
   const l1Clusters = Math.ceil((l1Size * 8) / cs);

@@ -2,13 +2,13 @@
  * A qcow2 image refused: which file, which field, at which byte offset of
  * the file, and what is wrong with it, in one line:
  *
- *   base.qcow2: l1_size (header offset 36): 4294967295 entries is past qemu's limit of 4194304 (a 32 MiB L1 table)
+ *   base.qcow2: l1_size at file offset 0x24: 4294967295 entries is past qemu's limit of 4194304 (a 32 MiB L1 table)
  */
 import { UserError } from "../../errors";
 
 export class Qcow2Error extends UserError {
   constructor(readonly file: string, readonly field: string, readonly offset: number, what: string, hint?: string) {
-    super(`${file}: ${field} (offset ${hex(offset)}): ${what}`, hint);
+    super(`${file}: ${field} at file offset ${hex(offset)}: ${what}`, hint);
     this.name = "Qcow2Error";
   }
 }

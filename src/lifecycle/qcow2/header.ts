@@ -31,6 +31,7 @@
  * the extensions, inside the first cluster.
  */
 import { putU32, putU64, u32, u64 } from "./bytes";
+import type { Storage } from "../storage";
 import { Qcow2Error, hex } from "./errors";
 
 export const QCOW2_MAGIC = 0x514649fb; // "QFI\xfb"
@@ -246,4 +247,12 @@ export function encodeHeader(h: Qcow2Header): Uint8Array {
     out.set(name, at);
   }
   return out;
+}
+
+/** Rewrites the header's refcount_table_offset and refcount_table_clusters (the table moved). */
+export function writeRefcountTableLocation(storage: Storage, offset: number, clusters: number): void {
+  const fields = new Uint8Array(12);
+  putU64(fields, 0, offset);
+  putU32(fields, 8, clusters);
+  storage.write(FIELD.refcount_table_offset, fields);
 }

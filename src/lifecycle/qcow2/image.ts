@@ -18,10 +18,10 @@
  */
 import { checkRange, type BlockDevice } from "../block-device";
 import type { Storage } from "../storage";
-import { isZero, putU32, putU64 } from "./bytes";
+import { isZero } from "./bytes";
 import { checkConsistency, type CheckReport } from "./check";
 import { Qcow2Error } from "./errors";
-import { FIELD, INCOMPATIBLE, MAX_CLUSTER_BITS, clusterSize, decodeHeader, l2Entries, type Qcow2Header } from "./header";
+import { FIELD, INCOMPATIBLE, MAX_CLUSTER_BITS, clusterSize, decodeHeader, l2Entries, writeRefcountTableLocation, type Qcow2Header } from "./header";
 import { Refcounts } from "./refcounts";
 import { readSnapshots } from "./snapshots";
 import { decodeL1, decodeL2, encodeL1, encodeL2, entryBytes } from "./tables";
@@ -33,7 +33,7 @@ export interface OpenOptions {
 }
 
 export class Qcow2Image implements BlockDevice {
-  readonly header: Qcow2Header;
+  private current: Qcow2Header;
   readonly report: CheckReport;
   private readonly cs: number;
   private readonly perL2: number;
@@ -48,15 +48,14 @@ export class Qcow2Image implements BlockDevice {
     readonly writable: boolean,
     readonly backing: BlockDevice | undefined,
   ) {
-    this.header = header;
+    this.current = header;
     this.cs = clusterSize(header);
     this.perL2 = l2Entries(header);
     this.l1 = storage.read(header.l1TableOffset, header.l1Size * 8);
-    this.refcounts = new Refcounts(storage, { file, clusterBits: header.clusterBits, refcountOrder: header.refcountOrder, tableOffset: header.refcountTableOffset, tableClusters: header.refcountTableClusters }, (offset, clusters) => {
-      const fields = new Uint8Array(12);
-      putU64(fields, 0, offset);
-      putU32(fields, 8, clusters);
-      storage.write(FIELD.refcount_table_offset, fields);
+    const layout = { file, clusterBits: header.clusterBits, refcountOrder: header.refcountOrder, tableOffset: header.refcountTableOffset, tableClusters: header.refcountTableClusters };
+    this.refcounts = new Refcounts(storage, layout, (offset, clusters) => {
+      writeRefcountTableLocation(storage, offset, clusters);
+      this.current = { ...this.current, refcountTableOffset: offset, refcountTableClusters: clusters };
     });
     const dirty = (header.incompatibleFeatures & (1n << BigInt(INCOMPATIBLE.DIRTY))) !== 0n;
     this.report = checkConsistency({ file, storage, header, refcounts: this.refcounts, l1: this.l1, snapshots: readSnapshots(file, storage, header), refcountsTrusted: !dirty });
@@ -74,8 +73,13 @@ export class Qcow2Image implements BlockDevice {
     return image;
   }
 
+  /** The header as it is in the file (the refcount table's place changes when the table grows). */
+  get header(): Qcow2Header {
+    return this.current;
+  }
+
   get size(): number {
-    return this.header.size;
+    return this.current.size;
   }
 
   get clusterSize(): number {

@@ -46,37 +46,37 @@ const set64 = (at: number, v: number) => (b: Uint8Array) => putU64(b, at, v);
 const refcount = (offset: number, v: number) => (b: Uint8Array) => { b[REFBLOCK + (offset / CS) * 2] = v >> 8; b[REFBLOCK + (offset / CS) * 2 + 1] = v & 255; };
 
 const DAMAGES: Damage[] = [
-  { what: "bad magic", damage: set32(0, 0x7f454c46), says: /^sound\.qcow2: magic \(offset 0x0\): 0x7f454c46 is not qcow2's/ },
-  { what: "version 4", damage: set32(FIELD.version, 4), says: /version \(offset 0x4\): version 4/ },
-  { what: "cluster_bits 40", damage: set32(FIELD.cluster_bits, 40), says: /cluster_bits \(offset 0x14\): 40/ },
-  { what: "an unknown incompatible feature bit", damage: set32(FIELD.incompatible_features + 4, 1 << 7), says: /incompatible_features \(offset 0x48\): bit 7 .*must fail to open/ },
+  { what: "bad magic", damage: set32(0, 0x7f454c46), says: /^sound\.qcow2: magic at file offset 0x0: 0x7f454c46 is not qcow2's/ },
+  { what: "version 4", damage: set32(FIELD.version, 4), says: /version at file offset 0x4: version 4/ },
+  { what: "cluster_bits 40", damage: set32(FIELD.cluster_bits, 40), says: /cluster_bits at file offset 0x14: 40/ },
+  { what: "an unknown incompatible feature bit", damage: set32(FIELD.incompatible_features + 4, 1 << 7), says: /incompatible_features at file offset 0x48: bit 7 .*must fail to open/ },
   { what: "extended L2 entries", damage: set32(FIELD.incompatible_features + 4, 1 << 4), says: /bit 4 \(extended L2 entries\)/ },
-  { what: "encryption", damage: set32(FIELD.crypt_method, 2), says: /crypt_method \(offset 0x20\): 2: encrypted/ },
-  { what: "a size past 2^53", damage: set32(FIELD.size, 0x4000_0000), says: /size \(offset 0x18\): a virtual size past 2\^53/ },
-  { what: "a size the L1 table cannot map", damage: set64(FIELD.size, 2 ** 40), says: /size \(offset 0x18\): 1099511627776 bytes needs an L1 table of 2048 entries, but l1_size is 1/ },
-  { what: "a huge l1_size", damage: set32(FIELD.l1_size, 0xffff_ffff), says: /l1_size \(offset 0x24\): 4294967295 entries is past qemu's limit/ },
-  { what: "an L1 table past the end", damage: set32(FIELD.l1_size, 100_000), says: /l1_table_offset \(offset 0x28\): the table at 0x30000 \(800000 bytes\) runs past the end of the file/ },
-  { what: "a misaligned L1 table", damage: set64(FIELD.l1_table_offset, L1_OFFSET + 8), says: /l1_table_offset \(offset 0x28\): 0x30008 is not a cluster boundary/ },
-  { what: "a huge refcount table", damage: set32(FIELD.refcount_table_clusters, 0x7fff_ffff), says: /refcount_table_clusters \(offset 0x38\)/ },
-  { what: "a bad header_length", damage: set32(FIELD.header_length, 99), says: /header_length \(offset 0x64\): 99/ },
-  { what: "a refcount_order past 6", damage: set32(FIELD.refcount_order, 7), says: /refcount_order \(offset 0x60\): 7/ },
-  { what: "a backing name too long", damage: (b) => { putU64(b, FIELD.backing_file_offset, 0x200); putU32(b, FIELD.backing_file_size, 5000); }, says: /backing_file_size \(offset 0x10\): 5000/ },
-  { what: "a backing name outside the first cluster", damage: (b) => { putU64(b, FIELD.backing_file_offset, CS - 4); putU32(b, FIELD.backing_file_size, 100); }, says: /backing_file_offset \(offset 0x8\): the name \(100 bytes at 0xfffc\) is not inside the first cluster/ },
-  { what: "a header extension longer than the cluster", damage: (b) => { putU32(b, 112, 0x1234); putU32(b, 116, 0x7fff_0000); }, says: /header extension \(offset 0x70\): type 0x1234 claims 2147418112 bytes/ },
-  { what: "an L1 entry past the end", damage: set64(L1_OFFSET, 2 ** 40), says: /L1 entry 0 \(offset 0x30000\): 0x10000000000 is past the end of the file/ },
-  { what: "a misaligned L1 entry", damage: set64(L1_OFFSET, L2_OFFSET + 0x200), says: /L1 entry 0 \(offset 0x30000\): 0x40200 is not a cluster boundary/ },
-  { what: "reserved bits in an L1 entry", damage: (b) => { b[L1_OFFSET] |= 0x01; }, says: /L1 entry 0 \(offset 0x30000\): reserved bits 0x0100000000000000 are set/ },
-  { what: "an L2 entry past the end", damage: set64(L2_OFFSET, 2 ** 36), says: /L2 entry 0 \(guest offset 0x0\) \(offset 0x40000\): 0x1000000000 is past the end of the file/ },
-  { what: "a misaligned L2 entry", damage: (b) => putU64(b, L2_OFFSET, DATA_OFFSET + 0x1000), says: /L2 entry 0 \(guest offset 0x0\) \(offset 0x40000\): 0x51000 is not a cluster boundary/ },
-  { what: "reserved bits in an L2 entry", damage: (b) => { b[L2_OFFSET + 7] |= 0x02; }, says: /L2 entry 0 \(guest offset 0x0\) \(offset 0x40000\): reserved bits/ },
-  { what: "a compressed cluster", damage: (b) => { b[L2_OFFSET] = 0x40; }, says: /L2 entry 0 \(guest offset 0x0\) \(offset 0x40000\): a compressed cluster/ },
-  { what: "a data cluster with refcount 0", damage: refcount(DATA_OFFSET, 0), says: /refcount of cluster 5 \(offset 0x2000a\): is 0, but the cluster at 0x50000 \(data\) is used 1 time/ },
-  { what: "an L2 table with refcount 0", damage: refcount(L2_OFFSET, 0), says: /refcount of cluster 4 \(offset 0x20008\): is 0, but the cluster at 0x40000 \(L2 table\) is used 1 time/ },
-  { what: "COPIED on a cluster with refcount 2", damage: refcount(DATA_OFFSET, 2), says: /L2 entry 0 \(guest offset 0x0\) \(offset 0x40000\): COPIED is set but the cluster at 0x50000 has refcount 2, not 1/ },
+  { what: "encryption", damage: set32(FIELD.crypt_method, 2), says: /crypt_method at file offset 0x20: 2: encrypted/ },
+  { what: "a size past 2^53", damage: set32(FIELD.size, 0x4000_0000), says: /size at file offset 0x18: a virtual size past 2\^53/ },
+  { what: "a size the L1 table cannot map", damage: set64(FIELD.size, 2 ** 40), says: /size at file offset 0x18: 1099511627776 bytes needs an L1 table of 2048 entries, but l1_size is 1/ },
+  { what: "a huge l1_size", damage: set32(FIELD.l1_size, 0xffff_ffff), says: /l1_size at file offset 0x24: 4294967295 entries is past qemu's limit/ },
+  { what: "an L1 table past the end", damage: set32(FIELD.l1_size, 100_000), says: /l1_table_offset at file offset 0x28: the table at 0x30000 \(800000 bytes\) runs past the end of the file/ },
+  { what: "a misaligned L1 table", damage: set64(FIELD.l1_table_offset, L1_OFFSET + 8), says: /l1_table_offset at file offset 0x28: 0x30008 is not a cluster boundary/ },
+  { what: "a huge refcount table", damage: set32(FIELD.refcount_table_clusters, 0x7fff_ffff), says: /refcount_table_clusters at file offset 0x38/ },
+  { what: "a bad header_length", damage: set32(FIELD.header_length, 99), says: /header_length at file offset 0x64: 99/ },
+  { what: "a refcount_order past 6", damage: set32(FIELD.refcount_order, 7), says: /refcount_order at file offset 0x60: 7/ },
+  { what: "a backing name too long", damage: (b) => { putU64(b, FIELD.backing_file_offset, 0x200); putU32(b, FIELD.backing_file_size, 5000); }, says: /backing_file_size at file offset 0x10: 5000/ },
+  { what: "a backing name outside the first cluster", damage: (b) => { putU64(b, FIELD.backing_file_offset, CS - 4); putU32(b, FIELD.backing_file_size, 100); }, says: /backing_file_offset at file offset 0x8: the name \(100 bytes at 0xfffc\) is not inside the first cluster/ },
+  { what: "a header extension longer than the cluster", damage: (b) => { putU32(b, 112, 0x1234); putU32(b, 116, 0x7fff_0000); }, says: /header extension at file offset 0x70: type 0x1234 claims 2147418112 bytes/ },
+  { what: "an L1 entry past the end", damage: set64(L1_OFFSET, 2 ** 40), says: /L1 entry 0 at file offset 0x30000: 0x10000000000 is past the end of the file/ },
+  { what: "a misaligned L1 entry", damage: set64(L1_OFFSET, L2_OFFSET + 0x200), says: /L1 entry 0 at file offset 0x30000: 0x40200 is not a cluster boundary/ },
+  { what: "reserved bits in an L1 entry", damage: (b) => { b[L1_OFFSET] |= 0x01; }, says: /L1 entry 0 at file offset 0x30000: reserved bits 0x0100000000000000 are set/ },
+  { what: "an L2 entry past the end", damage: set64(L2_OFFSET, 2 ** 36), says: /L2 entry 0 \(guest offset 0x0\) at file offset 0x40000: 0x1000000000 is past the end of the file/ },
+  { what: "a misaligned L2 entry", damage: (b) => putU64(b, L2_OFFSET, DATA_OFFSET + 0x1000), says: /L2 entry 0 \(guest offset 0x0\) at file offset 0x40000: 0x51000 is not a cluster boundary/ },
+  { what: "reserved bits in an L2 entry", damage: (b) => { b[L2_OFFSET + 7] |= 0x02; }, says: /L2 entry 0 \(guest offset 0x0\) at file offset 0x40000: reserved bits/ },
+  { what: "a compressed cluster", damage: (b) => { b[L2_OFFSET] = 0x40; }, says: /L2 entry 0 \(guest offset 0x0\) at file offset 0x40000: a compressed cluster/ },
+  { what: "a data cluster with refcount 0", damage: refcount(DATA_OFFSET, 0), says: /refcount of cluster 5 at file offset 0x2000a: is 0, but the cluster at 0x50000 \(data\) is used 1 time/ },
+  { what: "an L2 table with refcount 0", damage: refcount(L2_OFFSET, 0), says: /refcount of cluster 4 at file offset 0x20008: is 0, but the cluster at 0x40000 \(L2 table\) is used 1 time/ },
+  { what: "COPIED on a cluster with refcount 2", damage: refcount(DATA_OFFSET, 2), says: /L2 entry 0 \(guest offset 0x0\) at file offset 0x40000: COPIED is set but the cluster at 0x50000 has refcount 2, not 1/ },
   { what: "an L2 entry pointing at the L1 table", damage: (b) => putU64(b, L2_OFFSET, L1_OFFSET), says: /refcount of cluster 3 .*is 1, but the cluster at 0x30000 \(data\) is used 2 times/ },
   { what: "two L1 entries sharing an L2 table", damage: (b) => { putU32(b, FIELD.l1_size, 2); b.copyWithin(L1_OFFSET + 8, L1_OFFSET, L1_OFFSET + 8); }, says: /is 1, but the cluster at 0x40000 \(L2 table\) is used 2 times/ },
-  { what: "a misaligned refcount block", damage: set64(REFTABLE, REFBLOCK + 8), says: /refcount table entry 0 \(offset 0x10000\): 0x20008 is not a cluster boundary/ },
-  { what: "a refcount block past the end", damage: set64(REFTABLE, 2 ** 40), says: /refcount table entry 0 \(offset 0x10000\): the refcount block at 0x10000000000 is past the end/ },
+  { what: "a misaligned refcount block", damage: set64(REFTABLE, REFBLOCK + 8), says: /refcount table entry 0 at file offset 0x10000: 0x20008 is not a cluster boundary/ },
+  { what: "a refcount block past the end", damage: set64(REFTABLE, 2 ** 40), says: /refcount table entry 0 at file offset 0x10000: the refcount block at 0x10000000000 is past the end/ },
 ];
 
 /** Opens a copy of `bytes` (writable or not): the error, and whether the copy changed. */
@@ -114,7 +114,7 @@ describe("a hostile qcow2 image is refused, naming the field and its offset, wri
 
   it("a file cut short inside its tables", () => {
     const { error } = open(SOUND.slice(0, L1_OFFSET + 100), false);
-    expect((error as Error).message).toMatch(/l1_table_offset \(offset 0x28\): the table at 0x30000 \(8 bytes\) runs past the end|past the end of the file/);
+    expect((error as Error).message).toMatch(/l1_table_offset at file offset 0x28: the table at 0x30000 \(8 bytes\) runs past the end|past the end of the file/);
   });
 
   it("the dirty and corrupt bits: read as they are, refused for writing", () => {
@@ -163,13 +163,13 @@ describe("backing chains", () => {
     createFile(at("a.qcow2"), { size: 1 << 20, backingFile: "b.qcow2" });
     createFile(at("b.qcow2"), { size: 1 << 20, backingFile: "a.qcow2" });
     createFile(at("self.qcow2"), { size: 1 << 20, backingFile: "self.qcow2" });
-    expect(() => openImage(at("a.qcow2"))).toThrow(/b\.qcow2: backing_file_offset \(offset 0x8\): the backing chain loops: a\.qcow2 -> b\.qcow2 -> a\.qcow2/);
+    expect(() => openImage(at("a.qcow2"))).toThrow(/b\.qcow2: backing_file_offset at file offset 0x8: the backing chain loops: a\.qcow2 -> b\.qcow2 -> a\.qcow2/);
     expect(() => openImage(at("self.qcow2"))).toThrow(/the backing chain loops: self\.qcow2 -> self\.qcow2/);
   });
 
   it("a missing backing file is refused, naming where it was looked for", () => {
     createFile(at("orphan.qcow2"), { size: 1 << 20, backingFile: "gone.qcow2" });
-    expect(() => openImage(at("orphan.qcow2"))).toThrow(new RegExp(`orphan\\.qcow2: backing_file_offset \\(offset 0x8\\): its backing file "gone\\.qcow2" \\(${at("gone.qcow2").replace(/[.]/g, "\\.")}\\) does not exist`));
+    expect(() => openImage(at("orphan.qcow2"))).toThrow(new RegExp(`orphan\\.qcow2: backing_file_offset at file offset 0x8: its backing file "gone\\.qcow2" \\(${at("gone.qcow2").replace(/[.]/g, "\\.")}\\) does not exist`));
   });
 
   it("a chain deeper than 64 images is refused", () => {
