@@ -36,6 +36,7 @@ export function readSnapshots(file: string, storage: Storage, h: Qcow2Header): S
   const cs = 2 ** h.clusterBits;
   const fileLength = storage.length();
   let at = h.snapshotsOffset;
+  let l1Bytes = 0;
   for (let i = 0; i < h.nbSnapshots; i++) {
     if (at + 40 > fileLength) throw new Qcow2Error(file, `snapshot ${i}`, at, `the snapshot table runs past the end of the file (${fileLength} bytes)`);
     const fixed = storage.read(at, 40);
@@ -46,6 +47,9 @@ export function readSnapshots(file: string, storage: Storage, h: Qcow2Header): S
     if (l1Size > 0 && (!Number.isSafeInteger(l1TableOffset) || l1TableOffset % cs !== 0 || l1TableOffset === 0 || l1TableOffset + l1Size * 8 > fileLength)) {
       throw new Qcow2Error(file, `snapshot ${i} l1_table_offset`, at, `${Number.isSafeInteger(l1TableOffset) ? hex(l1TableOffset) : "past 2^53"} is not a cluster boundary inside the file`);
     }
+    l1Bytes += l1Size * 8;
+    // Each snapshot has its own L1 table ("the L1 table should be copied"): together they fit in the file.
+    if (l1Bytes > fileLength) throw new Qcow2Error(file, `snapshot ${i} l1_size`, at + 8, `the snapshots' L1 tables claim ${l1Bytes} bytes so far, more than the file's ${fileLength}`);
     snapshots.push({ l1TableOffset, l1Size, entryOffset: at });
     at += Math.ceil((40 + variable) / 8) * 8;
   }

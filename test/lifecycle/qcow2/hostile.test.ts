@@ -117,6 +117,22 @@ describe("a hostile qcow2 image is refused, naming the field and its offset, wri
     expect((error as Error).message).toMatch(/l1_table_offset at file offset 0x28: the table at 0x30000 \(8 bytes\) runs past the end|past the end of the file/);
   });
 
+  it("thousands of snapshots sharing one L1 table (work without end) are refused", () => {
+    const entries = new Uint8Array(3000 * 40);
+    for (let i = 0; i < 3000; i++) {
+      putU64(entries, i * 40, L1_OFFSET);
+      putU32(entries, i * 40 + 8, 8192);
+    }
+    const bytes = new Uint8Array(SOUND.length + entries.length);
+    bytes.set(SOUND);
+    bytes.set(entries, SOUND.length);
+    putU32(bytes, FIELD.nb_snapshots, 3000);
+    putU64(bytes, FIELD.snapshots_offset, SOUND.length);
+    const { error, written } = open(bytes, true);
+    expect((error as Error).message).toMatch(/snapshot \d+ l1_size at file offset 0x[0-9a-f]+: the snapshots' L1 tables claim \d+ bytes so far, more than the file's \d+/);
+    expect(written).toBe(false);
+  });
+
   it("the dirty and corrupt bits: read as they are, refused for writing", () => {
     for (const [bit, says] of [[0, /the dirty bit is set/], [1, /the corrupt bit is set/]] as const) {
       const bytes = SOUND.slice();
