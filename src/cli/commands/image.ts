@@ -177,7 +177,9 @@ function writingNew<T>(out: string, step: () => T): T {
 
 function openRaw(raw: string): StorageBlockDevice {
   try {
-    if (fs.statSync(raw).isDirectory()) throw new UserError(`${raw} is a folder, not a raw disk image`);
+    const stat = fs.statSync(raw);
+    if (stat.isDirectory()) throw new UserError(`${raw} is a folder, not a raw disk image`);
+    if (!stat.isFile()) throw new UserError(`${raw} is not a regular file (a device, FIFO or socket); a raw disk image is a file`);
     return new StorageBlockDevice(FileStorage.open(raw, false));
   } catch (e) {
     if (e instanceof UserError) throw e;

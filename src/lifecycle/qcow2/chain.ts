@@ -65,23 +65,28 @@ function openBacking(file: string, name: string, format: string | undefined, cha
   return refuse(`its backing file's format is "${kind}"; vmlab reads qcow2 and raw backing files`);
 }
 
+/** Opens a regular file only: a FIFO or a device named as a disk (a hostile backing name) would block or never end. */
 function openStorage(file: string, writable: boolean): Storage {
-  let storage: FileStorage;
+  let stat: fs.Stats;
   try {
-    storage = FileStorage.open(file, writable);
+    stat = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a disk image" : `cannot open it (${code ?? String(e)})`}`);
+    throw new UserError(`${file}: ${code === "ENOENT" ? "no such file" : `cannot open it (${code ?? String(e)})`}`);
   }
-  if (fs.statSync(file).isFile()) return storage;
-  storage.close();
-  throw new UserError(`${file}: not a regular file (a folder or a device); a disk image is a file`);
+  if (!stat.isFile()) throw new UserError(`${file}: not a regular file (${stat.isDirectory() ? "a folder" : "a device, FIFO or socket"}); a disk image is a file`);
+  try {
+    return FileStorage.open(file, writable);
+  } catch (e) {
+    throw new UserError(`${file}: cannot open it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
 }
 
 /** Whether `file` starts with qcow2's magic. */
 export function isQcow2File(file: string): boolean {
   let storage: FileStorage | undefined;
   try {
+    if (!fs.statSync(file).isFile()) return false;
     storage = FileStorage.open(file, false);
     return storage.length() >= 4 && u32(storage.read(0, 4), 0) === QCOW2_MAGIC;
   } catch {

@@ -6,6 +6,7 @@
  * Random damage ends in a refusal or a readable image, never another
  * exception or a hang.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -186,6 +187,14 @@ describe("backing chains", () => {
   it("a missing backing file is refused, naming where it was looked for", () => {
     createFile(at("orphan.qcow2"), { size: 1 << 20, backingFile: "gone.qcow2" });
     expect(() => openImage(at("orphan.qcow2"))).toThrow(new RegExp(`orphan\\.qcow2: backing_file_offset at file offset 0x8: its backing file "gone\\.qcow2" \\(${at("gone.qcow2").replace(/[.]/g, "\\.")}\\) does not exist`));
+  });
+
+  it("a backing file that is a FIFO or a device is refused without opening it (it would block or never end)", () => {
+    execFileSync("mkfifo", [at("pipe")]);
+    createFile(at("onpipe.qcow2"), { size: 1 << 20, backingFile: "pipe" });
+    createFile(at("onzero.qcow2"), { size: 1 << 20, backingFile: "/dev/zero", backingFormat: "raw" });
+    expect(() => openImage(at("onpipe.qcow2"))).toThrow(/pipe: not a regular file \(a device, FIFO or socket\); a disk image is a file/);
+    expect(() => openImage(at("onzero.qcow2"))).toThrow(/\/dev\/zero: not a regular file/);
   });
 
   it("a chain deeper than 64 images is refused", () => {
