@@ -89,3 +89,11 @@ export { twoDimensionalWalk, twoDimensionalReferences, oneDimensionalReferences,
 export type { ModelReference } from "./memory/walk-model";
 export { NestedWalker, NESTED_TLB_ENTRIES } from "./machine/nested-walk";
 export type { NestedRegisters } from "./machine/nested-walk";
+
+// Disk images (src/lifecycle): block devices, qcow2 read and written as QEMU's qcow2.txt specifies.
+export { RawBlockDevice, readSectors, writeSectors, SECTOR_BYTES } from "./lifecycle/block-device";
+export type { BlockDevice } from "./lifecycle/block-device";
+export { FileStorage, MemoryStorage } from "./lifecycle/storage";
+export type { Storage } from "./lifecycle/storage";
+export { Qcow2Image, Qcow2Error, createImage, openImage, openAnyImage, exportRaw, importRaw, imageInfo } from "./lifecycle/qcow2";
+export type { Qcow2Header, CheckReport, CreateOptions, ImageInfo } from "./lifecycle/qcow2";

@@ -18,6 +18,7 @@ import { register as checkNotebook } from "./check";
 import { register as kernel } from "./kernel";
 import { register as mkfs } from "./mkfs";
 import { register as fsImage } from "./fs";
+import { register as diskImage } from "./image";
 
 export type Register = (program: Command) => void;
 
@@ -37,4 +38,5 @@ export const COMMANDS: readonly Register[] = [
   kernel,
   mkfs,
   fsImage,
+  diskImage,
 ];

@@ -1,0 +1,4 @@
+/** The life of a VM: disk images (qcow2), and later snapshots, clones and migration. */
+export { RawBlockDevice, readSectors, writeSectors, SECTOR_BYTES, type BlockDevice } from "./block-device";
+export { FileStorage, MemoryStorage, type Storage } from "./storage";
+export * from "./qcow2";

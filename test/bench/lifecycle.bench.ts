@@ -1,0 +1,101 @@
+/**
+ * The life of a VM (issue 18's Speed section). So far the disk image
+ * writer: our qcow2 writer beside QEMU's own on the same data in the same
+ * run.
+ *
+ *   image_write_mb_per_s      MiB/s of `importRaw` (src/lifecycle/qcow2/convert.ts):
+ *                             a raw file of DATA_MIB into a new qcow2 image
+ *   qemu_img_write_mb_per_s   MiB/s of `qemu-img convert -f raw -O qcow2` on the same
+ *                             file (its process start included: it is how it is used)
+ *   qcow2_over_qemu_img       the median over rounds of the two rates' ratio, each
+ *                             round's pair back to back (goal: >= 0.5)
+ *
+ * The data: seeded bytes with every eighth MiB zero, so both writers skip
+ * clusters of zeros as they do on a real disk. Rounds alternate which side
+ * runs first; each output is checked once against the raw file with
+ * `qemu-img compare` (not timed).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { seconds, type BenchSuite } from "vmlab/dist/benchmark";
+import { FileStorage } from "vmlab/dist/lifecycle/storage";
+import { importRaw } from "vmlab/dist/lifecycle/qcow2/convert";
+import { StorageBlockDevice } from "vmlab/dist/lifecycle/qcow2/raw-file";
+
+const DATA_MIB = 64;
+const ROUNDS = Math.max(1, Number(process.env.VMLAB_BENCH_ROUNDS) || 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function writeData(file: string): void {
+  const bytes = Buffer.alloc(DATA_MIB << 20);
+  let x = 0x2545f491;
+  for (let i = 0; i < bytes.length; i += 4) {
+    if (((i >> 20) & 7) === 7) continue; // every eighth MiB stays zero
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    bytes.writeUInt32LE(x, i);
+  }
+  fs.writeFileSync(file, bytes);
+}
+
+function qemuImg(...args: string[]): string {
+  const r = spawnSync("qemu-img", args, { encoding: "utf8" });
+  if (r.error) throw new Error(`qemu-img: ${r.error.message} (apt-get install qemu-utils)`);
+  if (r.status !== 0) throw new Error(`qemu-img ${args[0]}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+export const suite: BenchSuite = {
+  name: "lifecycle",
+  description: "disk images: our qcow2 writer beside qemu-img convert on the same raw disk",
+  async run(report) {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-bench-lifecycle-"));
+    try {
+      const raw = path.join(scratch, "disk.raw");
+      writeData(raw);
+      const ours = async (out: string): Promise<number> => seconds(() => {
+        const source = new StorageBlockDevice(FileStorage.open(raw, false));
+        try {
+          importRaw(source, out).close();
+        } finally {
+          source.close();
+        }
+      });
+      const theirs = async (out: string): Promise<number> => seconds(() => qemuImg("convert", "-f", "raw", "-O", "qcow2", raw, out));
+      const ourRates: number[] = [];
+      const theirRates: number[] = [];
+      const ratios: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const ourOut = path.join(scratch, `ours-${round}.qcow2`);
+        const theirOut = path.join(scratch, `qemu-${round}.qcow2`);
+        const first = round % 2 === 0;
+        const a = first ? await ours(ourOut) : await theirs(theirOut);
+        const b = first ? await theirs(theirOut) : await ours(ourOut);
+        const [ourS, theirS] = first ? [a, b] : [b, a];
+        if (round === 0) {
+          qemuImg("compare", "-f", "qcow2", "-F", "raw", ourOut, raw);
+          qemuImg("check", ourOut);
+        }
+        ourRates.push(DATA_MIB / ourS);
+        theirRates.push(DATA_MIB / theirS);
+        ratios.push(theirS / ourS);
+        report(`  round ${round + 1}: ours ${(DATA_MIB / ourS).toFixed(0)} MiB/s, qemu-img ${(DATA_MIB / theirS).toFixed(0)} MiB/s`);
+        fs.rmSync(ourOut);
+        fs.rmSync(theirOut);
+      }
+      return {
+        image_write_mb_per_s: median(ourRates),
+        qemu_img_write_mb_per_s: median(theirRates),
+        qcow2_over_qemu_img: median(ratios),
+      };
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+};
