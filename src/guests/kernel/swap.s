@@ -23,6 +23,7 @@
         .equ SWAP_UNKNOWN,    0             # swap_state
         .equ SWAP_READY,      1
         .equ SWAP_NONE,       2
+        .equ SWAP_PROBING,    3             # a process is reading the superblock
 
         .text
 
@@ -39,8 +40,14 @@ swap_available:
 # if it was never looked for.
 swap_free_slots:
         push ra
-        la   t0, swap_state
-        lw   t0, 0(t0)
+swap_free_look:
+        la   a0, swap_state
+        lw   t0, 0(a0)
+        li   t1, SWAP_PROBING
+        bne  t0, t1, swap_free_state
+        call ksleep                 # another process is reading the
+        j    swap_free_look         # superblock: wait for its answer
+swap_free_state:
         bnez t0, swap_free_known
         call swap_init
 swap_free_known:
@@ -54,6 +61,9 @@ swap_free_known:
 swap_init:
         push ra
         la   t0, swap_state
+        li   t1, SWAP_PROBING       # the others wait (the driver sleeps)
+        sw   t1, 0(t0)
+        la   t0, swap_found
         li   t1, SWAP_NONE          # until proved otherwise (and never twice)
         sw   t1, 0(t0)
         call plat_disk_blocks
@@ -91,10 +101,15 @@ swap_init_size:
         sw   t2, 0(t0)
         la   t0, swap_nfree
         sw   t2, 0(t0)
-        la   t0, swap_state
+        la   t0, swap_found
         li   t1, SWAP_READY
         sw   t1, 0(t0)
 swap_init_out:
+        la   t0, swap_found
+        lw   t1, 0(t0)
+        la   a0, swap_state
+        sw   t1, 0(a0)              # the answer, and the waiters woken
+        call wakeup
         pop  ra
         ret
 
@@ -205,6 +220,7 @@ swap_transfer_out:
         .data
         .align 4
 swap_state:     .word SWAP_UNKNOWN
+swap_found:     .word SWAP_NONE         # swap_init's answer, until it is given
 swap_disk_blocks: .word 0           # the disk's size (plat_disk_blocks)
 swap_start:     .word 0             # the area's first block
 swap_nslots:    .word 0
