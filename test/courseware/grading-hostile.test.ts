@@ -19,6 +19,11 @@ const FIXTURE = path.join(__dirname, "fixtures", "course");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-grading-"));
 const courseDir = path.join(work, "course");
 const submissions = path.join(work, "submitted");
+/**
+ * Per-cell timeout: long enough that an honest cell finishes even when the
+ * whole suite loads both cores, so only the endless loop times out.
+ */
+const GENEROUS_CELL_SECONDS = 40;
 fs.cpSync(FIXTURE, courseDir, { recursive: true });
 
 const source = readNotebook(path.join(courseDir, "01-sums.ipynb"));
@@ -94,7 +99,7 @@ const cell = (student: string, id: string) => grade(student).cells.find((c) => c
 beforeAll(async () => {
   makeSubmissions();
   course = loadExerciseCourse(courseDir);
-  summary = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
+  summary = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: GENEROUS_CELL_SECONDS });
 }, 400_000);
 
 describe("grading hostile submissions", () => {
@@ -223,10 +228,10 @@ describe("grading hostile submissions", () => {
   });
 
   it("skips what is graded unless forced, and regrades a changed submission", async () => {
-    const again = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
+    const again = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: GENEROUS_CELL_SECONDS });
     expect([again.graded, again.skipped]).toEqual([0, 14]);
     submit("wrong", solved());
-    const changed = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: 15 });
+    const changed = await gradeSubmissions(course, submissions, { jobs: 2, timeoutSeconds: GENEROUS_CELL_SECONDS });
     expect([changed.graded, changed.skipped]).toEqual([1, 13]);
     expect(changed.students.find((s) => s.student_id === "wrong")?.notebooks["01-sums"].score).toBe(6);
   }, 120_000);
