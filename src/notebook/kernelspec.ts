@@ -4,7 +4,8 @@
  *
  *   DIR/share/jupyter/kernels/tslab/     (--prefix DIR)
  *   ~/.local/share/jupyter/kernels/tslab/ (--user, the default; Linux)
- *     kernel.json      {"argv": [node, V8 flags, --require iopub-queue.js, TSLAB_BIN, "kernel",
+ *     kernel.json      {"argv": [node, V8 flags, --require iopub-queue.js, --require compile-cache.js,
+ *                       TSLAB_BIN, "kernel",
  *                       "--config-path", "{connection_file}"],
  *                       "display_name": "TypeScript", "language": "typescript"}
  *     logo-svg.svg     the logo JupyterLab's launcher shows
@@ -55,16 +56,17 @@ export const KERNEL_NODE_FLAGS: readonly string[] = ["--interrupt-budget=2000000
 
 /**
  * Loaded into every kernel before tslab: its iopub sends queue in order and
- * lose nothing. Always the compiled file (a kernel runs JavaScript, even when
- * vmlab itself runs from src/ under a test runner).
+ * lose nothing (iopub-queue.ts), and its TypeScript compiler loads from V8's
+ * code cache (compile-cache.ts). Always the compiled files (a kernel runs
+ * JavaScript, even when vmlab itself runs from src/ under a test runner).
  */
-function iopubQueuePreload(): string[] {
-  return ["--require", path.join(PACKAGE_ROOT, "dist", "notebook", "iopub-queue.js")];
+function kernelPreloads(): string[] {
+  return ["iopub-queue.js", "compile-cache.js"].flatMap((file) => ["--require", path.join(PACKAGE_ROOT, "dist", "notebook", file)]);
 }
 
 /** The command that starts a tslab kernel on a connection file. */
 export function kernelCommand(connectionFile: string, preload: string[] = []): string[] {
-  return [process.execPath, ...KERNEL_NODE_FLAGS, ...iopubQueuePreload(), ...preload, tslabBin(), "kernel", "--config-path", connectionFile];
+  return [process.execPath, ...KERNEL_NODE_FLAGS, ...kernelPreloads(), ...preload, tslabBin(), "kernel", "--config-path", connectionFile];
 }
 
 export interface KernelSpec {

@@ -121,11 +121,12 @@ describe("vmlab kernel install", () => {
     expect(r.stdout).toBe(`installed kernelspec "tslab" (TypeScript) in ${dir}\n`);
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; language: string };
     // The same command `vmlab run` starts: node with the kernel's V8 flags, then tslab.
-    expect(spec.argv.slice(0, 2)).toEqual([process.execPath, "--interrupt-budget=2000000"]);
-    // Its iopub queue loaded before tslab, so no output is lost in Jupyter either.
-    expect(spec.argv.slice(2, 4)).toEqual(["--require", path.join(ROOT, "dist", "notebook", "iopub-queue.js")]);
-    expect(spec.argv.slice(5)).toEqual(["kernel", "--config-path", "{connection_file}"]);
-    expect(fs.realpathSync(spec.argv[4])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
+    expect(spec.argv.slice(0, 3)).toEqual([process.execPath, "--interrupt-budget=2000000", "--single-threaded"]);
+    // Its iopub queue and compile cache loaded before tslab, so no output is lost in Jupyter either.
+    const preload = (file: string): string[] => ["--require", path.join(ROOT, "dist", "notebook", file)];
+    expect(spec.argv.slice(3, 7)).toEqual([...preload("iopub-queue.js"), ...preload("compile-cache.js")]);
+    expect(spec.argv.slice(8)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(fs.realpathSync(spec.argv[7])).toBe(fs.realpathSync(path.join(ROOT, "node_modules", "tslab", "bin", "tslab")));
     expect([spec.display_name, spec.language]).toEqual(["TypeScript", "typescript"]);
     expect(fs.readFileSync(path.join(dir, "logo-64x64.png")).subarray(1, 4).toString()).toBe("PNG");
     const list = spawnSync("jupyter", ["kernelspec", "list", "--json"], {
