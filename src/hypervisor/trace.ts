@@ -22,7 +22,9 @@
  *      (@PC after trap)
  *
  * The hypervisor records these steps as they happen when tracing is on;
- * formatTrace prints them as that table.
+ * formatTrace prints them as that table. On a software-tlb machine it also
+ * records the seven steps of OSTEP's "TLB miss flow with virtualization"
+ * (STEP.tlbMiss ... STEP.missRetried, src/memory/software-tlb.ts).
  */
 
 export type Actor = "Process" | "Operating System" | "VMM" | "Hardware";
@@ -47,6 +49,14 @@ export const STEP = {
   interrupt: "Timer interrupt: VMM takes it; Reflect it to the OS trap handler",
   illegal: "Guest did something illegal: Terminate the VM",
   worldSwitch: "Save this VCPU; Restore the next VM's VCPU (world switch)",
+  // OSTEP's "TLB miss flow with virtualization" (a software-tlb machine, Disco):
+  tlbMiss: "Load or store: TLB miss: Trap",
+  callMissHandler: "TLB miss handler: Call into OS TLB miss handler",
+  missHandler: "OS TLB miss handler: Look up VPN in page table; Get PPN; Update TLB (privileged)",
+  installMpn: "OS tried to update TLB: Install VPN->MPN instead of VPN->PPN; Jump back to OS",
+  missReturn: "Return from trap",
+  missRetried: "Resume execution: Instruction retried, this time a TLB hit",
+  l2Hit: "TLB miss handler: VPN in second-level TLB: Install VPN->MPN; Return (OS not called)",
 } as const;
 
 export class Tracer {
