@@ -224,7 +224,7 @@ export class TrapAndEmulate {
   private traceReturn(vm: Vm, pc: number, wasKernel: boolean): void {
     const tracer = this.ctx.tracer;
     const vcpu = vm.vcpu;
-    const g = this.ctx.guestTlb?.(vm);
+    const g = this.ctx.softwareTlb ? this.guestTlbOf(vm) : undefined;
     if (g?.missPending) {
       g.missPending = false;
       tracer.record(vm.name, "Operating System", STEP.missReturn, pc);
