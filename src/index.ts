@@ -50,7 +50,7 @@ export { Vm, ENDED } from "./hypervisor/vm";
 export type { VmConfig, VmState, VmStats } from "./hypervisor/vm";
 export { Vcpu } from "./hypervisor/vcpu";
 export type { VcpuSnapshot } from "./hypervisor/vcpu";
-export { Tracer, STEP, formatTrace } from "./hypervisor/trace";
+export { Tracer, STEP, formatTrace, traceRows } from "./hypervisor/trace";
 export type { Actor, TraceStep } from "./hypervisor/trace";
 export { HYPERCALLS, HYPERCALL, dispatchHypercall, EINVAL, EFAULT, MAX_BATCH } from "./hypervisor/hypercalls";
 export { ParavirtualGuest } from "./hypervisor/paravirtual";

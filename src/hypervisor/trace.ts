@@ -56,6 +56,7 @@ export const STEP = {
   installMpn: "OS tried to update TLB: Install VPN->MPN instead of VPN->PPN; Jump back to OS",
   missReturn: "Return from trap",
   missRetried: "Resume execution: Instruction retried, this time a TLB hit",
+  missRetriedNoEntry: "Resume execution: Instruction retried; no valid entry (a page fault, or a device): trap",
   l2Hit: "TLB miss handler: VPN in second-level TLB: Install VPN->MPN; Return (OS not called)",
 } as const;
 
@@ -87,4 +88,17 @@ export function formatTrace(steps: readonly TraceStep[], width = 34): string {
     return `${" ".repeat(column * width)}${i + 1}. ${s.text}  [${s.vm} pc 0x${s.pc.toString(16)}]`;
   });
   return [header, ...lines].join("\n");
+}
+
+/**
+ * The steps as rows for showTable: one per step, its text in its actor's
+ * column (OSTEP's layout), numbered, with the guest pc it concerns.
+ */
+export function traceRows(steps: readonly TraceStep[]): Record<string, string>[] {
+  return steps.map((s, i) => {
+    const row: Record<string, string> = { Process: "", "Operating System": "", VMM: "" };
+    row[s.actor === "Hardware" ? "VMM" : s.actor] = `${i + 1}. ${s.text}`;
+    row["guest pc"] = `0x${s.pc.toString(16).padStart(8, "0")}`;
+    return row;
+  });
 }

@@ -229,7 +229,8 @@ export class TrapAndEmulate {
       g.missPending = false;
       tracer.record(vm.name, "Operating System", STEP.missReturn, pc);
       tracer.record(vm.name, "VMM", STEP.realReturn, pc);
-      tracer.record(vm.name, vcpu.kernelMode ? "Operating System" : "Process", STEP.missRetried, vcpu.pc);
+      const retried = g.lastWriteInstalled ? STEP.missRetried : STEP.missRetriedNoEntry;
+      tracer.record(vm.name, vcpu.kernelMode ? "Operating System" : "Process", retried, vcpu.pc);
     } else if (wasKernel && !vcpu.kernelMode) {
       tracer.record(vm.name, "Operating System", STEP.osHandler, pc);
       tracer.record(vm.name, "VMM", STEP.realReturn, pc);

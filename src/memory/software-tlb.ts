@@ -125,6 +125,8 @@ export class GuestTlb {
   readonly l2: Tlb | undefined;
   /** Set while the guest's handler runs for a miss the VMM reflected (for the trace). */
   missPending = false;
+  /** Whether the guest's last tlbw reached the real TLB (a valid entry of the VM's memory). */
+  lastWriteInstalled = false;
   private readonly realAsids = new Map<number, number>();
 
   constructor(
@@ -248,7 +250,8 @@ export class SoftwareTlbMmu {
     this.host.realTlb.invalidate(vpn);
     const kernel = (cpu.csr[CSR.STATUS] & STATUS.PKM) !== 0;
     const mpn = this.machineFrame(g, tlblo >>> PAGE_SHIFT);
-    if (mpn < 0 || (tlblo & PTE.V) === 0) return -1;
+    g.lastWriteInstalled = mpn >= 0 && (tlblo & PTE.V) !== 0;
+    if (!g.lastWriteInstalled) return -1;
     const real = this.asidFor(g, viewKey(tlbhi & ASID_MASK, true, kernel));
     this.host.realTlb.insert(vpn, real, mpn, realFlags(tlblo, kernel));
     return mpn;

@@ -128,7 +128,8 @@ describe("the software TLB under trap-and-emulate", () => {
     hv.run();
     expect(vm.console).toBe("hello, world\n");
     const steps = hv.tracer.steps;
-    const first = steps.findIndex((s) => s.text === STEP.tlbMiss && s.actor === "Process");
+    // The first miss whose handler wrote a valid entry (the first ones find pages not yet in memory).
+    const first = steps.findIndex((s, i) => s.text === STEP.tlbMiss && s.actor === "Process" && steps[i + 6]?.text === STEP.missRetried);
     expect(first).toBeGreaterThanOrEqual(0);
     const seven = steps.slice(first, first + 7).map((s) => [s.actor, s.text]);
     expect(seven).toEqual([
@@ -142,6 +143,11 @@ describe("the software TLB under trap-and-emulate", () => {
     ]);
     // The process resumes at the instruction that missed.
     expect(steps[first + 6].pc).toBe(steps[first].pc);
+    // A miss whose handler wrote an invalid entry says that its retry traps again; and before the
+    // first valid entry the process takes one such miss at least (its first touch of a page).
+    const invalid = steps.findIndex((s) => s.text === STEP.missRetriedNoEntry);
+    expect(invalid).toBeGreaterThan(0);
+    expect(invalid).toBeLessThan(first);
     expect(vm.stats.softwareTlb.reflectedMisses).toBe(vm.stats.softwareTlb.tlbWrites);
   });
 
