@@ -13,6 +13,10 @@
  *   isolation argument: a guest can name no machine address but its own.
  *   The alternative, one Machine per VM, would make "a machine switch saves
  *   one VCPU and restores another" a fiction; this way it is real.
+ *   Built `mmu: "software-tlb"` (MIPS, as Disco's machine), there are no
+ *   page tables for the MMU and so no shadows: the real TLB holds only
+ *   what src/memory/software-tlb.ts installed from the guest's tlbw
+ *   entries and kseg0 through the pmap, and the same argument holds.
  * - CPU: one physical CPU, time-sliced round robin. While a VM runs, its
  *   registers are in the CPU and the CPU is in *user* mode, whatever the
  *   guest believes (the VCPU's virtual STATUS.KM). A world switch saves the

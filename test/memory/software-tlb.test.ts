@@ -12,7 +12,7 @@ import { Tlb } from "../../src/machine/tlb";
 import { CAUSE, CSR, KSEG0_BASE, MMIO_BASE, PTE, STATUS } from "../../src/machine/isa";
 import { Pmap } from "../../src/memory/pmap";
 import { GuestTlb, SoftwareTlbMmu, emptySoftwareTlbStats, l2HitRate, type GuestCpu } from "../../src/memory/software-tlb";
-import { STEP } from "../../src/hypervisor/trace";
+import { STEP, traceRows } from "../../src/hypervisor/trace";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { runBare, runVirtualized, tlbSweepProgram, workloadImage } from "../../src/hypervisor/workloads";
 import { buildKernelImage } from "../../src/guests/loader";
@@ -149,6 +149,11 @@ describe("the software TLB under trap-and-emulate", () => {
     expect(invalid).toBeGreaterThan(0);
     expect(invalid).toBeLessThan(first);
     expect(vm.stats.softwareTlb.reflectedMisses).toBe(vm.stats.softwareTlb.tlbWrites);
+    // As a table: each step in its actor's column, numbered.
+    const rows = traceRows(steps.slice(first, first + 7));
+    expect(rows[3].VMM).toBe(`4. ${STEP.installMpn}`);
+    expect(rows[3]["Operating System"]).toBe("");
+    expect(rows[2]["Operating System"]).toBe(`3. ${STEP.missHandler}`);
   });
 
   it("the L2 TLB hits on a loop that revisits more pages than the TLB holds, and saves cycles", () => {
