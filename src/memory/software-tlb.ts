@@ -145,7 +145,7 @@ export class GuestTlb {
     return this.realAsids.get(key);
   }
 
-  /** Hands out the next real ASID for `key`; false when all are taken (flush and forget them first). */
+  /** Hands out the next real ASID for `key`; undefined when all are taken (flush and forget them first). */
   assignAsid(key: number): number | undefined {
     const next = this.realAsids.size;
     if (next > ASID_MASK) return undefined;
