@@ -50,7 +50,7 @@ export { Vm, ENDED } from "./hypervisor/vm";
 export type { VmConfig, VmState, VmStats } from "./hypervisor/vm";
 export { Vcpu } from "./hypervisor/vcpu";
 export type { VcpuSnapshot } from "./hypervisor/vcpu";
-export { Tracer, STEP, formatTrace } from "./hypervisor/trace";
+export { Tracer, STEP, formatTrace, traceRows } from "./hypervisor/trace";
 export type { Actor, TraceStep } from "./hypervisor/trace";
 export { HYPERCALLS, HYPERCALL, dispatchHypercall, EINVAL, EFAULT, MAX_BATCH } from "./hypervisor/hypercalls";
 export { ParavirtualGuest } from "./hypervisor/paravirtual";
@@ -72,7 +72,7 @@ export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/tra
 export type { Technique } from "./hypervisor/hypervisor";
 export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";
 export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
-export { userComputeProgram, syscallProgram, forkLoopProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
+export { userComputeProgram, syscallProgram, forkLoopProgram, tlbSweepProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
 export type { WorkloadRun, VirtualizedOptions } from "./hypervisor/workloads";
 export { FIRST_GENERATION_COSTS } from "./hypervisor/hardware-assist";
 export type { HardwarePaging, NestedPaging } from "./hypervisor/hardware-assist";
@@ -87,6 +87,8 @@ export { ShadowMmu } from "./memory/shadow-mmu";
 export type { ShadowGuest, ShadowHost, ShadowCosts } from "./memory/shadow-mmu";
 export { twoDimensionalWalk, twoDimensionalReferences, oneDimensionalReferences, MAX_LEVELS } from "./memory/walk-model";
 export type { ModelReference } from "./memory/walk-model";
+export { SoftwareTlbMmu, GuestTlb, L2_TLB_ENTRIES, l2HitRate, emptySoftwareTlbStats } from "./memory/software-tlb";
+export type { SoftwareTlbStats, SoftwareTlbHost, GuestCpu, MissResolution } from "./memory/software-tlb";
 export { NestedWalker, NESTED_TLB_ENTRIES } from "./machine/nested-walk";
 export type { NestedRegisters } from "./machine/nested-walk";
 

@@ -8,7 +8,7 @@
 import { Cpu } from "../machine/cpu";
 import { EventQueue } from "../machine/events";
 import { PhysicalMemory } from "../machine/memory";
-import { Mmu } from "../machine/mmu";
+import { Mmu, type MmuKind } from "../machine/mmu";
 import { Statistics, type StatsSnapshot } from "../machine/stats";
 import { Tlb } from "../machine/tlb";
 
@@ -22,6 +22,11 @@ export interface HostOptions {
   readonly memoryBytes?: number;
   /** TLB entries (default 64). */
   readonly tlbEntries?: number;
+  /**
+   * The MMU: "hardware" (the page walker, default) or "software-tlb" (MIPS:
+   * TLB misses trap, the VMM refills; Disco's machine, src/memory/software-tlb.ts).
+   */
+  readonly mmu?: MmuKind;
 }
 
 export interface Host {
@@ -40,7 +45,7 @@ export const DEFAULT_HOST_MEMORY = 32 * 1024 * 1024;
 export function createHost(options: HostOptions = {}): Host {
   const memory = new PhysicalMemory(options.memoryBytes ?? DEFAULT_HOST_MEMORY);
   const tlb = new Tlb(options.tlbEntries ?? 64);
-  const mmu = new Mmu("hardware", memory, tlb);
+  const mmu = new Mmu(options.mmu ?? "hardware", memory, tlb);
   const events = new EventQueue();
   let cpuRef: Cpu | undefined;
   const stats = new Statistics({

@@ -13,6 +13,10 @@
  *   isolation argument: a guest can name no machine address but its own.
  *   The alternative, one Machine per VM, would make "a machine switch saves
  *   one VCPU and restores another" a fiction; this way it is real.
+ *   Built `mmu: "software-tlb"` (MIPS, as Disco's machine), there are no
+ *   page tables for the MMU and so no shadows: the real TLB holds only
+ *   what src/memory/software-tlb.ts installed from the guest's tlbw
+ *   entries and kseg0 through the pmap, and the same argument holds.
  * - CPU: one physical CPU, time-sliced round robin. While a VM runs, its
  *   registers are in the CPU and the CPU is in *user* mode, whatever the
  *   guest believes (the VCPU's virtual STATUS.KM). A world switch saves the
@@ -48,6 +52,8 @@ import { FIRST_GENERATION_COSTS, HARDWARE_ASSIST_COSTS, HardwareAssist, type Har
 import { NestedPageTable } from "../memory/nested-paging";
 import { NestedWalker } from "../machine/nested-walk";
 import { Vm, type VmConfig } from "./vm";
+import { GuestTlb, L2_TLB_ENTRIES, SoftwareTlbMmu } from "../memory/software-tlb";
+import type { Tlb } from "../machine/tlb";
 import { createHost, type Host, type HostOptions } from "./host";
 import { BinaryTranslator } from "./binary-translation";
 
@@ -78,6 +84,11 @@ export interface HypervisorOptions extends HostOptions {
   readonly paging?: HardwarePaging;
   /** Entries of the MMU's nested TLB under nested paging (default NESTED_TLB_ENTRIES). */
   readonly nestedTlbEntries?: number;
+  /**
+   * A software-tlb machine (`mmu: "software-tlb"`): entries of the VMM's
+   * second-level TLB per VM (Disco's; default L2_TLB_ENTRIES, 0 = none).
+   */
+  readonly l2TlbEntries?: number;
 }
 
 /** Machine memory the hypervisor keeps for itself below every VM. */
@@ -109,6 +120,10 @@ export class Hypervisor implements VmmContext {
   onWorldSwitch: ((vm: Vm, cycle: number) => void) | undefined;
   private readonly allocator: RegionAllocator;
   private readonly shadows = new Map<Vm, ShadowPageTables>();
+  /** A software-tlb machine: the VMM's software TLB (Disco), and each VM's state of it. */
+  readonly softwareTlb: SoftwareTlbMmu | undefined;
+  private readonly guestTlbs = new Map<Vm, GuestTlb>();
+  private readonly l2TlbEntries: number;
   private readonly regions = new Map<Vm, Region[]>();
   private readonly technique: TrapAndEmulate;
   /** Present when the technique is binary translation. */
@@ -149,6 +164,14 @@ export class Hypervisor implements VmmContext {
       throw new UserError(`paging must be "nested" or "shadow", not "${String(options.paging)}"`);
     }
     this.nestedPaging = hw && (options.paging ?? "nested") === "nested";
+    if (options.mmu === "software-tlb" && this.techniqueName !== "trap-and-emulate") {
+      throw new UserError(`a software-tlb machine is virtualized by trap-and-emulate (Disco), not by ${this.techniqueName}`);
+    }
+    this.softwareTlb = options.mmu === "software-tlb" ? new SoftwareTlbMmu(this) : undefined;
+    this.l2TlbEntries = options.l2TlbEntries ?? L2_TLB_ENTRIES;
+    if (!Number.isInteger(this.l2TlbEntries) || this.l2TlbEntries < 0) {
+      throw new UserError(`l2TlbEntries must be a whole number >= 0, not ${options.l2TlbEntries}`);
+    }
     this.nestedWalker = this.nestedPaging ? new NestedWalker(this.host.memory, options.nestedTlbEntries) : undefined;
     const costs = !hw ? TRAP_AND_EMULATE_COSTS : this.nestedPaging ? HARDWARE_ASSIST_COSTS : FIRST_GENERATION_COSTS;
     this.technique = new TrapAndEmulate(this, costs, options.virtualizable ?? false);
@@ -179,10 +202,14 @@ export class Hypervisor implements VmmContext {
       throw new UserError(`VM ${config.name}: memory size ${size} must be a positive multiple of ${PAGE_SIZE}`);
     }
     if (config.image.length > size) throw new UserError(`VM ${config.name}: image of ${config.image.length} bytes does not fit in ${size}`);
-    const pool = this.allocator.allocate(SHADOW_FRAMES * PAGE_SIZE);
+    if (this.softwareTlb && config.paravirtual) {
+      throw new UserError(`VM ${config.name}: a paravirtual guest needs the hardware MMU's page tables, not a software-tlb machine`);
+    }
+    // A software-tlb machine has no page tables for the MMU: no shadow pool.
+    const pool = this.softwareTlb ? undefined : this.allocator.allocate(SHADOW_FRAMES * PAGE_SIZE);
     const nested = pool && this.nestedPaging ? this.allocator.allocate(NestedPageTable.poolBytes(size)) : undefined;
-    const ram = pool && (nested || !this.nestedPaging) ? this.allocator.allocate(size) : undefined;
-    if (!pool || !ram) {
+    const ram = (pool || this.softwareTlb) && (nested || !this.nestedPaging) ? this.allocator.allocate(size) : undefined;
+    if (!ram) {
       if (pool) this.allocator.release(pool);
       if (nested) this.allocator.release(nested);
       throw new UserError(`VM ${config.name}: not enough machine memory for ${size} bytes (${this.allocator.available} free)`);
@@ -190,11 +217,15 @@ export class Hypervisor implements VmmContext {
     const vm = new Vm(this.nextId++, config, ram.base, this.memory);
     this.memory.bytes.fill(0, ram.base, ram.base + ram.size);
     this.memory.writeBytes(ram.base, config.image);
-    this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES, vm.pmap, {
-      cache: this.shadowCache,
-      flushTlb: (va) => { if (this.current === vm) this.flushRealTlb(va); },
-    }));
-    this.regions.set(vm, nested ? [pool, nested, ram] : [pool, ram]);
+    if (pool) {
+      this.shadows.set(vm, new ShadowPageTables(this.memory, pool.base, SHADOW_FRAMES, vm.pmap, {
+        cache: this.shadowCache,
+        flushTlb: (va) => { if (this.current === vm) this.flushRealTlb(va); },
+      }));
+    } else {
+      this.guestTlbs.set(vm, new GuestTlb(vm.pmap, vm.stats.softwareTlb, this.host.tlb.size, this.l2TlbEntries));
+    }
+    this.regions.set(vm, [pool, nested, ram].filter((r): r is Region => r !== undefined));
     if (nested) this.nestedTables.set(vm, new NestedPageTable(this.memory, nested.base, vm.pmap));
     this.vms.push(vm);
     return vm;
@@ -222,6 +253,7 @@ export class Hypervisor implements VmmContext {
     }
     this.regions.delete(vm);
     this.shadows.delete(vm);
+    this.guestTlbs.delete(vm);
     this.nestedTables.delete(vm);
     this.translator?.forget(vm);
     this.hardware?.forget(vm);
@@ -422,8 +454,20 @@ export class Hypervisor implements VmmContext {
 
   shadow(vm: Vm): ShadowPageTables {
     const s = this.shadows.get(vm);
-    if (!s) throw new Error(`VM ${vm.name} has no shadow page tables (destroyed?)`);
+    if (!s) throw new Error(`VM ${vm.name} has no shadow page tables (destroyed, or on a software-tlb machine?)`);
     return s;
+  }
+
+  /** The VM's software-TLB state: its TLB, its L2 TLB (a software-tlb machine). */
+  guestTlb(vm: Vm): GuestTlb {
+    const g = this.guestTlbs.get(vm);
+    if (!g) throw new Error(`VM ${vm.name} has no software TLB (destroyed, or not on a software-tlb machine?)`);
+    return g;
+  }
+
+  /** The machine's TLB (the software TLB's host). */
+  get realTlb(): Tlb {
+    return this.host.tlb;
   }
 
   /** The VM's nested table (hardware assist with nested paging). */
@@ -466,7 +510,8 @@ export class Hypervisor implements VmmContext {
 
   /**
    * Real STATUS = user mode + paging; PTBR/ASID = the shadow of the VCPU's
-   * current view. Under nested paging the MMU gets the guest's own PTBR,
+   * current view (on a software-tlb machine: no PTBR, the real ASID of the
+   * view, src/memory/software-tlb.ts). Under nested paging the MMU gets the guest's own PTBR,
    * ASID, paging bit and privilege, and the VM's nested root.
    */
   remap(vm: Vm): void {
@@ -484,6 +529,14 @@ export class Hypervisor implements VmmContext {
       csr[CSR.ASID] = vcpu.csr[CSR.ASID];
       csr[CSR.TIMER] = 0;
       this.host.mmu.nested = walker;
+      return;
+    }
+    if (this.softwareTlb) {
+      // The real TLB holds the VM's translations, tagged with the real ASID of its view.
+      csr[CSR.STATUS] = STATUS.PG;
+      csr[CSR.PTBR] = 0;
+      csr[CSR.ASID] = this.softwareTlb.realAsid(this.guestTlb(vm), vm.vcpu);
+      csr[CSR.TIMER] = 0;
       return;
     }
     const view: View = vm.vcpu.kernelMode ? "kernel" : "user";

@@ -22,7 +22,9 @@
  *      (@PC after trap)
  *
  * The hypervisor records these steps as they happen when tracing is on;
- * formatTrace prints them as that table.
+ * formatTrace prints them as that table. On a software-tlb machine it also
+ * records the seven steps of OSTEP's "TLB miss flow with virtualization"
+ * (STEP.tlbMiss ... STEP.missRetried, src/memory/software-tlb.ts).
  */
 
 export type Actor = "Process" | "Operating System" | "VMM" | "Hardware";
@@ -47,6 +49,15 @@ export const STEP = {
   interrupt: "Timer interrupt: VMM takes it; Reflect it to the OS trap handler",
   illegal: "Guest did something illegal: Terminate the VM",
   worldSwitch: "Save this VCPU; Restore the next VM's VCPU (world switch)",
+  // OSTEP's "TLB miss flow with virtualization" (a software-tlb machine, Disco):
+  tlbMiss: "Load or store: TLB miss: Trap",
+  callMissHandler: "TLB miss handler: Call into OS TLB miss handler",
+  missHandler: "OS TLB miss handler: Look up VPN in page table; Get PPN; Update TLB (privileged)",
+  installMpn: "OS tried to update TLB: Install VPN->MPN instead of VPN->PPN; Jump back to OS",
+  missReturn: "Return from trap",
+  missRetried: "Resume execution: Instruction retried, this time a TLB hit",
+  missRetriedNoEntry: "Resume execution: Instruction retried; no valid entry (a page fault, or a device): trap",
+  l2Hit: "TLB miss handler: VPN in second-level TLB: Install VPN->MPN; Return (OS not called)",
 } as const;
 
 export class Tracer {
@@ -77,4 +88,17 @@ export function formatTrace(steps: readonly TraceStep[], width = 34): string {
     return `${" ".repeat(column * width)}${i + 1}. ${s.text}  [${s.vm} pc 0x${s.pc.toString(16)}]`;
   });
   return [header, ...lines].join("\n");
+}
+
+/**
+ * The steps as rows for showTable: one per step, its text in its actor's
+ * column (OSTEP's layout), numbered, with the guest pc it concerns.
+ */
+export function traceRows(steps: readonly TraceStep[]): Record<string, string>[] {
+  return steps.map((s, i) => {
+    const row: Record<string, string> = { Process: "", "Operating System": "", VMM: "" };
+    row[s.actor === "Hardware" ? "VMM" : s.actor] = `${i + 1}. ${s.text}`;
+    row["guest pc"] = `0x${s.pc.toString(16).padStart(8, "0")}`;
+    return row;
+  });
 }

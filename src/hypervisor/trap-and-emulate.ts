@@ -24,6 +24,13 @@
  *   BREAKPOINT, MISALIGNED ...) pc = the guest's TVEC (OSTEP fig. B.3 step 2)
  *   reflect with guest TVEC 0   the guest triple-faulted: terminate this VM
  *
+ * On a software-tlb machine (MIPS, Disco) there are no page tables for the
+ * MMU and no shadows: a real TLB_MISS goes to src/memory/software-tlb.ts,
+ * which refills the real TLB itself (the guest's kseg0, its TLB's entries,
+ * the L2 TLB) or has the guest's miss handler called (reflect TLB_MISS);
+ * the guest's tlbw, tlbinv and tlbflush are emulated there; a real page
+ * fault is the guest's own entry forbidding the access: reflected.
+ *
  * This file is the policy; it sees the world through VmmContext, which the
  * hypervisor implements over the physical machine.
  */
@@ -38,6 +45,8 @@ import { dispatchHypercall } from "./hypercalls";
 import { STEP, type Tracer } from "./trace";
 import * as O from "../machine/opcodes";
 import type { Vm } from "./vm";
+import type { GuestTlb, SoftwareTlbMmu } from "../memory/software-tlb";
+import { ASID_MASK } from "../machine/tlb";
 import { ParavirtualGuest } from "./paravirtual";
 
 /** A trap as the machine reports it (src/machine/trap.ts). */
@@ -71,6 +80,10 @@ export interface VmmContext extends ShadowHost {
   writeProtected?(machinePage: number): boolean;
   /** Binary translation: the guest is about to write this machine page. */
   codeWritten?(machinePage: number): void;
+  /** A software-tlb machine: the VMM's software TLB (Disco)... */
+  readonly softwareTlb?: SoftwareTlbMmu;
+  /** ... and each VM's state of it. */
+  guestTlb?(vm: Vm): GuestTlb;
 }
 
 export type { Resolution } from "../memory/shadow-mmu";
@@ -163,6 +176,9 @@ export class TrapAndEmulate {
         return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, this.fetchWord(vm) ?? 0);
       case CAUSE.TIMER: case CAUSE.DISK: case CAUSE.NET: case CAUSE.CONSOLE:
         return; // the host's own interrupts: nothing for the guest
+      case CAUSE.TLB_MISS:
+        if (this.ctx.softwareTlb) return this.tlbMiss(vm, trap, this.ctx.softwareTlb);
+        return this.reflect(vm, trap.cause, trap.badva);
       default:
         if (trap.cause === CAUSE.SYSCALL) this.ctx.tracer.record(vm.name, "Process", STEP.syscallTrap, trap.epc);
         return this.reflect(vm, trap.cause, trap.badva);
@@ -170,7 +186,7 @@ export class TrapAndEmulate {
   }
 
   /** OSTEP fig. B.3 step 2: call the OS trap handler, at reduced privilege. */
-  reflect(vm: Vm, cause: number, badva: number): void {
+  reflect(vm: Vm, cause: number, badva: number, step: string = STEP.reflect): void {
     const vcpu = vm.vcpu;
     if (vm.config.paravirtual) return this.reflectParavirtual(vm, cause, badva);
     if (vcpu.deliverTrap(cause, badva, vcpu.pc) === "triple-fault") {
@@ -178,7 +194,7 @@ export class TrapAndEmulate {
     }
     vm.stats.reflected++;
     this.ctx.charge(this.costs.reflectTrap);
-    this.ctx.tracer.record(vm.name, "VMM", STEP.reflect, vcpu.pc);
+    this.ctx.tracer.record(vm.name, "VMM", step, vcpu.pc);
     this.ctx.remap(vm);
   }
 
@@ -197,11 +213,77 @@ export class TrapAndEmulate {
     if (outcome === "illegal") return this.reflect(vm, CAUSE.ILLEGAL_INSTRUCTION, word);
     vm.stats.emulated++;
     if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap - nativeExtra(word));
-    if (opOf(word) === op("rett") && wasKernel && !vcpu.kernelMode) {
-      this.ctx.tracer.record(vm.name, "Operating System", STEP.osHandler, pc);
-      this.ctx.tracer.record(vm.name, "VMM", STEP.realReturn, pc);
-      this.ctx.tracer.record(vm.name, "Process", STEP.resume, vcpu.pc);
+    if (opOf(word) === op("rett")) this.traceReturn(vm, pc, wasKernel);
+  }
+
+  /**
+   * A return from trap, in the trace: the end of a TLB miss the VMM sent
+   * to the guest (OSTEP's TLB miss flow, steps 5-7), or of a system call
+   * (the syscall flow, steps 3-5).
+   */
+  private traceReturn(vm: Vm, pc: number, wasKernel: boolean): void {
+    const tracer = this.ctx.tracer;
+    const vcpu = vm.vcpu;
+    const g = this.ctx.softwareTlb ? this.guestTlbOf(vm) : undefined;
+    if (g?.missPending) {
+      g.missPending = false;
+      tracer.record(vm.name, "Operating System", STEP.missReturn, pc);
+      tracer.record(vm.name, "VMM", STEP.realReturn, pc);
+      const retried = g.lastWriteInstalled ? STEP.missRetried : STEP.missRetriedNoEntry;
+      tracer.record(vm.name, vcpu.kernelMode ? "Operating System" : "Process", retried, vcpu.pc);
+    } else if (wasKernel && !vcpu.kernelMode) {
+      tracer.record(vm.name, "Operating System", STEP.osHandler, pc);
+      tracer.record(vm.name, "VMM", STEP.realReturn, pc);
+      tracer.record(vm.name, "Process", STEP.resume, vcpu.pc);
     }
+  }
+
+  /**
+   * A real TLB miss on a software-tlb machine (OSTEP's "TLB miss flow with
+   * virtualization"; src/memory/software-tlb.ts): refilled by the VMM where
+   * it can (the L2 TLB's hit is traced), a device page emulated, a fault
+   * reflected as bare metal would take it; otherwise steps 1-2: TLBHI
+   * preset as the hardware would (VPN | the guest's ASID) and the guest's
+   * miss handler called.
+   */
+  private tlbMiss(vm: Vm, trap: GuestTrap, stlb: SoftwareTlbMmu): void {
+    const g = this.guestTlbOf(vm);
+    const vcpu = vm.vcpu;
+    const tracer = this.ctx.tracer;
+    const access = stlb.accessOf(g, vcpu, trap.epc, (word) => STORES.has(opOf(word)));
+    const r = stlb.miss(g, vcpu, trap.badva, access);
+    const who = vcpu.kernelMode ? "Operating System" : "Process";
+    if (r.kind === "filled") {
+      if (r.how !== "l2") return;
+      tracer.record(vm.name, who, STEP.tlbMiss, trap.epc);
+      tracer.record(vm.name, "VMM", STEP.l2Hit, trap.epc);
+      tracer.record(vm.name, who, STEP.missRetried, trap.epc);
+      return;
+    }
+    if (r.kind === "device") return this.deviceAccess(vm, r.gpa, trap.badva);
+    if (r.kind === "fault") return this.reflect(vm, r.cause, trap.badva);
+    tracer.record(vm.name, who, STEP.tlbMiss, trap.epc);
+    vcpu.csr[CSR.TLBHI] = ((trap.badva & ~0xfff) | (vcpu.csr[CSR.ASID] & ASID_MASK)) >>> 0;
+    g.stats.reflectedMisses++;
+    g.missPending = true;
+    this.reflect(vm, CAUSE.TLB_MISS, trap.badva, STEP.callMissHandler);
+  }
+
+  private guestTlbOf(vm: Vm): GuestTlb {
+    const g = this.ctx.guestTlb?.(vm);
+    if (!g) throw new Error(`VM ${vm.name}: a software-TLB operation on a machine without one`);
+    return g;
+  }
+
+  /** The guest's tlbw (OSTEP step 3 is the guest's; step 4 the VMM's): VPN->MPN goes in instead. */
+  private tlbWrite(vm: Vm, tlbhi: number, tlblo: number): void {
+    const stlb = this.ctx.softwareTlb;
+    if (!stlb) return; // a hardware-walked MMU: tlbw has nothing to do
+    const g = this.guestTlbOf(vm);
+    const pc = vm.vcpu.pc;
+    if (g.missPending) this.ctx.tracer.record(vm.name, "Operating System", STEP.missHandler, pc);
+    stlb.write(g, vm.vcpu, tlbhi, tlblo);
+    if (g.missPending) this.ctx.tracer.record(vm.name, "VMM", STEP.installMpn, pc);
   }
 
   /** The Monitor the emulators use, bound to one VM (made once per VM). */
@@ -219,12 +301,19 @@ export class TrapAndEmulate {
         const pagingToggled = csr === CSR.STATUS && ((now ^ before) & STATUS.PG) !== 0;
         if (csr === CSR.PTBR || pagingToggled) this.addressSpaceChanged(vm, pagingToggled);
         if (csr === CSR.TIMER) vm.vcpu.armTimer();
-        if (csr === CSR.STATUS || csr === CSR.PTBR) ctx.remap(vm);
+        if (csr === CSR.STATUS || csr === CSR.PTBR || csr === CSR.ASID) ctx.remap(vm);
       },
       // Traced page tables keep the shadows true without the guest's help:
-      // its TLB instructions only drop what the real TLB cached.
-      tlbInvalidate: (va) => ctx.flushRealTlb(va),
-      tlbFlush: () => ctx.flushRealTlb(),
+      // its TLB instructions only drop what the real TLB cached. On a
+      // software-tlb machine they act on the guest's TLB and the L2 TLB too.
+      tlbInvalidate: (va) => {
+        if (ctx.softwareTlb) ctx.softwareTlb.invalidate(this.guestTlbOf(vm), va);
+        else ctx.flushRealTlb(va);
+      },
+      tlbFlush: () => {
+        if (ctx.softwareTlb) ctx.softwareTlb.flush(this.guestTlbOf(vm));
+        else ctx.flushRealTlb();
+      },
       halt: (code) => { vm.halt(code); ctx.deschedule("ended"); },
       waitForInterrupt: () => {
         // ISA.md wfi: continue if an interrupt is pending, else skip to the
@@ -235,7 +324,7 @@ export class TrapAndEmulate {
         if (wake === Infinity) return this.terminate(vm, `deadlock: wfi at pc 0x${(v.pc - 4 >>> 0).toString(16)} with no timer armed and no device at work`);
         if (v.cycles < wake) v.cycles = wake;
       },
-      tlbWrite: () => { /* hardware-walked MMU: tlbw has nothing to do here */ },
+      tlbWrite: (tlbhi, tlblo) => this.tlbWrite(vm, tlbhi, tlblo),
     };
   }
 
@@ -248,6 +337,9 @@ export class TrapAndEmulate {
    * paging on or off drops the TLB's translations made the other way.
    */
   addressSpaceChanged(vm: Vm, pagingToggled = false): void {
+    // A software-tlb machine: PTBR is read only by the guest's own miss
+    // handler, and each paging state has real ASIDs of its own (remap).
+    if (this.ctx.softwareTlb) return;
     if (this.ctx.nestedPaging) {
       if (pagingToggled) this.ctx.flushRealTlb();
       return;
@@ -261,6 +353,8 @@ export class TrapAndEmulate {
    * of its own (traced) page tables.
    */
   private pageFault(vm: Vm, trap: GuestTrap, access: Access): void {
+    // Software TLB: every real entry carries the guest's own permissions.
+    if (this.ctx.softwareTlb) return this.reflect(vm, trap.cause, trap.badva);
     const r = this.resolve(vm, trap.badva, access, !vm.vcpu.kernelMode);
     if (r.kind === "fault") return this.reflect(vm, r.cause, trap.badva);
     if (r.kind === "device") return this.deviceAccess(vm, r.gpa, trap.badva);
@@ -322,12 +416,18 @@ export class TrapAndEmulate {
     this.ctx.charge(COSTS.deviceAccess + this.costs.emulateInstruction);
   }
 
-  /** The instruction word at the guest's pc, through the guest's own mapping. */
+  /** The instruction word at the guest's pc, through the guest's own mapping (page tables, or its TLB). */
   fetchWord(vm: Vm): number | undefined {
     const vcpu = vm.vcpu;
-    const t = translateGuest(this.ctx.memory, vm.addressSpace, vcpu.pc, "fetch", !vcpu.kernelMode);
-    if (!t.ok || !vm.contains(t.mapping.gpa, 4) || (t.mapping.gpa & 3) !== 0) return undefined;
-    return this.ctx.memory.readWord(vm.pmap.machine(t.mapping.gpa));
+    const stlb = this.ctx.softwareTlb;
+    let gpa = -1;
+    if (stlb) gpa = stlb.guestAddress(this.guestTlbOf(vm), vcpu, vcpu.pc, "fetch");
+    else {
+      const t = translateGuest(this.ctx.memory, vm.addressSpace, vcpu.pc, "fetch", !vcpu.kernelMode);
+      if (t.ok) gpa = t.mapping.gpa;
+    }
+    if (gpa < 0 || !vm.contains(gpa, 4) || (gpa & 3) !== 0) return undefined;
+    return this.ctx.memory.readWord(vm.pmap.machine(gpa));
   }
 
   /** Barham et al. 2003 section 2.1: a synchronous trap into the hypervisor. */

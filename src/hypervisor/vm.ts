@@ -24,6 +24,7 @@ import { CAUSE, CSR } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import type { GuestAddressSpace } from "../memory/guest-walk";
 import { Pmap } from "../memory/pmap";
+import { emptySoftwareTlbStats, type SoftwareTlbStats } from "../memory/software-tlb";
 import { Vcpu } from "./vcpu";
 import type { ExitCounts } from "./exits";
 import { VirtualDevices } from "./virtual-devices";
@@ -61,12 +62,14 @@ export interface VmStats {
   exits: ExitCounts;
   /** World switches onto this VM. */
   worldSwitches: number;
+  /** Disco's software TLB (a software-tlb machine): real misses, L2 TLB hits and misses, reflected misses. */
+  softwareTlb: SoftwareTlbStats;
 }
 
 export function emptyStats(): VmStats {
   return {
     cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0, writeProtectTraps: 0,
-    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0,
+    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0, softwareTlb: emptySoftwareTlbStats(),
   };
 }
 

@@ -12,9 +12,16 @@
  *                    are waited for: page-table-heavy (copy-on-write sharing,
  *                    unmapping, address-space switches), where the memory
  *                    techniques differ (`vmlab bench memory`)
+ *   tlbSweep(p, n)   one process touching p pages one word each, n times
+ *                    over: with p above the TLB's 64 entries a TLB miss at
+ *                    almost every access, the same pages revisited (what
+ *                    Disco's second-level TLB is for, chapter 04)
+ *
+ * An image built for the software-tlb platform runs on a machine built
+ * `mmu: "software-tlb"`, bare or under trap-and-emulate (Disco).
  */
 import { Machine } from "../machine/machine";
-import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
+import { PLATFORM_MMU, buildKernelImage, type GuestProgram, type KernelImage, type KernelPlatform } from "../guests/loader";
 import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
 import { PAGE_SIZE } from "../machine/isa";
 import { NestedPageTable } from "../memory/nested-paging";
@@ -118,6 +125,40 @@ out:
   };
 }
 
+export function tlbSweepProgram(pages: number, sweeps: number): GuestProgram {
+  return {
+    name: "tlb-sweep",
+    source: `        .text
+main:
+        push ra
+        li   a0, ${pages} * 4096
+        call sbrk
+        mv   t3, a0                 # t3 = the array
+        li   t2, ${sweeps}
+sweep:
+        mv   t0, t3
+        li   t1, ${pages}
+page:
+        lw   t4, 0(t0)
+        addi t4, t4, 1
+        sw   t4, 0(t0)
+        li   a1, 4096
+        add  t0, t0, a1
+        addi t1, t1, -1
+        bnez t1, page
+        addi t2, t2, -1
+        bnez t2, sweep
+        lw   a0, 0(t3)
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        pop  ra
+        ret
+`,
+  };
+}
+
 export interface WorkloadRun {
   readonly console: string;
   /** Guest instructions executed (translated ones included). */
@@ -147,6 +188,8 @@ export interface VirtualizedOptions {
   readonly shadowCache?: boolean;
   /** Hardware assist: changes to the VM's control block (what exits). */
   readonly exitControls?: Partial<ExitControls>;
+  /** A software-tlb image: entries of the VMM's second-level TLB (default L2_TLB_ENTRIES, 0 = none). */
+  readonly l2TlbEntries?: number;
 }
 
 /** Runs `work`, timing it by the wall clock and by the process's CPU time. */
@@ -160,13 +203,13 @@ function timed<T>(work: () => T): { result: T; seconds: number; cpuSeconds: numb
 }
 
 /** The kernel image for one program, no timer preemption (a deterministic run). */
-export function workloadImage(program: GuestProgram, timerInterval = 0): KernelImage {
-  return buildKernelImage({ programs: [program], timerInterval });
+export function workloadImage(program: GuestProgram, timerInterval = 0, platform: KernelPlatform = "native"): KernelImage {
+  return buildKernelImage({ programs: [program], timerInterval, platform });
 }
 
-/** Runs the image on bare toy32. */
+/** Runs the image on bare toy32 (built with the MMU its platform needs). */
 export function runBare(image: KernelImage): WorkloadRun {
-  const m = new Machine({ memoryBytes: image.memoryBytes });
+  const m = new Machine({ memoryBytes: image.memoryBytes, mmu: PLATFORM_MMU[image.platform] });
   m.load(image.image, 0);
   const { result: r, seconds, cpuSeconds } = timed(() => m.run({ maxCycles: 10_000_000_000 }));
   return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds };
@@ -180,7 +223,8 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   // Machine memory for exactly this one VM, as bare metal gets exactly the kernel's.
   const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + NestedPageTable.poolBytes(image.memoryBytes) + image.memoryBytes;
   const paging = technique === "hardware-assist" ? options.paging : undefined;
-  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache });
+  const mmu = PLATFORM_MMU[image.platform];
+  const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache, mmu, l2TlbEntries: options.l2TlbEntries });
   const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
   if (options.exitControls && hv.hardware) Object.assign(hv.hardware.controlsOf(vm), options.exitControls);
   hv.start(vm);

@@ -60,6 +60,14 @@ export const COSTS = {
   shadowInvalidate: 30,
   /** Shadow paging: a new context, two shadow directories allocated and zeroed. */
   shadowRebuild: 400,
+  /**
+   * Disco's software TLB (src/memory/software-tlb.ts): the VMM refilling
+   * the real TLB itself after a real TLB miss, beyond the trap: a lookup
+   * (the pmap for the guest's kseg0, the guest's TLB, the second-level
+   * TLB) and a TLB write. Bugnion et al. 1997, 4.2.2: the L2 TLB exists
+   * because this is far cheaper than running the guest's miss handler.
+   */
+  softwareTlbRefill: 40,
   /** Paravirtual MMU_UPDATE: validating and applying one (ptr, val) request. */
   mmuUpdateEntry: 30,
   /** Binary translation: translating one guest instruction into the cache. */

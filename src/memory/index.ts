@@ -31,6 +31,10 @@
  *                     reference through it (a two-dimensional walk)
  *   mmu-update.ts     a paravirtual guest asks for each PTE change and the
  *                     hypervisor validates it (Xen's MMU_UPDATE)
+ *   software-tlb.ts   no page tables for the MMU at all (MIPS, Disco): the
+ *                     VMM refills the real TLB with va -> machine from the
+ *                     guest's tlbw entries and the pmap, and keeps a
+ *                     second-level TLB of them
  *
  * allocator.ts hands out the machine regions: VMs' memory and pools.
  */
@@ -41,3 +45,4 @@ export { ShadowPageTables, PAGING_OFF, FLOOD_LIMIT, type ShadowStats, type Shado
 export { validateUpdate, type UpdateVerdict } from "./mmu-update";
 export { ShadowMmu, type Resolution, type ShadowGuest, type ShadowHost, type ShadowCosts } from "./shadow-mmu";
 export { NestedPageTable } from "./nested-paging";
+export { SoftwareTlbMmu, GuestTlb, L2_TLB_ENTRIES, l2HitRate, type SoftwareTlbStats, type MissResolution } from "./software-tlb";

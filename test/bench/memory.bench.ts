@@ -15,6 +15,13 @@
  *                          on the MMU (8 for 2 x 2)
  *   pwc_hit_rate           the nested TLB's hit rate over the fork loop
  *                          under nested paging
+ *   swtlb_over_bare        the software-tlb kernel under trap-and-emulate on
+ *                          a software-tlb machine (Disco's software TLB,
+ *                          with its second-level TLB) over the same kernel
+ *                          on bare software-tlb toy32, on the fork loop
+ *   swtlb_sweep_over_bare  the same on the TLB sweep (96 pages revisited),
+ *   swtlb_sweep_nol2_over_bare  and without the second-level TLB
+ *   l2_tlb_hit_rate        the second-level TLB's hit rate on the TLB sweep
  *   nested_wall_ratio      wall-clock simulated MIPS under nested paging
  *                          over bare metal's, on a user compute loop with a
  *                          working set larger than the TLB (so TLB misses,
@@ -37,9 +44,11 @@ import {
   Tlb,
   buildParavirtualKernelImage,
   forkLoopProgram,
+  l2HitRate,
   runBare,
   runVirtualized,
   syscallProgram,
+  tlbSweepProgram,
   workloadImage,
   type GuestProgram,
   type KernelImage,
@@ -76,39 +85,7 @@ const MODES: readonly Mode[] = [
  * (more pages than the 64-entry TLB holds): a TLB miss at almost every
  * access, so the walk is on the hot path.
  */
-function sweepProgram(sweeps: number): GuestProgram {
-  return {
-    name: "tlb-sweep",
-    source: `        .text
-main:
-        push ra
-        li   a0, 96 * 4096
-        call sbrk
-        mv   t3, a0                 # t3 = the array
-        li   t2, ${sweeps}
-sweep:
-        mv   t0, t3
-        li   t1, 96
-page:
-        lw   t4, 0(t0)
-        addi t4, t4, 1
-        sw   t4, 0(t0)
-        li   a1, 4096
-        add  t0, t0, a1
-        addi t1, t1, -1
-        bnez t1, page
-        addi t2, t2, -1
-        bnez t2, sweep
-        lw   a0, 0(t3)
-        call print_hex
-        li   a0, 10
-        call putc
-        li   a0, 0
-        pop  ra
-        ret
-`,
-  };
-}
+const sweepProgram = (sweeps: number): GuestProgram => tlbSweepProgram(96, sweeps);
 
 function run(mode: Mode, image: KernelImage, pvImage: KernelImage, expected: string): WorkloadRun {
   const r = mode.paravirtual ? runVirtualized(pvImage, "trap-and-emulate", { paravirtual: true }) : runVirtualized(image, mode.technique as Technique, mode.options);
@@ -135,6 +112,30 @@ function coldWalkReferences(): number {
   Object.assign(walker.registers, { nestedRoot: nested.root, guestPtbr: 0x10000, guestPaging: true, guestUser: false });
   if (walker.walk(0x123, 0, 0, new Tlb(64)) !== pmap.machine(0x20123)) throw new Error("memory: the cold walk went astray");
   return walker.references;
+}
+
+/**
+ * Disco's software TLB (chapter 04): the software-tlb kernel on bare
+ * software-tlb toy32 and under trap-and-emulate, with and without the
+ * second-level TLB; simulated cycles only, one run each.
+ */
+function softwareTlb(report: (line: string) => void, out: Record<string, number>, forkLoop: GuestProgram, sweep: GuestProgram): void {
+  const runs = (program: GuestProgram, l2TlbEntries?: number): { ratio: number; run: WorkloadRun } => {
+    const image = workloadImage(program, 0, "software-tlb");
+    const bare = runBare(image);
+    const r = runVirtualized(image, "trap-and-emulate", { l2TlbEntries });
+    if (r.console !== bare.console) throw new Error(`memory: the software-tlb kernel printed ${JSON.stringify(r.console)}, bare metal ${JSON.stringify(bare.console)}`);
+    return { ratio: r.cycles / bare.cycles, run: r };
+  };
+  out.swtlb_over_bare = round(runs(forkLoop).ratio);
+  const withL2 = runs(sweep);
+  const without = runs(sweep, 0);
+  out.swtlb_sweep_over_bare = round(withL2.ratio);
+  out.swtlb_sweep_nol2_over_bare = round(without.ratio);
+  const stats = withL2.run.stats?.softwareTlb;
+  out.l2_tlb_hit_rate = stats ? round(l2HitRate(stats)) : 0;
+  report(`software TLB under trap-and-emulate (Disco), cycles over bare software-tlb toy32:`);
+  report(`  fork loop ${out.swtlb_over_bare}; TLB sweep ${out.swtlb_sweep_over_bare} with the L2 TLB (hit rate ${out.l2_tlb_hit_rate}), ${out.swtlb_sweep_nol2_over_bare} without`);
 }
 
 function median(xs: readonly number[]): number {
@@ -173,6 +174,7 @@ export const suite: BenchSuite = {
       });
       report(`  ${label.padEnd(30)} ${ratios.map((x) => x.toFixed(2).padStart(10)).join("")}`);
     }
+    softwareTlb(report, out, workloads[0][1], sweepProgram(SWEEPS / 10));
     out.walk_refs_cold = coldWalkReferences();
     report(`a cold 2D walk: ${out.walk_refs_cold} references ((2+1)(2+1)-1); nested TLB hit rate on the fork loop ${out.pwc_hit_rate}`);
 

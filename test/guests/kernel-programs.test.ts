@@ -18,14 +18,15 @@
  * Then the same program runs on every platform and technique that runs it:
  * the native kernel under trap-and-emulate, binary translation and
  * hardware assist, the paravirtual build under the paravirtual
- * hypervisor, the software-tlb build on bare toy32 built software-tlb;
+ * hypervisor, the software-tlb build on bare toy32 built software-tlb and
+ * under trap-and-emulate on a software-tlb machine (Disco's software TLB);
  * each must print exactly what bare metal printed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
-import { buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
+import { PLATFORM_MMU, buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
 import { FsImage, buildImage, checkImage, mkfs } from "../../src/guests/fs";
 
@@ -89,6 +90,7 @@ const SETTINGS: readonly { technique: Technique; platform: KernelPlatform }[] = 
   { technique: "binary-translation", platform: "native" },
   { technique: "hardware-assist", platform: "native" },
   { technique: "trap-and-emulate", platform: "paravirtual" },
+  { technique: "trap-and-emulate", platform: "software-tlb" },
 ];
 
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".s")).sort();
@@ -118,9 +120,10 @@ describe("kernel programs with inline expectations", () => {
     });
 
     for (const { technique, platform } of SETTINGS) {
-      it(`${file} under ${technique}${platform === "paravirtual" ? ", paravirtualized" : ""}: what bare metal prints`, () => {
+      const variant = platform === "paravirtual" ? ", paravirtualized" : platform === "software-tlb" ? ", software-tlb machine" : "";
+      it(`${file} under ${technique}${variant}: what bare metal prints`, () => {
         const k = buildKernelImage({ programs, timerInterval: want.timerInterval, memoryBytes: want.memoryBytes, platform });
-        const hv = new Hypervisor({ technique });
+        const hv = new Hypervisor({ technique, mmu: PLATFORM_MMU[platform] });
         const disk = diskFor(want);
         const vm = hv.createVm({ name: file, memorySize: k.memoryBytes, image: k.image, paravirtual: platform === "paravirtual", disk });
         hv.start(vm);

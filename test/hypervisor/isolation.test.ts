@@ -6,6 +6,9 @@
  * under every technique. Asserted: no VM changes another VM's memory or the
  * hypervisor's, no shadow entry maps outside its VM, the host never throws,
  * every VM ends, and the well-behaved VM prints exactly bare metal's output.
+ * On a software-tlb machine (Disco) the hostile guests also write random
+ * TLB entries (any VPN, any frame, any flags) and touch kseg0, and every
+ * real TLB entry must map a frame of the VM that ran.
  */
 import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
@@ -13,7 +16,8 @@ import { buildKernelImage } from "../../src/guests/loader";
 import { HYPERVISOR_RESERVED, Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
 import type { Vm } from "../../src/hypervisor/vm";
 import type { HardwarePaging } from "../../src/hypervisor/hardware-assist";
-import { BY_MNEMONIC, CSR, INSTRUCTIONS, MMIO_BASE } from "../../src/machine/isa";
+import { BY_MNEMONIC, CSR, INSTRUCTIONS, KSEG0_BASE, MMIO_BASE } from "../../src/machine/isa";
+import type { MmuKind } from "../../src/machine/mmu";
 
 /** xorshift32: a seeded stream, so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -53,7 +57,7 @@ function target(next: () => number, hv: Hypervisor): number {
 }
 
 /** One hostile program as instruction words. */
-function hostile(next: () => number, hv: Hypervisor, paravirtual: boolean): Uint32Array {
+function hostile(next: () => number, hv: Hypervisor, paravirtual: boolean, softwareTlb: boolean): Uint32Array {
   const words: number[] = [];
   if (next() % 4 !== 0) words.push(...li(5, HANDLER), I("csrw", 0, 5, CSR.TVEC));
   if (paravirtual && next() % 4 !== 0) {
@@ -72,6 +76,7 @@ function hostile(next: () => number, hv: Hypervisor, paravirtual: boolean): Uint
     } else if (roll <= 5) words.push(S("sw", 1 + (next() % 14), 1 + (next() % 14), next())); // wild store
     else if (roll === 6) words.push(I("csrw", 0, 1 + (next() % 14), [CSR.PTBR, CSR.STATUS, CSR.TVEC, CSR.TIMER, CSR.ASID][next() % 5]));
     else if (roll === 7) words.push(...li(1, next() % 12), R(paravirtual ? "hcall" : "tlbflush"));
+    else if (roll === 8 && softwareTlb) words.push(...tlbGames(next, hv));
     else if (roll === 8) words.push(...(next() % 2 === 0 ? pageTableTrick(next, hv) : pageTableGames(next, hv)));
     else words.push(R(["rett", "wfi", "pushf", "popf", "sptb", "tlbinv", "brk", "sys"][next() % 8], 1 + (next() % 14), 1 + (next() % 14)));
   }
@@ -115,6 +120,32 @@ function pageTableGames(next: () => number, hv: Hypervisor): number[] {
   ];
 }
 
+/**
+ * A software-TLB kernel's work, done by a hostile guest: write a TLB entry
+ * mapping a random page (or one of kseg0) to a frame anywhere with any
+ * flags, turn paging on or not, then load and store through it and
+ * through kseg0 at an address anywhere.
+ */
+function tlbGames(next: () => number, hv: Hypervisor): number[] {
+  const va = next() % 3 === 0 ? KSEG0_BASE + (target(next, hv) & 0x3ffff000) : target(next, hv) & ~0xfff;
+  return [
+    ...li(7, (va | (next() & 0xfff)) >>> 0), I("csrw", 0, 7, CSR.TLBHI),
+    ...li(7, ((target(next, hv) & ~0xfff) | (next() & 0x7f)) >>> 0), I("csrw", 0, 7, CSR.TLBLO), R("tlbw"),
+    ...(next() % 2 === 0 ? [...li(7, 0x12), I("csrw", 0, 7, CSR.STATUS)] : []),
+    ...li(10, va), I("lw", 11, 10, 0), S("sw", 10, 11, 4),
+    ...li(10, (KSEG0_BASE + (target(next, hv) & 0x3ffffffc)) >>> 0), I("lw", 11, 10, 0), S("sw", 10, 11, 0),
+    ...(next() % 2 === 0 ? [R("tlbinv", 0, 10)] : [R("tlbflush")]),
+  ];
+}
+
+/** Every entry of the real TLB maps a frame of `vm` (a software-tlb machine). */
+function checkRealTlb(hv: Hypervisor, vm: Vm): void {
+  for (const e of hv.host.tlb.entries()) {
+    const ma = e.pfn * 4096;
+    expect(ma >= vm.base && ma < vm.base + vm.memorySize, `VM ${vm.name}: real TLB maps machine 0x${ma.toString(16)}`).toBe(true);
+  }
+}
+
 function bytesOf(words: Uint32Array): Uint8Array {
   return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 }
@@ -126,7 +157,7 @@ function regionOf(hv: Hypervisor, vm: Vm): Uint8Array {
 /** Every shadow and nested entry of every live VM maps a page of that VM (shadows through a table of its pool). */
 function checkShadows(hv: Hypervisor): void {
   for (const vm of hv.vms) {
-    if (vm.state === "destroyed") continue;
+    if (vm.state === "destroyed" || hv.softwareTlb) continue;
     const shadow = hv.shadow(vm);
     for (const m of shadow.mappings()) {
       expect(m.machine >= vm.base && m.machine < vm.base + vm.memorySize, `VM ${vm.name} maps machine 0x${m.machine.toString(16)}`).toBe(true);
@@ -141,18 +172,23 @@ function checkShadows(hv: Hypervisor): void {
 
 const KERNEL_OPTIONS = { programs: ["hello", "compute"], timerInterval: 0 };
 const KERNEL_IMAGE = buildKernelImage(KERNEL_OPTIONS);
+const SWTLB_KERNEL_IMAGE = buildKernelImage({ ...KERNEL_OPTIONS, platform: "software-tlb" });
 
-function batch(technique: Technique, seed: number, hostiles: number, paravirtual: boolean, expected: string, virtualizable = false, paging?: HardwarePaging): number {
+function batch(technique: Technique, seed: number, hostiles: number, paravirtual: boolean, expected: string, virtualizable = false, paging?: HardwarePaging, mmu?: MmuKind): number {
   const next = prng(seed);
-  const hv = new Hypervisor({ technique, virtualizable, sliceCycles: 3_000, paging });
+  const hv = new Hypervisor({ technique, virtualizable, sliceCycles: 3_000, paging, mmu });
   hv.memory.bytes.fill(0xa5, 0, HYPERVISOR_RESERVED);
-  const k = KERNEL_IMAGE;
+  const softwareTlb = mmu === "software-tlb";
+  const k = softwareTlb ? SWTLB_KERNEL_IMAGE : KERNEL_IMAGE;
+  // The real TLB holds the running VM's entries only (a world switch flushes it): check them at every switch.
+  let running: Vm | undefined;
+  if (softwareTlb) hv.onWorldSwitch = (vm) => { if (running) checkRealTlb(hv, running); running = vm; };
   const good = hv.createVm({ name: "good", memorySize: k.memoryBytes, image: k.image });
   hv.start(good);
   const canaries: { vm: Vm; bytes: Uint8Array }[] = [];
   const bad: Vm[] = [];
   for (let i = 0; i < hostiles; i++) {
-    const image = hostile(next, hv, paravirtual);
+    const image = hostile(next, hv, paravirtual, softwareTlb);
     const vm = hv.createVm({ name: `hostile-${seed}-${i}`, memorySize: MEMORY, image: bytesOf(image), cycleBudget: 20_000, paravirtual });
     hv.start(vm);
     bad.push(vm);
@@ -162,6 +198,7 @@ function batch(technique: Technique, seed: number, hostiles: number, paravirtual
   const reserved = hv.memory.bytes.slice(0, HYPERVISOR_RESERVED);
   let report = hv.run({ maxCycles: 400_000_000 });
   checkShadows(hv);
+  if (running) checkRealTlb(hv, running);
   expect(report.allEnded || bad.every((v) => v.ended)).toBe(true);
   for (const vm of bad) expect(["halted", "terminated", "out-of-budget"]).toContain(vm.state);
   if (process.env.VMLAB_ISOLATION_STATS) {
@@ -176,7 +213,7 @@ function batch(technique: Technique, seed: number, hostiles: number, paravirtual
   }
   for (const c of canaries) {
     expect(regionOf(hv, c.vm)).toEqual(c.bytes);
-    expect(hv.shadow(c.vm).mappings()).toEqual([]); // nobody wrote its shadow tables either
+    if (!softwareTlb) expect(hv.shadow(c.vm).mappings()).toEqual([]); // nobody wrote its shadow tables either
     if (hv.nestedPaging) expect(hv.nestedTable(c.vm).mappings()).toEqual([]); // nor its nested table
   }
   expect(hv.memory.bytes.slice(0, HYPERVISOR_RESERVED)).toEqual(reserved);
@@ -194,19 +231,20 @@ describe("isolation under random and hostile guests", () => {
   })();
 
   // Each batch: one well-behaved kernel VM, 40 hostile VMs, a canary VM beside each.
-  const plans: [Technique, boolean, boolean, HardwarePaging?][] = [
+  const plans: [Technique, boolean, boolean, HardwarePaging?, MmuKind?][] = [
     ["trap-and-emulate", false, false],
     ["trap-and-emulate", false, true],
     ["binary-translation", false, false],
     ["hardware-assist", false, false],
     ["hardware-assist", false, false, "shadow"],
     ["trap-and-emulate", true, false],
+    ["trap-and-emulate", false, false, undefined, "software-tlb"],
   ];
-  for (const [technique, paravirtual, virtualizable, paging] of plans) {
-    const label = `${technique}${paging ? ` (${paging} paging)` : ""}${paravirtual ? ", paravirtual guests" : ""}${virtualizable ? ", virtualizable machine" : ""}`;
+  for (const [technique, paravirtual, virtualizable, paging, mmu] of plans) {
+    const label = `${technique}${paging ? ` (${paging} paging)` : ""}${paravirtual ? ", paravirtual guests" : ""}${virtualizable ? ", virtualizable machine" : ""}${mmu ? `, ${mmu} machine (Disco)` : ""}`;
     it(`${label}: 400 hostile guests in batches of 40 change nothing of anyone else's`, () => {
       let total = 0;
-      for (let seed = 1; seed <= 10; seed++) total += batch(technique, seed * 7919 + (paravirtual ? 1 : 0), 40, paravirtual, expected, virtualizable, paging);
+      for (let seed = 1; seed <= 10; seed++) total += batch(technique, seed * 7919 + (paravirtual ? 1 : 0), 40, paravirtual, expected, virtualizable, paging, mmu);
       expect(total).toBe(400);
     }, 300_000); // ~10 s on an idle machine; the two cores are shared
   }

@@ -2,7 +2,9 @@
  * Every memory technique is invisible to the guest: the kernel's programs
  * and its fork loop print exactly what bare metal prints under shadow
  * paging (cached and rebuilt), binary translation's shadows, first-
- * generation and nested hardware assist, and the paravirtual kernel.
+ * generation and nested hardware assist, the paravirtual kernel, and the
+ * software-tlb kernel under trap-and-emulate (Disco's software TLB, with
+ * and without its second-level TLB).
  */
 import { describe, expect, it } from "vitest";
 import { bootKernel } from "../../src/guests/boot";
@@ -50,6 +52,19 @@ describe("each memory technique prints what bare metal prints", () => {
     expect(vm.state).toBe("halted");
     expect(vm.console).toBe(bare);
   });
+
+  for (const l2TlbEntries of [1024, 0]) {
+    it(`Disco's software TLB, ${l2TlbEntries > 0 ? "with" : "without"} the second-level TLB`, () => {
+      const swtlb = buildKernelImage({ ...options, platform: "software-tlb" });
+      const hv = new Hypervisor({ sliceCycles: 50_000, mmu: "software-tlb", l2TlbEntries });
+      const vm = hv.createVm({ name: "disco", memorySize: swtlb.memoryBytes, image: swtlb.image });
+      hv.start(vm);
+      hv.run({ maxCycles: 2_000_000_000 });
+      expect(vm.state).toBe("halted");
+      expect(vm.console).toBe(bare);
+      expect(vm.stats.softwareTlb.reflectedMisses).toBeGreaterThan(0);
+    });
+  }
 
   it("refuses nested paging for a technique that cannot have it, in one line", () => {
     expect(() => new Hypervisor({ technique: "trap-and-emulate", paging: "nested" })).toThrow(/paging "nested" is a choice of hardware assist/);
