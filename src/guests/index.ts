@@ -28,3 +28,7 @@ export { bootKernel, bootedImage, loadKernelImage, processTable, readProcessTabl
 export { pagerStats, readPagerStats } from "./pager-stats";
 export type { FreeFramesSample, PagerStats } from "./pager-stats";
 export type { BootOptions, ProcessInfo, ProcessState } from "./boot";
+export { diskImage, runFromDisk } from "./disk-run";
+export type { DiskFiles, DiskRun, DiskRunOptions } from "./disk-run";
+export { readUserPages, userPages } from "./user-pages";
+export type { ProcessPages, UserPages } from "./user-pages";

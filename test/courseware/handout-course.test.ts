@@ -7,10 +7,10 @@ import { UserError } from "../../src/errors";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("course.json", () => {
-  it("the project's course lists the twelve chapters of COURSE.md in order", () => {
+  it("the project's course lists the twelve chapters of COURSE.md in order, with 01b after 01", () => {
     const course = loadCourse(path.join(ROOT, "course"));
     expect(course.chapters.map((c) => c.name)).toEqual([
-      "00-introduction", "01-machine", "02-trap-and-emulate", "03-binary-translation",
+      "00-introduction", "01-machine", "01b-the-guest-kernel", "02-trap-and-emulate", "03-binary-translation",
       "04-memory-virtualization", "05-memory-overcommit", "06-cpu-scheduling", "07-io-virtualization",
       "08-containers", "09-language-vms", "10-emulation", "11-vm-lifecycle-and-migration",
     ]);
