@@ -339,7 +339,10 @@ exec_stack_null:
 # exec_commit: the process s0 takes exec_space's memory and lets its own
 # go: page directory and break swapped, the address space switched (its
 # ASID is its slot's, as schedule gives it), the old pages freed (uvm_free
-# flushes the TLB), and its registers set for the program's entry.
+# flushes the TLB), its name (COMM) set to the path, and its registers set
+# for the program's entry. Linux's exec names the task after the file
+# (__set_task_comm, TASK_COMM_LEN 16); here the path itself, its first 15
+# bytes, so a process table shows what the command line named.
 exec_commit:
         push ra
         la   t0, exec_space
@@ -352,14 +355,16 @@ exec_commit:
         sw   t2, PROC_HEAP(s0)
         sw   t3, PROC_PGDIR(t0)
         sw   t4, PROC_BRK(t0)
-        mv   a0, t1
-        la   t0, proc_table
-        sub  a1, s0, t0
-        shri a1, a1, 7              # PROC_SIZE 128
-        addi a1, a1, 1
-        call plat_switch_mm
+        mv   a0, s0
+        call proc_switch_mm
         la   a0, exec_space
         call uvm_free
+        addi a0, s0, PROC_COMM      # its name: the path, cut to fit
+        la   a1, exec_path
+        li   a2, COMM_SIZE
+        call memcpy
+        addi t0, s0, PROC_COMM
+        sb   zero, COMM_SIZE - 1(t0)
         la   t0, exec_header
         lw   t0, TX_ENTRY(t0)
         sw   t0, PROC_EPC(s0)
