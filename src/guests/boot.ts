@@ -60,7 +60,7 @@ export interface ProcessInfo {
   readonly pid: number;
   /** The path exec ran it from (its first 15 bytes), else its boot-table program's name; a forked child's is its parent's. */
   readonly name: string;
-  /** The pid of the process that forked it, 0 for none (boot processes, orphans). */
+  /** The pid of the process that forked it (init, for an orphan it inherited); 0 for none (boot processes, orphans without init). */
   readonly parentPid: number;
   readonly state: ProcessState;
   /** Exit status: the code passed to exit, or -1 if the kernel killed it. */
