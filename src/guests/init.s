@@ -12,7 +12,8 @@
 #
 # The loader appends the programs as data (loader.ts initData):
 #
-#   init_count:     .word N                 N <= NINIT
+#   init_count:     .word N                 N < the kernel's NPROC
+#   init_pids:      .space N * 4            the child's pid for each
 #   init_programs:  N entries of INIT_ENTRY bytes:
 #                   +0 name   the path on the disk, or the program's name
 #                   +4 argv   string pointers ending in 0 (a disk program)
@@ -23,7 +24,6 @@
         .equ INIT_ARGV,       4
         .equ INIT_IMAGE,      8
         .equ INIT_ENTRY,      12
-        .equ NINIT,           7             # the kernel's NPROC, less init
         .equ KILLED,          -1            # the status of a killed process
 
         .text
@@ -134,5 +134,3 @@ init_prefix:        .asciz "[init] "
 init_of:            .asciz " of "
 init_failed:        .asciz " programs failed\n"
 init_newline:       .asciz "\n"
-        .align 4
-init_pids:          .space NINIT * 4

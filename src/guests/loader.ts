@@ -318,7 +318,7 @@ export function assembleUserProgram(program: BuiltInProgram): { name: string; pr
 /** The longest path, each argument's and all arguments' bytes init.s may hand exec (kernel/file.s MAXPATH, kernel/exec.s). */
 export const DISK_PROGRAM_LIMITS = { PATH: 127, ARGS: 15, ARG_BYTES: 2048 } as const;
 
-/** The programs init.s starts: all but itself of the kernel's NPROC (its NINIT). */
+/** The programs init.s starts: all but itself of the kernel's NPROC. */
 export const INIT_MAX_PROGRAMS = BOOT_LAYOUT.NPROC - 1;
 
 function isDiskProgram(program: ProgramSpec): program is DiskProgram {
@@ -359,7 +359,15 @@ function initProgram(programs: readonly ProgramSpec[]): GuestProgram {
     strings.push("        .align 4", `init_argv${i}:    .word ${argv.map((_, j) => `init_arg${i}_${j}`).join(", ")}, 0`);
     return `        .word init_arg${i}_0, init_argv${i}, 0`;
   });
-  const data = ["        .data", "        .align 4", `init_count:     .word ${programs.length}`, "init_programs:", ...entries, ...strings].join("\n");
+  const data = [
+    "        .data",
+    "        .align 4",
+    `init_count:     .word ${programs.length}`,
+    `init_pids:      .space ${programs.length * 4}`,
+    "init_programs:",
+    ...entries,
+    ...strings,
+  ].join("\n");
   const source = fs.readFileSync(path.join(GUESTS_DIR, "init.s"), "utf8") + "\n" + data + "\n";
   return { name: "init", source };
 }
