@@ -118,7 +118,7 @@ init_out:
         ret
 
 # bootexec(n): runs entry n of the boot table in this process (kernel
-# proc.s sys_bootexec); returns only if it could not (-1).
+# exec.s sys_bootexec); returns only if it could not (-1).
 bootexec:
         mv   a1, a0
         li   a0, SYS_BOOTEXEC

@@ -91,10 +91,11 @@
 #   +0  BT_MAGIC    "BOOT" (0x544F4F42)     +12 BT_MEM_TOP  bytes of memory to manage
 #   +4  BT_COUNT    number of programs      +16 BT_FREE     first free physical page
 #   +8  BT_TIMER    cycles between timer interrupts (0 = no preemption)
-#   +20 BT_INIT     0: every entry is a boot process, pid 1 first; 1: only
-#                   entry 0 is, init (src/guests/init.s), which starts the
-#                   others itself (fork, then exec from the disk or
-#                   bootexec of an entry)
+#   +20 BT_INIT     1: entry 0 is init (src/guests/init.s), which starts
+#                   the others itself (fork, then exec from the disk or
+#                   bootexec of an entry); 0: none
+#   +24 BT_PROCS    entries proc_init starts as boot processes, pid 1
+#                   first: BT_COUNT, or 1 (init alone) with BT_INIT
 #   +32 entries, BTE_SIZE bytes each: +0 physical address, +4 length in bytes
 #       (a multiple of 4), +8 entry point (virtual), +12 reserved
 #
@@ -145,7 +146,7 @@
 #  12 open  13 read  14 close  15 mkdir  16 unlink  17 fstat  18 chdir:
 #       the file system's (kernel/file.s says what each takes and returns)
 #  19 exec(path, argv): a program from the file system (kernel/exec.s)
-#  20 bootexec(n): exec for entry n of the boot table (proc.s sys_bootexec)
+#  20 bootexec(n): exec for entry n of the boot table (exec.s sys_bootexec)
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -201,6 +202,7 @@
         .equ BT_MEM_TOP,      12
         .equ BT_FREE,         16
         .equ BT_INIT,         20
+        .equ BT_PROCS,        24
         .equ BT_ENTRIES,      32
         .equ BTE_PHYS,        0
         .equ BTE_LENGTH,      4

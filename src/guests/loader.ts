@@ -9,7 +9,8 @@
  *   0x00010000 +---------------------+ boot table (BOOT_TABLE)
  *              | "BOOT" count timer  |   +0 magic  +4 count  +8 timer
  *              | memTop freeStart    |   +12 memTop  +16 freeStart
- *              | init                |   +20 init: 1 if entry 0 is init.s
+ *              | init procs          |   +20 init: 1 if entry 0 is init.s
+ *              |                     |   +24 procs: entries started at boot
  *              | entries[count]      |   +32: {physical, length, entry, 0}
  *   0x00011000 +---------------------+ program 1 image (assembled at 0x40000000)
  *              +---------------------+ program 2 image, page aligned ...
@@ -42,6 +43,7 @@ export const BOOT_LAYOUT = {
   BT_MEM_TOP: 12,
   BT_FREE: 16,
   BT_INIT: 20,
+  BT_PROCS: 24,
   BT_ENTRIES: 32,
   BTE_PHYS: 0,
   BTE_LENGTH: 4,
@@ -505,6 +507,7 @@ function writeBootTable(image: Uint8Array, h: BootHeader): void {
   view.setUint32(at + BOOT_LAYOUT.BT_MEM_TOP, h.memoryBytes, true);
   view.setUint32(at + BOOT_LAYOUT.BT_FREE, h.freeStart, true);
   view.setUint32(at + BOOT_LAYOUT.BT_INIT, h.init ? 1 : 0, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_PROCS, h.init ? 1 : h.count, true);
 }
 
 function writeEntry(image: Uint8Array, i: number, p: LoadedProgram): void {

@@ -4,19 +4,16 @@
 
         .text
 
-# proc_init: creates one process for each boot-table entry, in order, so the
-# first program is pid 1; with BT_INIT only the first, init, which starts
-# the others (sys_bootexec) and inherits orphans (proc_exit).
+# proc_init: creates a process for each of the first BT_PROCS boot-table
+# entries, in order, so the first program is pid 1: every entry, or with
+# BT_INIT only the first, init, which starts the others (exec.s
+# sys_bootexec) and inherits orphans (proc_exit).
 proc_init:
         push ra
         push s0
         push s1
         li   t0, BOOT_TABLE_KVA
-        lw   s1, BT_COUNT(t0)       # s1 = programs left
-        lw   t1, BT_INIT(t0)
-        beqz t1, proc_init_start
-        li   s1, 1                  # init alone
-proc_init_start:
+        lw   s1, BT_PROCS(t0)       # s1 = programs left
         li   s0, BOOT_TABLE_KVA + BT_ENTRIES
 proc_init_loop:
         beqz s1, proc_init_done
@@ -26,16 +23,19 @@ proc_init_loop:
         addi s1, s1, -1
         j    proc_init_loop
 proc_init_done:
-        li   t0, BOOT_TABLE_KVA
-        lw   t1, BT_INIT(t0)
-        beqz t1, proc_init_out
-        la   t0, proc_table         # init took the first entry
-        la   t1, init_proc
-        sw   t0, 0(t1)
-proc_init_out:
         pop  s1
         pop  s0
         pop  ra
+        ret
+
+# init_entry: returns a0 = init's table entry (the first: proc_init made
+# it first), or 0 when the boot table has no BT_INIT. Clobbers t4.
+init_entry:
+        li   t4, BOOT_TABLE_KVA
+        lw   a0, BT_INIT(t4)
+        beqz a0, init_entry_out
+        la   a0, proc_table
+init_entry_out:
         ret
 
 # proc_alloc: returns a0 = an unused process-table entry, or 0, its PID
@@ -66,7 +66,8 @@ proc_alloc_clear:
         ret
 
 # proc_create: a0 = a boot-table entry. Makes a process of it: a new
-# table entry and page directory, the program's regions (proc_image).
+# table entry (its registers zero: no process has used it yet) and page
+# directory, then the program's regions (proc_image).
 proc_create:
         push ra
         push s0
@@ -78,8 +79,6 @@ proc_create:
         call uvm_create
         beqz a0, out_of_memory
         sw   a0, PROC_PGDIR(s0)
-        mv   a0, s1
-        call proc_image
         la   t0, next_pid
         lw   t1, 0(t0)
         sw   t1, PROC_PID(s0)
@@ -87,16 +86,19 @@ proc_create:
         sw   t1, 0(t0)
         li   t0, P_RUNNABLE
         sw   t0, PROC_STATE(s0)
+        mv   a0, s1
+        mv   a1, s0
         pop  s1
         pop  s0
         pop  ra
-        ret
+        j    proc_image             # its ret is ours
 
-# proc_image: a0 = a boot-table entry, s0 = a process with an empty page
-# directory. Gives it the entry's program (what exec does): the regions
-# (pager.s) of the image at USER_BASE, an empty heap after it, the stack
-# below USER_STACK_TOP, each page mapped when first touched; it starts at
-# the entry point with every register zero but sp. Clobbers t0..t2.
+# proc_image: a0 = a boot-table entry, a1 = a process with an empty page
+# directory and every register zero. Gives it the entry's program (what
+# exec does): the regions (pager.s) of the image at USER_BASE, an empty
+# heap after it, the stack below USER_STACK_TOP, each page mapped when
+# first touched; it starts at the entry point with sp at the stack's top.
+# Clobbers t0, t1.
 proc_image:
         lw   t0, BTE_LENGTH(a0)     # nothing is mapped yet: the image,
         addi t0, t0, PAGE_SIZE - 1  # heap and stack pages come in when
@@ -104,84 +106,22 @@ proc_image:
         shli t0, t0, 12
         li   t1, USER_BASE
         add  t0, t0, t1             # the page after the image
-        sw   t0, PROC_BRK(s0)
-        sw   t0, PROC_HEAP(s0)
+        sw   t0, PROC_BRK(a1)
+        sw   t0, PROC_HEAP(a1)
         lw   t0, BTE_ENTRY(a0)
-        sw   t0, PROC_EPC(s0)
-        addi t0, s0, PROC_A0        # a0 .. ra: zero
-        addi t1, s0, PROC_XSTATUS
-proc_image_clear:
-        sw   zero, 0(t0)
-        addi t0, t0, 4
-        bne  t0, t1, proc_image_clear
+        sw   t0, PROC_EPC(a1)
         li   t0, USER_STACK_TOP
-        sw   t0, PROC_SP(s0)
+        sw   t0, PROC_SP(a1)
         li   t0, BOOT_TABLE_KVA + BT_ENTRIES
         sub  t0, a0, t0
         shri t0, t0, 4              # BTE_SIZE = 16
-        sw   t0, PROC_PROG(s0)
-        sw   zero, PROC_COMM(s0)    # named by its boot-table program
-        ret
-
-# sys_bootexec(n): exec for entry n of the boot table (a module the boot
-# loader handed the kernel, as Multiboot's module list does): the process
-# s0 lets its memory go and runs that program from its entry point, as
-# proc_create would start it, with argc = 0 and argv = 0. Returns -1, the
-# process untouched, for an n the table has no entry for or when no page
-# directory can be had.
-sys_bootexec:
-        li   t0, BOOT_TABLE_KVA
-        lw   t1, BT_COUNT(t0)
-        bgeu a0, t1, sys_bootexec_bad
-        push ra
-        push s1
-        push s2
-        shli s1, a0, 4              # BTE_SIZE = 16
-        addi s1, s1, BT_ENTRIES
-        add  s1, s1, t0             # s1 = the entry
-        call uvm_create
-        beqz a0, sys_bootexec_nomem
-        mv   s2, a0                 # s2 = the new directory
-        la   t0, kernel_pgdir       # off the old directory before it is
-        lw   a0, 0(t0)              # freed, as proc_exit does
-        li   a1, 0
-        call plat_switch_mm
-        mv   a0, s0
-        call uvm_free
-        sw   s2, PROC_PGDIR(s0)
-        mv   a0, s1
-        call proc_image
-        mv   a0, s0
-        call proc_switch_mm
-        li   a0, 0                  # argc (trap_syscall_return stores it)
-        j    sys_bootexec_out
-sys_bootexec_nomem:
-        li   a0, -1
-sys_bootexec_out:
-        pop  s2
-        pop  s1
-        pop  ra
-        ret
-sys_bootexec_bad:
-        li   a0, -1
-        ret
-
-# proc_switch_mm: a0 = the running process. Switches to its address space:
-# its page directory, its ASID (its slot + 1, as schedule gives it).
-proc_switch_mm:
-        push ra
-        la   t0, proc_table
-        sub  a1, a0, t0
-        shri a1, a1, 7              # PROC_SIZE 128
-        addi a1, a1, 1
-        lw   a0, PROC_PGDIR(a0)
-        call plat_switch_mm
-        pop  ra
+        sw   t0, PROC_PROG(a1)
+        sw   zero, PROC_COMM(a1)    # named by its boot-table program
         ret
 
 # proc_exit: a0 = process, a1 = exit status. Closes its files, marks it exited; its exited
-# children are reaped and the live ones orphaned (PARENT = init_proc, 0
-# without init); a parent sleeping in wait is woken. Frees its memory; if it is the running
+# children are reaped and the live ones orphaned (PARENT = init's entry,
+# 0 without init); a parent sleeping in wait is woken. Frees its memory; if it is the running
 # process, first moves onto the kernel's own page directory (ASID 0), as
 # xv6's switchkvm() does, since the process's directory is about to be
 # freed (and kfree writes into it).
@@ -204,12 +144,11 @@ proc_exit_children:
         beqz t2, proc_exit_next     # a reaped record: not a child now
         li   t3, P_EXITED
         beq  t2, t3, proc_exit_reap
-        la   t3, init_proc          # an orphan: init inherits it (Unix's
-        lw   t3, 0(t3)              # reparenting); with no init, or init
-        bne  t3, s1, proc_exit_adopt    # itself exiting, nobody will wait
-        li   t3, 0                  # for it
-proc_exit_adopt:
-        sw   t3, PROC_PARENT(t0)
+        call init_entry             # an orphan: init inherits it (Unix's
+        bne  a0, s1, proc_exit_adopt    # reparenting); with no init, or
+        li   a0, 0                  # init itself exiting, nobody will
+proc_exit_adopt:                    # wait for it
+        sw   a0, PROC_PARENT(t0)
         j    proc_exit_next
 proc_exit_reap:
         sw   zero, PROC_PARENT(t0)
@@ -323,13 +262,13 @@ schedule_idle:
         la   t0, blocked
         lw   t0, 0(t0)
         bnez t0, schedule_wait      # asleep in the kernel: an interrupt will wake them
+        call init_entry
+        bnez a0, schedule_halt_init
         la   t0, killed
-        lw   a0, 0(t0)              # exit code: how many were killed,
-        la   t0, init_proc
-        lw   t0, 0(t0)
-        beqz t0, schedule_halt
-        lw   a0, PROC_XSTATUS(t0)   # or init's status
-schedule_halt:
+        lw   a0, 0(t0)              # exit code: how many were killed
+        j    plat_halt
+schedule_halt_init:
+        lw   a0, PROC_XSTATUS(a0)   # or init's status
         j    plat_halt
 # Nothing to run until a sleeper's time comes or the disk is done:
 # plat_idle waits for the next interrupt (native: sti; wfi, the x86 idle
@@ -372,7 +311,6 @@ resume:
         .align 4
 current:        .word 0             # the running process's table entry (0: none yet)
 killed:         .word 0             # processes killed for a fault
-init_proc:      .word 0             # init's table entry (BT_INIT), else 0
 next_pid:       .word 1
 last_switch:    .word 0             # CYCLE at the last schedule()
 proc_table:

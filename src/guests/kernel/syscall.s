@@ -26,7 +26,7 @@ syscalls:
         .word sys_fstat             # 17
         .word sys_chdir             # 18
         .word sys_exec              # 19 (exec.s)
-        .word sys_bootexec          # 20 (proc.s)
+        .word sys_bootexec          # 20 (exec.s)
 
 # sys_none: an unknown system call number returns -1.
 sys_none:
