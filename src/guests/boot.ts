@@ -9,7 +9,7 @@
  */
 import { UserError } from "../errors";
 import { Machine, type MachineOptions } from "../machine/machine";
-import { BOOT_LAYOUT, PLATFORM_MMU, PROC_LAYOUT as PROC, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
+import { BOOT_LAYOUT, COMM_SIZE, PLATFORM_MMU, PROC_LAYOUT as PROC, buildKernelImage, type KernelImage, type KernelImageOptions } from "./loader";
 
 export interface BootOptions extends KernelImageOptions {
   /** Machine options (virtualizable, mmu, trace, ...); memoryBytes defaults to the kernel's. */
@@ -47,15 +47,20 @@ export function loadKernelImage(machine: Machine, image: KernelImage): void {
   booted.set(machine, image);
 }
 
-export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting" | "forking";
+/**
+ * A table entry's state; "reaped": free again, its parent's wait took the
+ * status, but it still holds that process's record (kernel.s: until the
+ * entry is handed out again).
+ */
+export type ProcessState = "unused" | "runnable" | "exited" | "sleeping" | "waiting" | "blocked" | "exiting" | "forking" | "reaped";
 const STATES: readonly ProcessState[] = ["unused", "runnable", "exited", "sleeping", "waiting", "blocked", "exiting", "forking"];
 
 /** One entry of the kernel's process table (kernel.s, "Process table entry"). */
 export interface ProcessInfo {
   readonly pid: number;
-  /** Its program's name (a forked child's is its parent's). */
+  /** The path exec ran it from (its first 15 bytes), else its boot-table program's name; a forked child's is its parent's. */
   readonly name: string;
-  /** The pid of the process that forked it, 0 for none (boot processes, orphans). */
+  /** The pid of the process that forked it (init, for an orphan it inherited); 0 for none (boot processes, orphans without init). */
   readonly parentPid: number;
   readonly state: ProcessState;
   /** Exit status: the code passed to exit, or -1 if the kernel killed it. */
@@ -99,12 +104,14 @@ export function readProcessTable(readWord: (physicalAddress: number) => number, 
   for (let i = 0; i < BOOT_LAYOUT.NPROC; i++) {
     const base = table + i * BOOT_LAYOUT.PROC_SIZE;
     const word = (offset: number): number => readWord(base + offset) | 0;
-    const state = STATES[word(PROC.STATE)] ?? "unused";
-    if (state === "unused") continue;
     const pid = word(PROC.PID);
+    const free = word(PROC.STATE) === 0;
+    if (free && pid === 0) continue;
+    const state = free ? "reaped" : (STATES[word(PROC.STATE)] ?? "unused");
+    if (state === "unused") continue;
     result.push({
       pid,
-      name: kernel.programs[word(PROC.PROG)]?.name ?? "?",
+      name: processName(readWord, base) || (kernel.programs[word(PROC.PROG)]?.name ?? "?"),
       state,
       parentPid: parentPid(word(PROC.PARENT) >>> 0),
       exitStatus: word(PROC.XSTATUS),
@@ -116,5 +123,16 @@ export function readProcessTable(readWord: (physicalAddress: number) => number, 
     });
   }
   return result;
+}
+
+/** The NUL-ended name exec wrote at PROC.COMM of the entry at `base` ("" for none). */
+function processName(readWord: (physicalAddress: number) => number, base: number): string {
+  let name = "";
+  for (let i = 0; i < COMM_SIZE; i++) {
+    const byte = (readWord(base + PROC.COMM + (i & ~3)) >>> ((i & 3) * 8)) & 0xff;
+    if (byte === 0) break;
+    name += String.fromCharCode(byte);
+  }
+  return name;
 }
 

@@ -23,7 +23,7 @@ export {
   userProgramNames,
   userProgramSource,
 } from "./loader";
-export type { DiskProgram, GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
+export type { BuiltInProgram, DiskProgram, GuestProgram, KernelPlatform, KernelImage, KernelImageOptions, LoadedProgram, ProgramSpec } from "./loader";
 export { bootKernel, bootedImage, loadKernelImage, processTable, readProcessTable } from "./boot";
 export { pagerStats, readPagerStats } from "./pager-stats";
 export type { FreeFramesSample, PagerStats } from "./pager-stats";

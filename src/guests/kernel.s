@@ -91,6 +91,11 @@
 #   +0  BT_MAGIC    "BOOT" (0x544F4F42)     +12 BT_MEM_TOP  bytes of memory to manage
 #   +4  BT_COUNT    number of programs      +16 BT_FREE     first free physical page
 #   +8  BT_TIMER    cycles between timer interrupts (0 = no preemption)
+#   +20 BT_INIT     1: entry 0 is init (src/guests/init.s), which starts
+#                   the others itself (fork, then exec from the disk or
+#                   bootexec of an entry); 0: none
+#   +24 BT_PROCS    entries proc_init starts as boot processes, pid 1
+#                   first: BT_COUNT, or 1 (init alone) with BT_INIT
 #   +32 entries, BTE_SIZE bytes each: +0 physical address, +4 length in bytes
 #       (a multiple of 4), +8 entry point (virtual), +12 reserved
 #
@@ -105,14 +110,23 @@
 #               directory                        +96  PARENT   the forking process's entry
 #   +12 BRK     end of its heap (sbrk)                         (0: none, or it exited)
 #   +16 EPC     where it resumes                 +100 PROG     boot-table index of its program
-#   +20 registers r1 (a0) .. r14 (ra), 4 bytes   +124 KSTACK   its slot's kernel page: kernel
-#       each, saved on every trap                              stack, open files, cwd (sleep.s)
+#   +20 registers r1 (a0) .. r14 (ra), 4 bytes   +104 COMM     the path exec ran it from, at
+#       each, saved on every trap                              most 15 bytes and a NUL ("":
+#                                                              a boot-table program)
+#                                                +124 KSTACK   its slot's kernel page: kernel
+#                                                              stack, open files, cwd (sleep.s)
 #
 #   STATE 5 (blocked): asleep inside the kernel, waiting for the disk
 #   (kernel/sleep.s); its kernel stack holds where it resumes.
 #
 # An exited process stays in the table (its status readable) until its
 # parent's wait reaps it, or its parent exits; boot processes have none.
+# A reaped entry is free (STATE 0) but keeps its last occupant's PID,
+# status and counts until proc_alloc hands it out again.
+#
+# Booted with BT_INIT, init is pid 1 and the parent of every process that
+# outlives its own parent (orphans are inherited by init, as in Unix);
+# when no process is left the kernel halts with init's exit status.
 #
 # System calls: `sys` with a0 = number, a1..a3 = arguments; the result comes
 # back in a0 (-1 for an error); every other register is preserved except k0
@@ -132,6 +146,7 @@
 #  12 open  13 read  14 close  15 mkdir  16 unlink  17 fstat  18 chdir:
 #       the file system's (kernel/file.s says what each takes and returns)
 #  19 exec(path, argv): a program from the file system (kernel/exec.s)
+#  20 bootexec(n): exec for entry n of the boot table (exec.s sys_bootexec)
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is
@@ -142,7 +157,8 @@
 # (a memory fault names the address touched, any other fault the pc).
 # When no process is left the kernel halts; the exit code (a0) is the number
 # of processes it killed (for a fault or by kill), so 0 means every process
-# exited by itself.
+# exited by itself; booted with BT_INIT, it is init's exit status (init.s:
+# the number of the programs it started that failed).
 #
 # On a machine built `software-tlb` (no hardware walker) the loader builds
 # it with platform-swtlb.s and at KERNEL_BASE = 0x80000000: the kernel then
@@ -185,6 +201,8 @@
         .equ BT_TIMER,        8
         .equ BT_MEM_TOP,      12
         .equ BT_FREE,         16
+        .equ BT_INIT,         20
+        .equ BT_PROCS,        24
         .equ BT_ENTRIES,      32
         .equ BTE_PHYS,        0
         .equ BTE_LENGTH,      4
@@ -232,6 +250,8 @@
         .equ PROC_WAKE,       92
         .equ PROC_PARENT,     96
         .equ PROC_PROG,       100
+        .equ PROC_COMM,       104           # 16 bytes: exec's path (Linux's task->comm)
+        .equ COMM_SIZE,       16
         .equ PROC_KSTACK,     124           # its kernel page (sleep.s)
 
         .equ KP_SP,           0             # the kernel page (sleep.s)
@@ -243,7 +263,7 @@
         .equ KP_HEADER,       KP_FILES + NOFILE * 4
         .equ KPAGE_SIZE,      1024          # a process's kernel page: header and kernel stack
 
-        .equ NSYSCALLS,       20
+        .equ NSYSCALLS,       21
 
         .text
 # Reset vector: the machine starts here, in kernel mode, paging off, at

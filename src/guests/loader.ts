@@ -9,6 +9,8 @@
  *   0x00010000 +---------------------+ boot table (BOOT_TABLE)
  *              | "BOOT" count timer  |   +0 magic  +4 count  +8 timer
  *              | memTop freeStart    |   +12 memTop  +16 freeStart
+ *              | init procs          |   +20 init: 1 if entry 0 is init.s
+ *              |                     |   +24 procs: entries started at boot
  *              | entries[count]      |   +32: {physical, length, entry, 0}
  *   0x00011000 +---------------------+ program 1 image (assembled at 0x40000000)
  *              +---------------------+ program 2 image, page aligned ...
@@ -40,6 +42,8 @@ export const BOOT_LAYOUT = {
   BT_TIMER: 8,
   BT_MEM_TOP: 12,
   BT_FREE: 16,
+  BT_INIT: 20,
+  BT_PROCS: 24,
   BT_ENTRIES: 32,
   BTE_PHYS: 0,
   BTE_LENGTH: 4,
@@ -57,8 +61,10 @@ export const BOOT_LAYOUT = {
  * .equ PROC_<NAME>, checked when the kernel is assembled.
  */
 export const PROC_LAYOUT = {
-  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100,
+  STATE: 0, PID: 4, PGDIR: 8, BRK: 12, EPC: 16, XSTATUS: 76, HEAP: 80, CYCLES: 84, RUNS: 88, WAKE: 92, PARENT: 96, PROG: 100, COMM: 104,
 } as const;
+/** Bytes of a process's name at PROC_LAYOUT.COMM, its NUL included (the kernel's COMM_SIZE). */
+export const COMM_SIZE = 16;
 
 /**
  * The pager's statistics block (pager.s, pager_stats): word offsets, each
@@ -83,7 +89,7 @@ export interface GuestProgram {
 
 /**
  * A program on the disk the kernel boots with: its absolute path there and
- * its arguments (argv[0] is the path). init.s starts it: the boot process
+ * its arguments (argv[0] is the path). init.s starts it: a child of init
  * execs it from the file system.
  */
 export interface DiskProgram {
@@ -91,8 +97,11 @@ export interface DiskProgram {
   readonly args?: readonly string[];
 }
 
-/** A program of src/guests/programs by name, one given as source, or one on the disk. */
-export type ProgramSpec = string | GuestProgram | DiskProgram;
+/** A program of src/guests/programs by name, or one given as source: what the boot image holds. */
+export type BuiltInProgram = string | GuestProgram;
+
+/** A built-in program, or one on the disk. */
+export type ProgramSpec = BuiltInProgram | DiskProgram;
 
 /**
  * What the kernel's privileged operations are built from (kernel.s, "One
@@ -140,8 +149,18 @@ export const PLATFORM_MMU: Readonly<Record<KernelPlatform, MmuKind>> = {
 export interface KernelImageOptions {
   /** The platform the kernel is built for (default "native"). */
   readonly platform?: KernelPlatform;
-  /** The processes to start, in pid order (pid 1 first). */
+  /**
+   * The programs to run, in order: each a boot process, pid 1 first; or,
+   * with `init`, each started by init (pid 1) in this order.
+   */
   readonly programs: readonly ProgramSpec[];
+  /**
+   * Boot init.s as pid 1 alone, which forks a child per program (exec
+   * from the disk, or bootexec of its boot image), waits for them all and
+   * makes the kernel's exit code the number that failed. Always so when a
+   * program is on the disk (only a process can exec); default false.
+   */
+  readonly init?: boolean;
   /**
    * Cycles between timer interrupts; 0 turns preemption off. Below about
    * 300 the kernel's timer path (trap, save, schedule, resume) fills the
@@ -155,6 +174,7 @@ export interface KernelImageOptions {
 /** Where one program went and what it is. */
 export interface LoadedProgram {
   readonly name: string;
+  /** The pid it boots as; 0 for one init starts (its pid is fork's). */
   readonly pid: number;
   /** Physical address of its image in the boot image. */
   readonly physical: number;
@@ -179,7 +199,10 @@ export interface KernelImage {
   /** The kernel's labels (proc_table, trap_vector, ...). */
   readonly symbols: ReadonlyMap<string, number>;
   readonly kernel: Program;
+  /** The boot table's programs, in its order (with init: init.s first). */
   readonly programs: readonly LoadedProgram[];
+  /** Whether init.s is pid 1 and starts the programs (KernelImageOptions.init). */
+  readonly init: boolean;
   readonly timerInterval: number;
   readonly memoryBytes: number;
   /** First physical page the kernel's allocator hands out. */
@@ -280,8 +303,7 @@ export function userLibrarySource(): string {
  * own lines (aligned to a word), so an error in the program names its own
  * line numbers.
  */
-export function assembleUserProgram(program: ProgramSpec): { name: string; program: Program } {
-  if (typeof program !== "string" && "diskPath" in program) return { name: program.diskPath, program: assembleInit(program) };
+export function assembleUserProgram(program: BuiltInProgram): { name: string; program: Program } {
   const spec = typeof program === "string" ? { name: program, source: userProgramSource(program) } : program;
   const file = spec.name.endsWith(".s") ? spec.name : `${spec.name}.s`;
   if (spec.source.trim() === "") throw new UserError(`${file} is empty`, NEEDS_MAIN);
@@ -298,8 +320,15 @@ export function assembleUserProgram(program: ProgramSpec): { name: string; progr
 /** The longest path, each argument's and all arguments' bytes init.s may hand exec (kernel/file.s MAXPATH, kernel/exec.s). */
 export const DISK_PROGRAM_LIMITS = { PATH: 127, ARGS: 15, ARG_BYTES: 2048 } as const;
 
-/** init.s, with the program's path and argv as its data, assembled like a user program. */
-function assembleInit(program: DiskProgram): Program {
+/** The programs init.s starts: all but itself of the kernel's NPROC. */
+export const INIT_MAX_PROGRAMS = BOOT_LAYOUT.NPROC - 1;
+
+function isDiskProgram(program: ProgramSpec): program is DiskProgram {
+  return typeof program !== "string" && "diskPath" in program;
+}
+
+/** A program on the disk as exec takes it, checked against the kernel's limits. */
+function diskArgv(program: DiskProgram): string[] {
   const diskPath = program.diskPath;
   const argv = [diskPath, ...(program.args ?? [])];
   const limits = DISK_PROGRAM_LIMITS;
@@ -309,16 +338,40 @@ function assembleInit(program: DiskProgram): Program {
   if (diskPath.length > limits.PATH) throw new UserError(`${diskPath}: a path of ${diskPath.length} bytes; the kernel takes at most ${limits.PATH}`);
   if (argv.length > limits.ARGS + 1) throw new UserError(`${diskPath}: ${argv.length - 1} arguments; exec takes at most ${limits.ARGS} after the path`);
   if (argv.reduce((n, a) => n + a.length + 1, 0) > limits.ARG_BYTES) throw new UserError(`${diskPath}: its arguments are longer than the ${limits.ARG_BYTES} bytes exec takes`);
-  const quoted = (s: string): string => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  return argv;
+}
+
+/**
+ * init.s with its programs as data (init.s's header draws it): a disk
+ * program by its path and argv, a built-in one by its boot-table entry
+ * (the built-in ones follow init in the table, in order).
+ */
+function initProgram(programs: readonly ProgramSpec[]): GuestProgram {
+  let entry = 0;
+  const quoted = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const strings: string[] = [];
+  const entries = programs.map((program, i) => {
+    if (!isDiskProgram(program)) {
+      const name = (typeof program === "string" ? program : program.name).replace(/[^\x20-\x7e]/g, "?");
+      strings.push(`init_name${i}:     .asciz ${quoted(name)}`);
+      return `        .word init_name${i}, 0, ${++entry}`;
+    }
+    const argv = diskArgv(program);
+    strings.push(...argv.map((a, j) => `init_arg${i}_${j}:     .asciz ${quoted(a)}`));
+    strings.push("        .align 4", `init_argv${i}:    .word ${argv.map((_, j) => `init_arg${i}_${j}`).join(", ")}, 0`);
+    return `        .word init_arg${i}_0, init_argv${i}, 0`;
+  });
   const data = [
     "        .data",
-    `init_path:      .asciz "${quoted(diskPath)}"`,
-    ...argv.map((a, i) => `init_arg${i}:     .asciz "${quoted(a)}"`),
     "        .align 4",
-    `init_argv:      .word ${argv.map((_, i) => `init_arg${i}`).join(", ")}, 0`,
+    `init_count:     .word ${programs.length}`,
+    `init_pids:      .space ${programs.length * 4}`,
+    "init_programs:",
+    ...entries,
+    ...strings,
   ].join("\n");
   const source = fs.readFileSync(path.join(GUESTS_DIR, "init.s"), "utf8") + "\n" + data + "\n";
-  return assembleUserProgram({ name: "init.s", source }).program;
+  return { name: "init", source };
 }
 
 const NEEDS_MAIN = "a user program defines main: (ulib.s's _start calls it, and exits with what it returns)";
@@ -346,7 +399,7 @@ export function assembleKernel(platform: KernelPlatform = "native"): Program {
   const source = files.map((f) => f.text).join("\n");
   let cached = kernelCache.get(platform);
   if (cached?.source !== source) {
-    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`), ...Object.keys(PAGER_STATS_LAYOUT).map((name) => `PS_${name}`), "NSAMPLES"];
+    const required = [...Object.keys(BOOT_LAYOUT), ...Object.keys(PROC_LAYOUT).map((name) => `PROC_${name}`), ...Object.keys(PAGER_STATS_LAYOUT).map((name) => `PS_${name}`), "NSAMPLES", "COMM_SIZE"];
     cached = { source, program: assembleBootKernel(files, required.filter((n) => n !== "FIRST_IMAGE"), KERNEL_BASES[platform]) };
     kernelCache.set(platform, cached);
   }
@@ -372,6 +425,7 @@ export function assembleBootKernel(files: SourceFile[], required: readonly strin
     ...Object.entries(PROC_LAYOUT).map(([name, value]) => [`PROC_${name}`, value] as [string, number]),
     ...Object.entries(PAGER_STATS_LAYOUT).map(([name, value]) => [`PS_${name}`, value] as [string, number]),
     ["NSAMPLES", PAGER_SAMPLES],
+    ["COMM_SIZE", COMM_SIZE],
   ]);
   for (const [name, value] of layout) {
     const equ = kernel.constants.get(name);
@@ -394,14 +448,17 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   const memoryBytes = options.memoryBytes ?? DEFAULT_KERNEL_MEMORY;
   const platform = options.platform ?? "native";
   checkPlatform(platform);
-  checkOptions(options, timerInterval, memoryBytes);
+  const init = options.init === true || options.programs.some(isDiskProgram);
+  checkOptions(options, init, timerInterval, memoryBytes);
   const kernel = assembleKernel(platform);
-  const assembled = options.programs.map(assembleUserProgram);
+  const builtIn = options.programs.filter((p): p is BuiltInProgram => !isDiskProgram(p));
+  const assembled = (init ? [initProgram(options.programs), ...builtIn] : builtIn).map(assembleUserProgram);
   const programs: LoadedProgram[] = [];
   let next: number = BOOT_LAYOUT.FIRST_IMAGE;
   for (const [i, { name, program }] of assembled.entries()) {
     const length = roundUp(program.image.length, 4);
-    programs.push({ name, pid: i + 1, physical: next, length, entry: program.entry, symbols: program.symbols });
+    const pid = init && i > 0 ? 0 : i + 1;
+    programs.push({ name, pid, physical: next, length, entry: program.entry, symbols: program.symbols });
     next = roundUp(next + length, PAGE_SIZE);
   }
   const freeStart = next;
@@ -410,18 +467,20 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
   }
   const image = new Uint8Array(freeStart);
   image.set(kernel.image, 0);
-  writeBootTable(image, { count: programs.length, timerInterval, memoryBytes, freeStart });
+  writeBootTable(image, { count: programs.length, timerInterval, memoryBytes, freeStart, init });
   for (const [i, p] of programs.entries()) {
     image.set(assembled[i].program.image, p.physical);
     writeEntry(image, i, p);
   }
-  return { platform, kernelBase: KERNEL_BASES[platform], image, symbols: kernel.symbols, kernel, programs, timerInterval, memoryBytes, freeStart };
+  return { platform, kernelBase: KERNEL_BASES[platform], image, symbols: kernel.symbols, kernel, programs, init, timerInterval, memoryBytes, freeStart };
 }
 
-function checkOptions(options: KernelImageOptions, timerInterval: number, memoryBytes: number): void {
+function checkOptions(options: KernelImageOptions, init: boolean, timerInterval: number, memoryBytes: number): void {
   const n = options.programs.length;
-  if (n < 1 || n > BOOT_LAYOUT.NPROC) {
-    throw new UserError(`the kernel runs 1 to ${BOOT_LAYOUT.NPROC} programs, not ${n}`);
+  const most = init ? INIT_MAX_PROGRAMS : BOOT_LAYOUT.NPROC;
+  if (n < 1 || n > most) {
+    const why = init ? "init (pid 1) takes one of the kernel's process slots" : undefined;
+    throw new UserError(`the kernel runs 1 to ${most} programs${init ? " under init" : ""}, not ${n}`, why);
   }
   if (!Number.isInteger(timerInterval) || timerInterval < 0 || timerInterval > 0xffffffff) {
     throw new UserError(`timerInterval must be a whole number of cycles >= 0, not ${timerInterval}`);
@@ -436,6 +495,7 @@ interface BootHeader {
   timerInterval: number;
   memoryBytes: number;
   freeStart: number;
+  init: boolean;
 }
 
 function writeBootTable(image: Uint8Array, h: BootHeader): void {
@@ -446,6 +506,8 @@ function writeBootTable(image: Uint8Array, h: BootHeader): void {
   view.setUint32(at + BOOT_LAYOUT.BT_TIMER, h.timerInterval, true);
   view.setUint32(at + BOOT_LAYOUT.BT_MEM_TOP, h.memoryBytes, true);
   view.setUint32(at + BOOT_LAYOUT.BT_FREE, h.freeStart, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_INIT, h.init ? 1 : 0, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_PROCS, h.init ? 1 : h.count, true);
 }
 
 function writeEntry(image: Uint8Array, i: number, p: LoadedProgram): void {

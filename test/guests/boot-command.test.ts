@@ -31,18 +31,28 @@ async function boot(...args: string[]): Promise<{ stdout: string; stderr: string
 afterEach(() => vi.restoreAllMocks());
 
 describe("vmlab boot", () => {
-  it("boots hello, compute and fault by default; the exit status counts the killed", async () => {
+  it("boots hello, compute and fault by default, children of init (pid 1); the exit status counts the killed", async () => {
     const r = await boot("--table");
     expect(r.stdout).toContain("hello, world\n");
-    expect(r.stdout).toContain("[kernel] pid 3 killed: PAGE_FAULT_STORE at 0x00000000\n");
+    // init forks pids 2, 3, 4 in order; it prints only because one failed
+    expect(r.stdout).toContain("[kernel] pid 4 killed: PAGE_FAULT_STORE at 0x00000000\n");
+    expect(r.stdout.endsWith("[init] 1 of 3 programs failed\n")).toBe(true);
     expect(r.stderr).toMatch(/^pid\s+name\s+state/);
-    expect(r.stderr).toMatch(/3\s+fault\s+exited\s+-1/);
+    expect(r.stderr).toMatch(/\n1\s+init\s+exited\s+1\s/);
+    expect(r.stderr).toMatch(/\n2\s+hello\s+reaped\s+0\s/);
+    expect(r.stderr).toMatch(/\n4\s+fault\s+reaped\s+-1\s/);
     expect(r.status).toBe(1);
+  });
+
+  it("init prints nothing of its own when every program exits by itself", async () => {
+    const r = await boot("hello", "--timer", "0");
+    expect(r.stdout).toBe("hello, world\n");
+    expect(r.status).toBe(0);
   });
 
   it("takes program names and the timer interval", async () => {
     const r = await boot("ticker", "ticker", "--timer", "0");
-    expect(r.stdout.split("\n").slice(0, 5)).toEqual(["pid 1 tick 0", "pid 1 tick 1", "pid 1 tick 2", "pid 1 tick 3", "pid 2 tick 0"]);
+    expect(r.stdout.split("\n").slice(0, 5)).toEqual(["pid 2 tick 0", "pid 2 tick 1", "pid 2 tick 2", "pid 2 tick 3", "pid 3 tick 0"]);
     expect(r.status).toBe(0);
   });
 
@@ -51,7 +61,7 @@ describe("vmlab boot", () => {
     const swtlb = await boot("hello", "fault", "pingpong", "--platform", "software-tlb", "--timer", "0", "--table");
     expect(swtlb.stdout).toBe(native.stdout);
     expect(swtlb.status).toBe(1);
-    expect(swtlb.stderr).toMatch(/2\s+fault\s+exited\s+-1/);
+    expect(swtlb.stderr).toMatch(/\n3\s+fault\s+reaped\s+-1\s/);
     await expect(boot("hello", "--platform", "paravirtual")).rejects.toThrow(/--platform paravirtual: vmlab boot runs native or software-tlb/);
     await expect(boot("hello", "--platform", "mips")).rejects.toThrow(UserError);
   });
@@ -62,6 +72,7 @@ describe("vmlab boot", () => {
 
   it("reports an unknown program or a bad flag as a user error", async () => {
     await expect(boot("nope")).rejects.toThrow(UserError);
+    await expect(boot(...Array<string>(8).fill("hello"))).rejects.toThrow("the kernel runs 1 to 7 programs under init, not 8");
     await expect(boot("hello", "--timer", "soon")).rejects.toThrow(/--timer "soon": expected a whole number/);
     await expect(boot("missing.s")).rejects.toThrow(/cannot read missing\.s: no such file/);
   });
@@ -108,7 +119,7 @@ describe("vmlab boot: messages that name the user's flags and files", () => {
   it("memory messages say --memory, not memoryBytes", async () => {
     expect(await oneLine("hello", "--memory", "1000")).toBe('--memory "1000": expected a whole number of bytes from 131072 to 1073741824');
     expect(await oneLine("hello", "--memory", "200000")).toBe("--memory 200000 is not a multiple of 4096 (a page)");
-    const error = await boot(...Array<string>(8).fill("hello"), "--memory", String(128 * 1024)).catch((e: UserError) => e);
+    const error = await boot(...Array<string>(7).fill("hello"), "--memory", String(128 * 1024)).catch((e: UserError) => e);
     expect((error as UserError).message).toMatch(/need more than the kernel's 131072 bytes/);
     expect((error as UserError).hint).toContain("vmlab boot --memory");
   });
@@ -155,11 +166,13 @@ describe("vmlab boot --disk: programs from a file system image", () => {
     return file;
   };
 
-  it("runs disk:PATH with its arguments as a boot process, beside built-in programs, in pid order", async () => {
+  it("runs disk:PATH with its arguments as a child of init, beside built-in programs, in pid order", async () => {
     const r = await boot("--disk", image("run"), "disk:/echo one two", "hello", "--table");
     // hello runs while the disk reads /echo: the disk driver sleeps, it does not spin
     expect(r.stdout).toBe("hello, world\necho argc=3 one two\n");
-    expect(r.stderr).toMatch(/1\s+\/echo\s+exited\s+7/);
+    expect(r.stderr).toMatch(/\n1\s+init\s+exited\s+0\s/);
+    expect(r.stderr).toMatch(/\n2\s+\/echo\s+reaped\s+7\s/);
+    expect(r.stderr).toMatch(/\n3\s+hello\s+reaped\s+0\s/);
     expect(r.status).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 /**
  * User programs run by the kernel, with inline expectations (as
  * programs.test.ts does for bare-metal ones): every
- * test/guests/kernel-programs/*.s is booted as the kernel's one program on
+ * test/guests/kernel-programs/*.s, with kernel-lib.s appended (its report,
+ * report_ok and newline helpers), is booted as the kernel's one program on
  * bare toy32, and its console output and the kernel's exit code compared
  * with what its comments state:
  *
@@ -29,6 +30,7 @@ import { bootKernel } from "../../src/guests/boot";
 import { PLATFORM_MMU, buildKernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type Technique } from "../../src/hypervisor/hypervisor";
 import { FsImage, buildImage, checkImage, mkfs } from "../../src/guests/fs";
+import { withKernelLib } from "./kernel-lib";
 
 const DIR = path.join(__dirname, "kernel-programs");
 const MAX_CYCLES = 100_000_000;
@@ -99,7 +101,7 @@ describe("kernel programs with inline expectations", () => {
   for (const file of files) {
     const source = fs.readFileSync(path.join(DIR, file), "utf8");
     const want = parseExpectations(source);
-    const programs = [{ name: file, source }];
+    const programs = [withKernelLib(file, source)];
 
     it(`${file} on bare metal`, () => {
       const disk = diskFor(want);

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { bootKernel, buildKernelImage, pagerStats, processTable, readPagerStats, type KernelPlatform } from "../../src/guests";
 import { buildImage } from "../../src/guests/fs";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
+import { withKernelLib } from "./kernel-lib";
 
 /** An empty file system: mkfs's default swap area, a quarter of its 4 MiB. */
 const swapDisk = () => buildImage({ kind: "directory", entries: new Map() });
@@ -193,7 +194,7 @@ describe("several processes paging at once", () => {
   // (Timer off: with preemption on the merged kernel a process can come
   // back to user mode at plat_idle's pc; see the kvm branch's report.)
   const eighty = { name: "eighty.s", source: workingSet.source.replace("PAGES, 128", "PAGES, 48").replaceAll("wrote 128 pages", "wrote 48 pages") };
-  const cow = { name: "swap-cow.s", source: fs.readFileSync(path.join(__dirname, "kernel-programs", "swap-cow.s"), "utf8") };
+  const cow = withKernelLib("swap-cow.s", fs.readFileSync(path.join(__dirname, "kernel-programs", "swap-cow.s"), "utf8"));
   for (const platform of ["native", "software-tlb"] as const) {
     it(`a working set and a forking one, each sleeping on the disk while the other runs, both right (${platform})`, () => {
       const machine = bootKernel({ programs: [eighty, cow], timerInterval: 0, platform, memoryBytes: 256 * 1024, machine: { disk: swapDisk() } });

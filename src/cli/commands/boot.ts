@@ -3,13 +3,14 @@
  * [--memory BYTES] [--max-cycles N] [--table] [--list]`: boot the guest
  * kernel (src/guests/kernel.s, built for platform P: native, or
  * software-tlb on a toy32 built with the software-managed TLB) on a bare
- * toy32 with user programs, named (src/guests/programs), given as .s
- * files, or, with --disk, written `disk:PATH [ARG...]` for an executable on
- * the disk image (init.s execs it), one process each in pid order. The
- * image is checked on the host first (checkImage) and the guest's writes
- * are saved back to it. The console goes to stdout as the guest prints;
- * the exit status is the kernel's exit code (the number of processes that
- * failed: killed, or a disk program that could not be exec'd), or 124 /
+ * toy32 with init (src/guests/init.s) as pid 1, which starts the user
+ * programs in order, one child each (pids 2, 3, ...): named
+ * (src/guests/programs), given as .s files, or, with --disk, written
+ * `disk:PATH [ARG...]` for an executable on the disk image, which the
+ * child execs. The image is checked on the host first (checkImage) and
+ * the guest's writes are saved back to it. The console goes to stdout as
+ * the guest prints; the exit status is init's, which the kernel halts with
+ * (the number of programs that failed: killed, or not started), or 124 /
  * 125 as for `vmlab asm`; a guest whose stdout closes is stopped quietly
  * (output.ts).
  */
@@ -51,7 +52,7 @@ interface BootFlags {
 export function register(program: Command): void {
   program
     .command("boot")
-    .description("boot the toy32 guest kernel with user programs, one process each (console on stdout)")
+    .description("boot the toy32 guest kernel; its init (pid 1) runs the user programs, one child each (console on stdout)")
     .argument("[programs...]", "program names (see --list), .s files, or with --disk \"disk:PATH [ARG...]\"; default: hello compute fault")
     .option("--disk <image>", "boot with this file system image as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
     .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
@@ -74,6 +75,7 @@ export function register(program: Command): void {
       const machine: Machine = bootKernel({
         platform,
         programs,
+        init: true,
         timerInterval,
         memoryBytes,
         machine: { onConsole: guestConsole(() => machine), disk: disk?.bytes },

@@ -22,6 +22,9 @@
 # record of its own, so that uvm_free can take it back on a failure)
 # before the old one is let go, so a failed exec returns to a process
 # that is just as it was. The file system is held throughout.
+#
+# sys_bootexec, at the end, does the same with one of the boot image's
+# programs: how init (src/guests/init.s) starts the built-in ones.
 
         .equ MAXARG,          16
         .equ ARGBYTES,        2048
@@ -339,7 +342,10 @@ exec_stack_null:
 # exec_commit: the process s0 takes exec_space's memory and lets its own
 # go: page directory and break swapped, the address space switched (its
 # ASID is its slot's, as schedule gives it), the old pages freed (uvm_free
-# flushes the TLB), and its registers set for the program's entry.
+# flushes the TLB), its name (COMM) set to the path, and its registers set
+# for the program's entry. Linux's exec names the task after the file
+# (__set_task_comm, TASK_COMM_LEN 16); here the path itself, its first 15
+# bytes, so a process table shows what the command line named.
 exec_commit:
         push ra
         la   t0, exec_space
@@ -352,14 +358,16 @@ exec_commit:
         sw   t2, PROC_HEAP(s0)
         sw   t3, PROC_PGDIR(t0)
         sw   t4, PROC_BRK(t0)
-        mv   a0, t1
-        la   t0, proc_table
-        sub  a1, s0, t0
-        shri a1, a1, 7              # PROC_SIZE 128
-        addi a1, a1, 1
-        call plat_switch_mm
+        mv   a0, s0
+        call proc_switch_mm
         la   a0, exec_space
         call uvm_free
+        addi a0, s0, PROC_COMM      # its name: the path, cut to fit
+        la   a1, exec_path
+        li   a2, COMM_SIZE
+        call memcpy
+        addi t0, s0, PROC_COMM
+        sb   zero, COMM_SIZE - 1(t0)
         la   t0, exec_header
         lw   t0, TX_ENTRY(t0)
         sw   t0, PROC_EPC(s0)
@@ -375,6 +383,66 @@ exec_commit_clear:
         la   t0, exec_sp
         lw   t0, 0(t0)
         sw   t0, PROC_SP(s0)        # (cleared with the rest)
+        pop  ra
+        ret
+
+# sys_bootexec(n): exec for entry n of the boot table (a module the boot
+# loader handed the kernel, as Multiboot's module list does): the process
+# s0 lets its memory go and runs that program from its entry point, as
+# proc_create would start it, with argc = 0 and argv = 0. Returns -1, the
+# process untouched, for an n the table has no entry for or when no page
+# directory can be had.
+sys_bootexec:
+        li   t0, BOOT_TABLE_KVA
+        lw   t1, BT_COUNT(t0)
+        bgeu a0, t1, sys_bootexec_bad
+        push ra
+        push s1
+        push s2
+        shli s1, a0, 4              # BTE_SIZE = 16
+        addi s1, s1, BT_ENTRIES
+        add  s1, s1, t0             # s1 = the entry
+        call uvm_create
+        beqz a0, sys_bootexec_nomem
+        mv   s2, a0                 # s2 = the new directory
+        la   t0, kernel_pgdir       # off the old directory before it is
+        lw   a0, 0(t0)              # freed, as proc_exit does
+        li   a1, 0
+        call plat_switch_mm
+        mv   a0, s0
+        call uvm_free
+        sw   s2, PROC_PGDIR(s0)
+        addi a0, s0, PROC_A0        # its registers: zero (proc_image)
+        li   a1, PROC_XSTATUS - PROC_A0
+        call bzero
+        mv   a0, s1
+        mv   a1, s0
+        call proc_image
+        mv   a0, s0
+        call proc_switch_mm
+        li   a0, 0                  # argc (trap_syscall_return stores it)
+        j    sys_bootexec_out
+sys_bootexec_nomem:
+        li   a0, -1
+sys_bootexec_out:
+        pop  s2
+        pop  s1
+        pop  ra
+        ret
+sys_bootexec_bad:
+        li   a0, -1
+        ret
+
+# proc_switch_mm: a0 = the running process. Switches to its address space:
+# its page directory, its ASID (its slot + 1, as schedule gives it).
+proc_switch_mm:
+        push ra
+        la   t0, proc_table
+        sub  a1, a0, t0
+        shri a1, a1, 7              # PROC_SIZE 128
+        addi a1, a1, 1
+        lw   a0, PROC_PGDIR(a0)
+        call plat_switch_mm
         pop  ra
         ret
 

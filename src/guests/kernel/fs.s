@@ -782,13 +782,7 @@ readi_loop:
         li   a2, 0
         call bmap
         blt  a0, zero, readi_fail
-        andi t0, s1, BSIZE - 1      # t0 = offset in the block
-        li   t1, BSIZE
-        sub  t1, t1, t0
-        sub  t2, s2, s1
-        bgeu t2, t1, readi_chunk
-        mv   t1, t2                 # t1 = bytes from this block
-readi_chunk:
+        call rw_chunk
         push t1
         push t0
         bnez a0, readi_block
@@ -812,13 +806,7 @@ readi_block:
         call brelse
 readi_advance:
         pop  t1
-        add  s1, s1, t1
-        lw   t0, 4(sp)
-        add  t0, t0, t1
-        sw   t0, 4(sp)
-        lw   t0, 0(sp)
-        add  t0, t0, t1
-        sw   t0, 0(sp)
+        call rw_advance
         j    readi_loop
 readi_unread:
         addi sp, sp, 8
@@ -865,13 +853,7 @@ writei_loop:
         bge  zero, a0, writei_done  # no space (or corrupt): stop here
         call bread
         beqz a0, writei_done
-        andi t0, s1, BSIZE - 1
-        li   t1, BSIZE
-        sub  t1, t1, t0
-        sub  t2, s2, s1
-        bgeu t2, t1, writei_chunk
-        mv   t1, t2
-writei_chunk:
+        call rw_chunk
         push t1
         push a0
         lw   a0, BUF_DATA(a0)
@@ -884,13 +866,7 @@ writei_chunk:
         pop  a0
         call brelse
         pop  t1
-        add  s1, s1, t1
-        lw   t0, 4(sp)
-        add  t0, t0, t1
-        sw   t0, 4(sp)
-        lw   t0, 0(sp)
-        add  t0, t0, t1
-        sw   t0, 0(sp)
+        call rw_advance
         j    writei_loop
 writei_done:
         lw   t0, I_SIZE(s0)
@@ -909,6 +885,33 @@ writei_out:
         pop  s1
         pop  s0
         pop  ra
+        ret
+
+# rw_chunk, rw_advance: the steps readi's and writei's loops share, leaf
+# routines on their registers (s1 = the offset, s2 = the end offset) and
+# their frame (0(sp) = bytes done, 4(sp) = the kernel or user pointer).
+# rw_chunk: returns t0 = the offset in the block, t1 = the bytes of this
+# chunk (to the block's end or the end offset). Keeps a0. Clobbers t2.
+rw_chunk:
+        andi t0, s1, BSIZE - 1
+        li   t1, BSIZE
+        sub  t1, t1, t0
+        sub  t2, s2, s1
+        bgeu t2, t1, rw_chunk_out
+        mv   t1, t2
+rw_chunk_out:
+        ret
+
+# rw_advance: t1 = the bytes just moved: the offset, the pointer and the
+# bytes done move on by one chunk. Clobbers t0.
+rw_advance:
+        add  s1, s1, t1
+        lw   t0, 4(sp)
+        add  t0, t0, t1
+        sw   t0, 4(sp)
+        lw   t0, 0(sp)
+        add  t0, t0, t1
+        sw   t0, 0(sp)
         ret
 
 # ---------------------------------------------------------------------------

@@ -4,14 +4,16 @@
 
         .text
 
-# proc_init: creates one process for each boot-table entry, in order, so the
-# first program is pid 1.
+# proc_init: creates a process for each of the first BT_PROCS boot-table
+# entries, in order, so the first program is pid 1: every entry, or with
+# BT_INIT only the first, init, which starts the others (exec.s
+# sys_bootexec) and inherits orphans (proc_exit).
 proc_init:
         push ra
         push s0
         push s1
         li   t0, BOOT_TABLE_KVA
-        lw   s1, BT_COUNT(t0)       # s1 = programs left
+        lw   s1, BT_PROCS(t0)       # s1 = programs left
         li   s0, BOOT_TABLE_KVA + BT_ENTRIES
 proc_init_loop:
         beqz s1, proc_init_done
@@ -26,8 +28,19 @@ proc_init_done:
         pop  ra
         ret
 
-# proc_alloc: returns a0 = an unused process-table entry, or 0. Its
-# KSTACK is its slot's kernel page (sleep.s), whose header is cleared.
+# init_entry: returns a0 = init's table entry (the first: proc_init made
+# it first), or 0 when the boot table has no BT_INIT. Clobbers t4.
+init_entry:
+        li   t4, BOOT_TABLE_KVA
+        lw   a0, BT_INIT(t4)
+        beqz a0, init_entry_out
+        la   a0, proc_table
+init_entry_out:
+        ret
+
+# proc_alloc: returns a0 = an unused process-table entry, or 0, its PID
+# and COMM cleared (what is left there is a reaped process's). Its KSTACK
+# is its slot's kernel page (sleep.s), whose header is cleared.
 # Clobbers t0..t2.
 proc_alloc:
         la   a0, proc_table
@@ -42,6 +55,8 @@ proc_alloc_loop:
         li   a0, 0
         ret
 proc_alloc_found:
+        sw   zero, PROC_PID(a0)
+        sw   zero, PROC_COMM(a0)
         sw   t2, PROC_KSTACK(a0)
         addi t1, t2, KP_HEADER
 proc_alloc_clear:
@@ -50,16 +65,13 @@ proc_alloc_clear:
         bne  t2, t1, proc_alloc_clear
         ret
 
-# proc_create: a0 = a boot-table entry. Makes a process of it (what exec does):
-# a page directory and its regions (pager.s): the image at USER_BASE, an
-# empty heap after it, the stack below USER_STACK_TOP, each page mapped
-# when first touched; it starts at the entry point with every register
-# zero but sp.
+# proc_create: a0 = a boot-table entry. Makes a process of it: a new
+# table entry (its registers zero: no process has used it yet) and page
+# directory, then the program's regions (proc_image).
 proc_create:
         push ra
         push s0
         push s1
-        push s2
         mv   s1, a0                 # s1 = boot-table entry
         call proc_alloc
         beqz a0, too_many_programs
@@ -67,38 +79,49 @@ proc_create:
         call uvm_create
         beqz a0, out_of_memory
         sw   a0, PROC_PGDIR(s0)
-        lw   t0, BTE_LENGTH(s1)     # nothing is mapped yet: the image,
-        addi t0, t0, PAGE_SIZE - 1  # heap and stack pages come in when
-        shri t0, t0, 12             # first touched (pager.s)
-        shli t0, t0, 12
-        li   t1, USER_BASE
-        add  t0, t0, t1             # the page after the image
-        sw   t0, PROC_BRK(s0)
-        sw   t0, PROC_HEAP(s0)
-        li   t0, USER_STACK_TOP
-        sw   t0, PROC_SP(s0)
-        lw   t0, BTE_ENTRY(s1)
-        sw   t0, PROC_EPC(s0)
         la   t0, next_pid
         lw   t1, 0(t0)
         sw   t1, PROC_PID(s0)
         addi t1, t1, 1
         sw   t1, 0(t0)
-        li   t0, BOOT_TABLE_KVA + BT_ENTRIES
-        sub  t0, s1, t0
-        shri t0, t0, 4              # BTE_SIZE = 16
-        sw   t0, PROC_PROG(s0)
         li   t0, P_RUNNABLE
         sw   t0, PROC_STATE(s0)
-        pop  s2
+        mv   a0, s1
+        mv   a1, s0
         pop  s1
         pop  s0
         pop  ra
+        j    proc_image             # its ret is ours
+
+# proc_image: a0 = a boot-table entry, a1 = a process with an empty page
+# directory and every register zero. Gives it the entry's program (what
+# exec does): the regions (pager.s) of the image at USER_BASE, an empty
+# heap after it, the stack below USER_STACK_TOP, each page mapped when
+# first touched; it starts at the entry point with sp at the stack's top.
+# Clobbers t0, t1.
+proc_image:
+        lw   t0, BTE_LENGTH(a0)     # nothing is mapped yet: the image,
+        addi t0, t0, PAGE_SIZE - 1  # heap and stack pages come in when
+        shri t0, t0, 12             # first touched (pager.s)
+        shli t0, t0, 12
+        li   t1, USER_BASE
+        add  t0, t0, t1             # the page after the image
+        sw   t0, PROC_BRK(a1)
+        sw   t0, PROC_HEAP(a1)
+        lw   t0, BTE_ENTRY(a0)
+        sw   t0, PROC_EPC(a1)
+        li   t0, USER_STACK_TOP
+        sw   t0, PROC_SP(a1)
+        li   t0, BOOT_TABLE_KVA + BT_ENTRIES
+        sub  t0, a0, t0
+        shri t0, t0, 4              # BTE_SIZE = 16
+        sw   t0, PROC_PROG(a1)
+        sw   zero, PROC_COMM(a1)    # named by its boot-table program
         ret
 
 # proc_exit: a0 = process, a1 = exit status. Closes its files, marks it exited; its exited
-# children are reaped and the live ones orphaned (PARENT = 0); a parent
-# sleeping in wait is woken. Frees its memory; if it is the running
+# children are reaped and the live ones orphaned (PARENT = init's entry,
+# 0 without init); a parent sleeping in wait is woken. Frees its memory; if it is the running
 # process, first moves onto the kernel's own page directory (ASID 0), as
 # xv6's switchkvm() does, since the process's directory is about to be
 # freed (and kfree writes into it).
@@ -117,10 +140,18 @@ proc_exit:
 proc_exit_children:
         lw   t2, PROC_PARENT(t0)
         bne  t2, s1, proc_exit_next
-        sw   zero, PROC_PARENT(t0)  # an orphan: nobody will wait for it
         lw   t2, PROC_STATE(t0)
+        beqz t2, proc_exit_next     # a reaped record: not a child now
         li   t3, P_EXITED
-        bne  t2, t3, proc_exit_next
+        beq  t2, t3, proc_exit_reap
+        call init_entry             # an orphan: init inherits it (Unix's
+        bne  a0, s1, proc_exit_adopt    # reparenting); with no init, or
+        li   a0, 0                  # init itself exiting, nobody will
+proc_exit_adopt:                    # wait for it
+        sw   a0, PROC_PARENT(t0)
+        j    proc_exit_next
+proc_exit_reap:
+        sw   zero, PROC_PARENT(t0)
         sw   zero, PROC_STATE(t0)   # exited already: reaped
 proc_exit_next:
         addi t0, t0, PROC_SIZE
@@ -231,8 +262,13 @@ schedule_idle:
         la   t0, blocked
         lw   t0, 0(t0)
         bnez t0, schedule_wait      # asleep in the kernel: an interrupt will wake them
+        call init_entry
+        bnez a0, schedule_halt_init
         la   t0, killed
         lw   a0, 0(t0)              # exit code: how many were killed
+        j    plat_halt
+schedule_halt_init:
+        lw   a0, PROC_XSTATUS(a0)   # or init's status
         j    plat_halt
 # Nothing to run until a sleeper's time comes or the disk is done:
 # plat_idle waits for the next interrupt (native: sti; wfi, the x86 idle

@@ -26,6 +26,7 @@ syscalls:
         .word sys_fstat             # 17
         .word sys_chdir             # 18
         .word sys_exec              # 19 (exec.s)
+        .word sys_bootexec          # 20 (exec.s)
 
 # sys_none: an unknown system call number returns -1.
 sys_none:
@@ -179,7 +180,7 @@ sys_sleep_bad:
         ret
 
 # sys_fork(): a copy of the process (xv6 fork()): a new table entry with
-# its registers, break and program, and its pages shared copy-on-write
+# its registers, break, program and name, and its pages shared copy-on-write
 # (uvm_share). Returns the child's pid; the child returns 0 from the same
 # sys. -1 when no entry or no memory is left (then nothing is kept).
 sys_fork:
@@ -206,6 +207,10 @@ sys_fork:
         sw   s0, PROC_PARENT(s1)
         lw   t0, PROC_PROG(s0)
         sw   t0, PROC_PROG(s1)
+        addi a0, s1, PROC_COMM      # and its name
+        addi a1, s0, PROC_COMM
+        li   a2, COMM_SIZE
+        call memcpy
         li   s2, USER_BASE          # s2 = the page to share
 sys_fork_pages:
         lw   t0, PROC_BRK(s0)

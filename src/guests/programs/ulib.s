@@ -26,6 +26,7 @@
         .equ SYS_FSTAT,  17
         .equ SYS_CHDIR,  18
         .equ SYS_EXEC,   19
+        .equ SYS_BOOTEXEC, 20           # init's (src/guests/init.s)
 # open's flags (xv6's): one of O_RDONLY 0, O_WRONLY 1, O_RDWR 2, with
 # O_CREATE 0x200 (make the file if missing) and O_TRUNC 0x400 (empty it).
 

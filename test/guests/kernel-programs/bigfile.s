@@ -113,13 +113,6 @@ out:
         pop  ra
         ret
 
-newline:
-        push ra
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 path:    .asciz "/big.bin"
 s_wrote: .asciz "wrote "
@@ -127,7 +120,6 @@ s_size:  .asciz "size "
 s_read:  .asciz "read "
 s_right: .asciz ", all bytes right\n"
 s_wrong: .asciz ", some bytes wrong\n"
-s_nl:    .asciz "\n"
         .align 4
 st:      .space 16
 buf:     .space 1024

@@ -108,19 +108,6 @@ main:
         pop  ra
         ret
 
-# report: a0 = a result, a1 = its label: prints "label: result".
-report:
-        push ra
-        push a0
-        mv   a0, a1
-        call print
-        pop  a0
-        call print_dec
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 p_work:      .asciz "/work"
 p_work_rel:  .asciz "work"
@@ -151,6 +138,5 @@ s_long:        .asciz "open of a 28-byte name: "
 s_unlink_f:    .asciz "unlink /work/sub/f: "
 s_unlink_sub:  .asciz "unlink /work/sub: "
 s_chdir_gone:  .asciz "chdir /work/sub (gone): "
-s_nl:          .asciz "\n"
         .align 4
 buf:         .space 64

@@ -47,18 +47,6 @@ parent:
         pop  ra
         ret
 
-report:
-        push ra
-        push a0
-        mv   a0, a1
-        call print
-        pop  a0
-        call print_dec
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 p_nope:   .asciz "/nope"
 p_text:   .asciz "/greeting.txt"
@@ -73,6 +61,5 @@ s_dir:    .asciz "exec /docs: "
 s_here:   .asciz "still here\n"
 s_failed: .asciz "exec /echo failed\n"
 s_exited: .asciz "echo exited "
-s_nl:     .asciz "\n"
         .align 4
 argv:     .word a0s, a1s, a2s, 0

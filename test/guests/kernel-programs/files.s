@@ -153,13 +153,6 @@ main:
         pop  ra
         ret
 
-newline:
-        push ra
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 p_note:     .asciz "/note.txt"
 p_greeting: .asciz "/greeting.txt"
@@ -179,7 +172,6 @@ s_gone:     .asciz "open after unlink: "
 s_eof:      .asciz "read past the end: "
 s_fd0:      .asciz "write to fd 0: "
 s_closed:   .asciz "read of a closed fd: "
-s_nl:       .asciz "\n"
         .align 4
 st:         .space 16
 buf:        .space 68
