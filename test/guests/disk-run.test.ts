@@ -91,7 +91,8 @@ describe("runFromDisk", () => {
   it("boots from the disk: a fork, an exec of another program on it, the exit status through wait", () => {
     const run = runFromDisk({ files: { "/bin/main.s": forkExec, "/bin/seven.s": "main: li a0, 7\n ret\n" }, programs: [{ diskPath: "/bin/main" }], timerInterval: 0 });
     expect([run.output, run.reason, run.exitCode]).toEqual(["7", "halted", 0]);
-    expect(run.processes.find((p) => p.pid === 1)?.name).toBe("/bin/main");
+    // init is pid 1; the program it starts is pid 2, and its child pid 3.
+    expect(run.processes.map((p) => `${p.pid} ${p.name} ${p.state}`)).toEqual(["1 init exited", "2 /bin/main reaped", "3 /bin/seven reaped"]);
     expect(run.cycles).toBeGreaterThan(0);
     expect(FsImage.fromBytes(run.disk).list("/bin").map((e) => e.name)).toEqual(["main", "seven"]);
   });
@@ -101,8 +102,8 @@ describe("runFromDisk", () => {
     expect(run.reason).toBe("halted");
     const [before, after] = run.atYield;
     expect(run.atYield).toHaveLength(2);
-    const parent = before.processes.find((p) => p.pid === 1);
-    const child = before.processes.find((p) => p.pid === 2);
+    const parent = before.processes.find((p) => p.pid === 2);
+    const child = before.processes.find((p) => p.pid === 3);
     // 12 heap pages, the code page, the stack page: all shared until someone stores
     expect(parent?.pages.length).toBe(14);
     expect(child?.frames).toEqual(parent?.frames);
