@@ -15,6 +15,7 @@
  */
 import { Machine } from "../machine/machine";
 import { buildKernelImage, type GuestProgram, type KernelImage } from "../guests/loader";
+import { readPagerStats, type PagerStats } from "../guests/pager-stats";
 import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
 import { PAGE_SIZE } from "../machine/isa";
 import { NestedPageTable } from "../memory/nested-paging";
@@ -134,11 +135,18 @@ export interface WorkloadRun {
   readonly cpuSeconds: number;
   /** Under a hypervisor: the VM's statistics (traps, hidden faults, exits ...). */
   readonly stats?: VmStats;
+  /** The kernel's paging statistics at the end (page-ins, page-outs ...), read from its memory. */
+  readonly pager: PagerStats;
   /** Under nested paging: the MMU's two-dimensional walks, their references, and the nested TLB's hits and misses. */
   readonly nested?: { readonly walks: number; readonly references: number; readonly ntlbHits: number; readonly ntlbMisses: number };
 }
 
-export interface VirtualizedOptions {
+export interface BareOptions {
+  /** The disk's initial contents (a copy is made): a file system from mkfs or buildImage. */
+  readonly disk?: Uint8Array;
+}
+
+export interface VirtualizedOptions extends BareOptions {
   /** The image was built with `platform: "paravirtual"` (default: read from the image). */
   readonly paravirtual?: boolean;
   /** Hardware assist's paging: "nested" (default) or "shadow". */
@@ -165,11 +173,12 @@ export function workloadImage(program: GuestProgram, timerInterval = 0): KernelI
 }
 
 /** Runs the image on bare toy32. */
-export function runBare(image: KernelImage): WorkloadRun {
-  const m = new Machine({ memoryBytes: image.memoryBytes });
+export function runBare(image: KernelImage, options: BareOptions = {}): WorkloadRun {
+  const m = new Machine({ memoryBytes: image.memoryBytes, disk: options.disk });
   m.load(image.image, 0);
   const { result: r, seconds, cpuSeconds } = timed(() => m.run({ maxCycles: 10_000_000_000 }));
-  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds };
+  const pager = readPagerStats((pa) => m.memory.readWord(pa), image);
+  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds, pager };
 }
 
 /**
@@ -181,12 +190,13 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   const memoryBytes = HYPERVISOR_RESERVED + SHADOW_FRAMES * PAGE_SIZE + NestedPageTable.poolBytes(image.memoryBytes) + image.memoryBytes;
   const paging = technique === "hardware-assist" ? options.paging : undefined;
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache });
-  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
+  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual", disk: options.disk });
   if (options.exitControls && hv.hardware) Object.assign(hv.hardware.controlsOf(vm), options.exitControls);
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
   const w = hv.nestedWalker;
   const nested = w && { walks: w.walks, references: w.references, ntlbHits: w.ntlb.hits, ntlbMisses: w.ntlb.misses };
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, stats: vm.stats, nested };
+  const pager = readPagerStats((gpa) => hv.host.memory.readWord(vm.machineAddress(gpa)), image);
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, pager, stats: vm.stats, nested };
 }
