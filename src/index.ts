@@ -72,7 +72,7 @@ export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/tra
 export type { Technique } from "./hypervisor/hypervisor";
 export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";
 export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
-export { userComputeProgram, syscallProgram, forkLoopProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
+export { userComputeProgram, syscallProgram, forkLoopProgram, forkExecWaitProgram, trueProgram, fileWriteProgram, swapSweepProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
 export type { BareOptions, WorkloadRun, VirtualizedOptions } from "./hypervisor/workloads";
 export { FIRST_GENERATION_COSTS } from "./hypervisor/hardware-assist";
 export type { HardwarePaging, NestedPaging } from "./hypervisor/hardware-assist";

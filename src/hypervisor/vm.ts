@@ -61,12 +61,18 @@ export interface VmStats {
   exits: ExitCounts;
   /** World switches onto this VM. */
   worldSwitches: number;
+  /**
+   * Cycles the VM's clock skipped while it waited with nothing due (wfi, a
+   * paravirtual BLOCK): time the guest spent idle, as bare metal's wfi
+   * spends it, but no machine cycles of this VM's (the CPU is free then).
+   */
+  idleCycles: number;
 }
 
 export function emptyStats(): VmStats {
   return {
     cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0, writeProtectTraps: 0,
-    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0,
+    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0, idleCycles: 0,
   };
 }
 

@@ -119,12 +119,207 @@ out:
   };
 }
 
+/**
+ * fork + exec + wait, `rounds` times: each child execs `path` (a program on
+ * the disk, e.g. trueProgram's) and the parent reaps it; it prints in hex
+ * how many children exited with status 3.
+ */
+export function forkExecWaitProgram(rounds: number, path = "/true"): GuestProgram {
+  return {
+    name: "fork-exec-wait",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   s0, ${rounds}
+        li   s1, 0                  # children that exited with status 3
+loop:
+        beqz s0, done
+        call fork
+        blt  a0, zero, failed
+        bnez a0, parent
+        la   a0, path
+        la   a1, argv
+        call exec
+        li   a0, 99                 # exec failed
+        call exit
+parent:
+        call wait
+        li   t0, 3
+        bne  a1, t0, next
+        addi s1, s1, 1
+next:
+        addi s0, s0, -1
+        j    loop
+done:
+        mv   a0, s1
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        j    out
+failed:
+        li   a0, 'F'
+        call putc
+        li   a0, 1
+out:
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+        .data
+path:   .asciz "${path}"
+        .align 4
+argv:   .word path, 0
+`,
+  };
+}
+
+/** The program forkExecWaitProgram's children exec: it exits with status 3 at once. */
+export function trueProgram(): GuestProgram {
+  return { name: "true", source: "        .text\nmain:\n        li   a0, 3\n        ret\n" };
+}
+
+/**
+ * Writes `kib` KiB to a new file /out, 1 KiB a write (a file holds at most
+ * MAX_FILE_BYTES), closes it and prints the bytes written in hex.
+ */
+export function fileWriteProgram(kib: number): GuestProgram {
+  return {
+    name: "file-write",
+    source: `        .equ O_RDWR,   2
+        .equ O_CREATE, 0x200
+        .text
+main:
+        push ra
+        push s0
+        push s1
+        push s2
+        la   a0, path
+        li   a1, O_CREATE | O_RDWR
+        call open
+        blt  a0, zero, failed
+        mv   s0, a0                 # s0 = fd
+        li   s1, ${kib}             # s1 = writes left
+        li   s2, 0                  # s2 = bytes written
+block:
+        beqz s1, written
+        la   t0, buf                # the block's first word: its number
+        sw   s1, 0(t0)
+        mv   a0, s0
+        la   a1, buf
+        li   a2, 1024
+        call write
+        blt  a0, zero, failed
+        add  s2, s2, a0
+        addi s1, s1, -1
+        j    block
+written:
+        mv   a0, s0
+        call close
+        mv   a0, s2
+        call print_hex
+        li   a0, 10
+        call putc
+        li   a0, 0
+        j    out
+failed:
+        li   a0, 'F'
+        call putc
+        li   a0, 1
+out:
+        pop  s2
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+        .data
+path:   .asciz "/out"
+        .align 4
+buf:    .space 1024
+`,
+  };
+}
+
+/**
+ * Thrashing: sbrk(`pages` pages), a store to each page naming it, then
+ * `passes` sweeps loading one word a page and checking it. With more pages
+ * than the kernel has frames, the clock pages them out and every sweep
+ * pages them back in. Prints "ok" or "WRONG".
+ */
+export function swapSweepProgram(pages: number, passes: number): GuestProgram {
+  return {
+    name: "swap-sweep",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   a0, ${pages} * 4096
+        call sbrk
+        li   t0, -1
+        beq  a0, t0, wrong
+        mv   s0, a0                 # s0 = the heap
+        li   t1, 0                  # t1 = page
+fill:
+        shli t2, t1, 12
+        add  t2, t2, s0
+        sw   t1, 0(t2)
+        addi t1, t1, 1
+        li   t3, ${pages}
+        bltu t1, t3, fill
+        li   s1, ${passes}          # s1 = sweeps left
+sweep:
+        beqz s1, ok
+        li   t1, 0
+check:
+        shli t2, t1, 12
+        add  t2, t2, s0
+        lw   t2, 0(t2)
+        bne  t2, t1, wrong
+        addi t1, t1, 1
+        li   t3, ${pages}
+        bltu t1, t3, check
+        addi s1, s1, -1
+        j    sweep
+ok:
+        li   a0, 'o'
+        call putc
+        li   a0, 'k'
+        call putc
+        li   a0, 10
+        call putc
+        li   a0, 0
+        j    out
+wrong:
+        la   a0, s_wrong
+        call print
+        li   a0, 1
+out:
+        pop  s1
+        pop  s0
+        pop  ra
+        ret
+        .data
+s_wrong: .asciz "WRONG\\n"
+`,
+  };
+}
+
 export interface WorkloadRun {
   readonly console: string;
   /** Guest instructions executed (translated ones included). */
   readonly instructions: number;
   /** Simulated machine cycles, overheads included. */
   readonly cycles: number;
+  /**
+   * Cycles from boot to halt as the guest's disk and timer see them: on
+   * bare metal `cycles` (its wfi spends machine cycles); in a VM `cycles`
+   * plus stats.idleCycles, the waits the VM's clock skipped. The time a
+   * rate of I/O-bound work divides by.
+   */
+  readonly elapsed: number;
   /** Wall-clock seconds of the run alone (building the image excluded). */
   readonly seconds: number;
   /**
@@ -178,7 +373,7 @@ export function runBare(image: KernelImage, options: BareOptions = {}): Workload
   m.load(image.image, 0);
   const { result: r, seconds, cpuSeconds } = timed(() => m.run({ maxCycles: 10_000_000_000 }));
   const pager = readPagerStats((pa) => m.memory.readWord(pa), image);
-  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds, pager };
+  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, elapsed: r.cycles, seconds, cpuSeconds, pager };
 }
 
 /**
@@ -198,5 +393,5 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   const w = hv.nestedWalker;
   const nested = w && { walks: w.walks, references: w.references, ntlbHits: w.ntlb.hits, ntlbMisses: w.ntlb.misses };
   const pager = readPagerStats((gpa) => hv.host.memory.readWord(vm.machineAddress(gpa)), image);
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, pager, stats: vm.stats, nested };
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, elapsed: report.cycles + vm.stats.idleCycles, seconds, cpuSeconds, pager, stats: vm.stats, nested };
 }
