@@ -65,7 +65,10 @@
 # the first time, read back from swap or taken back in transit, or a
 # copy-on-write store (vm.s cow_fault). Returns a0 = PF_RETRY (retry the
 # instruction), PF_FAULT (the process's own fault) or PF_NOMEM (no frame
-# could be had: no memory and no swap).
+# could be had: no memory and no swap). Page-table updates queued before
+# (a paravirtual kernel's lazy MMU mode, platform-pv.s) reach the tables
+# first, and its own before it returns: it reads the entries it and its
+# callers write.
 page_fault:
         push ra
         push s1
@@ -73,6 +76,7 @@ page_fault:
         shri s2, a0, 12
         shli s2, s2, 12             # s2 = the page
         mv   s1, a1                 # s1 = CAUSE
+        call plat_lazy_mmu_flush
         la   t0, pager_stats
         lw   t1, PS_FAULTS(t0)
         addi t1, t1, 1
@@ -114,6 +118,9 @@ page_fault_present:                 # mapped: a protection fault, unless a
 page_fault_no:
         li   a0, PF_FAULT
 page_fault_out:
+        push a0
+        call plat_lazy_mmu_flush
+        pop  a0
         pop  s2
         pop  s1
         pop  ra
@@ -334,11 +341,15 @@ page_in_out:
 # a disk error, or no page to take. Two sweeps over the frames with one
 # holder come first; if none is found (every user page is shared by fork,
 # as right after a fork when memory is full), one more sweep takes the
-# first copy-on-write frame (page_out_shared).
+# first copy-on-write frame (page_out_shared). As page_fault, it flushes
+# queued page-table updates when it starts and before it returns: kalloc's
+# callers (fork's uvm_share, cow_fault) have entries queued, and read the
+# entries page_out rewrote.
 page_evict:
         push ra
         push s1
         push s2
+        call plat_lazy_mmu_flush
         call swap_available
         beqz a0, page_evict_none
         la   t0, nframes
@@ -394,6 +405,9 @@ page_evict_shared_scan:
 page_evict_none:
         li   a0, 0
 page_evict_out:
+        push a0
+        call plat_lazy_mmu_flush
+        pop  a0
         pop  s2
         pop  s1
         pop  ra

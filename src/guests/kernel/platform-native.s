@@ -30,6 +30,9 @@
 #                         address a0 becomes a1
 #   plat_tlb_inv(a0)      drops the translation of virtual address a0
 #   plat_tlb_flush        drops every translation
+#   plat_lazy_mmu_flush   page-table updates plat_set_pte may have queued
+#                         reach the tables (Linux's arch_flush_lazy_mmu_mode):
+#                         after it, a load of an entry sees its last value
 #   plat_console_write    a0 = address, a1 = length: bytes to the console
 #   plat_disk_start       a0 = block, a1 = buffer (physical), a2 = 0 read /
 #                         1 write: starts a request; a0 = 0, or -1 refused
@@ -226,6 +229,10 @@ plat_tlb_inv:
 
 plat_tlb_flush:
         tlbflush
+        ret
+
+# plat_lazy_mmu_flush: nothing is queued here (plat_set_pte stores at once).
+plat_lazy_mmu_flush:
         ret
 
 # plat_console_write: a0 = address, a1 = length >= 0. Clobbers t0..t2.

@@ -429,12 +429,12 @@ cow_fault_copy:
         pop  a0
         call kfree                  # the shared frame: one holder less
 cow_fault_done:
-        lw   a0, 0(s1)              # the page is this process's alone now:
-        call frame_rmap_of          # the clock may take it
-        sw   s1, 0(t0)
-        sw   s2, 4(t0)
         mv   a0, s2
-        call plat_tlb_inv
+        call plat_tlb_inv           # (a paravirtual kernel's queued update
+        lw   a0, 0(s1)              # is in the table after it: platform-pv.s)
+        call frame_rmap_of          # the page is this process's alone now:
+        sw   s1, 0(t0)              # the clock may take it
+        sw   s2, 4(t0)
         li   a0, 1
         j    cow_fault_out
 cow_fault_oom:
