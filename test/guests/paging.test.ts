@@ -212,7 +212,7 @@ describe("several processes paging at once", () => {
   // cow_fault once read back the entry it had just queued and gave the
   // clock the old shared frame, so at a batch of 16 swap-cow.s read WRONG
   // values and its parent died (it reads it after its TLB operation now,
-  // which sends the queue; the pager sends it when it starts and before it
+  // which sends the queue; the clock sends it when it starts and before it
   // returns). Here batches from 1 to the most, with and without the timer.
   for (const mmuBatch of [1, 4, DEFAULT_MMU_BATCH, MAX_MMU_BATCH]) {
     for (const timerInterval of [0, 3000]) {

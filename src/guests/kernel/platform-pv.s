@@ -36,11 +36,13 @@
 # value: Linux's lazy MMU mode "requires that read hazards be removed from
 # the code ... reads though a raw PTE pointer after it has been modified
 # are not guaranteed to be up to date" (include/linux/pgtable.h, above
-# arch_enter_lazy_mmu_mode). The pager reads entries that it, or the code
-# it interrupted (fork's uvm_share, a page table's kalloc), may have
-# queued, so it flushes the queue when it starts and before it returns
-# (plat_lazy_mmu_flush, Linux's arch_flush_lazy_mmu_mode); elsewhere the
-# kernel reads an entry only after a TLB operation on it.
+# arch_enter_lazy_mmu_mode). The clock reads entries the code that asked
+# kalloc for a frame (fork's uvm_share, cow_fault) may have queued, and
+# that code reads the entries page-out rewrote, so page_evict sends the
+# queue when it starts and before it returns (plat_lazy_mmu_flush, Linux's
+# arch_flush_lazy_mmu_mode; pager.s says why page_fault needs none);
+# elsewhere the kernel reads an entry it wrote only after a TLB operation
+# on it.
 #
 # Trap frame (registered with SET_TRAP_TABLE; written by the hypervisor at
 # every trap; IRET returns to F_EPC in user mode with events on, a0 = F_A0):
