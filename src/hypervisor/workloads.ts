@@ -74,6 +74,31 @@ loop:
   };
 }
 
+/**
+ * The end of a workload's main: prints `register` in hex and a newline and
+ * returns 0, or at `failed:` prints 'F' and returns 1; either way the
+ * `saved` registers are popped (last pushed first), then ra.
+ */
+function reportHex(register: string, saved: readonly string[]): string {
+  return [
+    `        mv   a0, ${register}`,
+    "        call print_hex",
+    "        li   a0, 10",
+    "        call putc",
+    "        li   a0, 0",
+    "        j    out",
+    "failed:",
+    "        li   a0, 'F'",
+    "        call putc",
+    "        li   a0, 1",
+    "out:",
+    ...saved.map((r) => `        pop  ${r}`),
+    "        pop  ra",
+    "        ret",
+    "",
+  ].join("\n");
+}
+
 export function forkLoopProgram(rounds: number): GuestProgram {
   return {
     name: "fork-loop",
@@ -100,22 +125,7 @@ parent:
 next:
         addi s0, s0, -1
         bnez s0, loop
-        mv   a0, s1
-        call print_hex
-        li   a0, 10
-        call putc
-        li   a0, 0
-        j    out
-failed:
-        li   a0, 'F'
-        call putc
-        li   a0, 1
-out:
-        pop  s1
-        pop  s0
-        pop  ra
-        ret
-`,
+${reportHex("s1", ["s1", "s0"])}`,
   };
 }
 
@@ -153,22 +163,7 @@ next:
         addi s0, s0, -1
         j    loop
 done:
-        mv   a0, s1
-        call print_hex
-        li   a0, 10
-        call putc
-        li   a0, 0
-        j    out
-failed:
-        li   a0, 'F'
-        call putc
-        li   a0, 1
-out:
-        pop  s1
-        pop  s0
-        pop  ra
-        ret
-        .data
+${reportHex("s1", ["s1", "s0"])}        .data
 path:   .asciz "${path}"
         .align 4
 argv:   .word path, 0
@@ -218,23 +213,7 @@ block:
 written:
         mv   a0, s0
         call close
-        mv   a0, s2
-        call print_hex
-        li   a0, 10
-        call putc
-        li   a0, 0
-        j    out
-failed:
-        li   a0, 'F'
-        call putc
-        li   a0, 1
-out:
-        pop  s2
-        pop  s1
-        pop  s0
-        pop  ra
-        ret
-        .data
+${reportHex("s2", ["s2", "s1", "s0"])}        .data
 path:   .asciz "/out"
         .align 4
 buf:    .space 1024

@@ -25,8 +25,7 @@
  * the kernel and reading the superblock are not in it. The cycles are a
  * run's elapsed ones (WorkloadRun.elapsed): in a VM its machine cycles
  * and the time it waited idle for the disk, as bare metal's cycles are.
- * Every run's console
- * must equal bare metal's, or the suite fails.
+ * Every run's console must equal bare metal's, or the suite fails.
  */
 import {
   CLOCK_HZ,
