@@ -277,8 +277,9 @@ plat_halt:
         .align 4
 pv_trap_table:  .word 0, trap_entry # cause 0: the handler for every cause
 pv_trap_frame:  .space 16
-pv_mmu_batch:   .word 16            # requests per MMU_UPDATE (1..PV_MMU_QUEUE; buildParavirtualKernelImage mmuBatch
-                                    # patches it): past 16 a fork loop's whole run, boot included, gains under 1%
+pv_mmu_batch:   .word 16            # requests per MMU_UPDATE, 1..PV_MMU_QUEUE (mmuBatch of
+                                    # buildParavirtualKernelImage patches it): past 16 a fork
+                                    # loop's whole run, boot included, gains under 1%
 pv_mmu_count:   .word 0             # requests queued
 pv_mmu_queue:   .space 8 * PV_MMU_QUEUE
 pv_console_buffer: .space CONSOLE_CHUNK
