@@ -72,8 +72,8 @@ export type { TranslatedBlock, BtRuntime, BlockFunction } from "./hypervisor/tra
 export type { Technique } from "./hypervisor/hypervisor";
 export { HardwareAssist, HARDWARE_ASSIST_COSTS, EXIT_LOG_LIMIT } from "./hypervisor/hardware-assist";
 export { buildParavirtualKernelImage, paravirtualKernelSource } from "./hypervisor/paravirtual-kernel";
-export { userComputeProgram, syscallProgram, forkLoopProgram, tlbSweepProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
-export type { WorkloadRun, VirtualizedOptions } from "./hypervisor/workloads";
+export { userComputeProgram, syscallProgram, forkLoopProgram, tlbSweepProgram, forkExecWaitProgram, trueProgram, fileWriteProgram, swapSweepProgram, workloadImage, runBare, runVirtualized } from "./hypervisor/workloads";
+export type { BareOptions, WorkloadRun, VirtualizedOptions } from "./hypervisor/workloads";
 export { FIRST_GENERATION_COSTS } from "./hypervisor/hardware-assist";
 export type { HardwarePaging, NestedPaging } from "./hypervisor/hardware-assist";
 export { MAX_MMU_BATCH, DEFAULT_MMU_BATCH } from "./hypervisor/paravirtual-kernel";

@@ -27,7 +27,9 @@
 #   kernel/syscall.s       the system call table and handlers
 #   kernel/proc.s          processes, the scheduler, the return to user mode
 #   kernel/vm.s            page tables: walk, map, per-process address spaces
-#   kernel/pager.s         demand paging, the clock, page-in and page-out
+#   kernel/pager.s         demand paging: page faults, page-ins, statistics
+#   kernel/pager-clock.s   page replacement: the clock chooses a victim
+#   kernel/pager-out.s     page-out: a victim written to swap
 #   kernel/swap.s          the swap area on the disk (none without one)
 #   kernel/kalloc.s        physical pages
 #   kernel/console.s       console output

@@ -223,6 +223,8 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/proc.s",
     "kernel/vm.s",
     "kernel/pager.s",
+    "kernel/pager-clock.s",
+    "kernel/pager-out.s",
     "kernel/kalloc.s",
     "kernel/console.s",
     "kernel/sleep.s",

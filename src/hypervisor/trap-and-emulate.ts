@@ -322,7 +322,7 @@ export class TrapAndEmulate {
         if (v.pendingInterrupts !== 0) return;
         const wake = vm.nextWakeup;
         if (wake === Infinity) return this.terminate(vm, `deadlock: wfi at pc 0x${(v.pc - 4 >>> 0).toString(16)} with no timer armed and no device at work`);
-        if (v.cycles < wake) v.cycles = wake;
+        if (v.cycles < wake) idleUntil(vm, wake);
       },
       tlbWrite: (tlbhi, tlblo) => this.tlbWrite(vm, tlbhi, tlblo),
     };
@@ -462,7 +462,7 @@ export class TrapAndEmulate {
     if (v.pendingInterrupts === 0) {
       const wake = vm.nextWakeup;
       if (wake === Infinity) return this.ctx.deschedule("block");
-      if (v.cycles < wake) v.cycles = wake;
+      if (v.cycles < wake) idleUntil(vm, wake);
       vm.collectDue();
     }
     v.regs[1] = v.pendingInterrupts;
@@ -501,4 +501,10 @@ export class TrapAndEmulate {
     vcpu.csr[CSR.STATUS] = ((vcpu.csr[CSR.STATUS] & ~STATUS.KM) | STATUS.IE) >>> 0;
     this.ctx.remap(vm);
   }
+}
+
+/** The VM's clock jumps to `wake` (an idle wait), counted in its idleCycles. */
+function idleUntil(vm: Vm, wake: number): void {
+  vm.stats.idleCycles += wake - vm.vcpu.cycles;
+  vm.vcpu.cycles = wake;
 }

@@ -64,12 +64,18 @@ export interface VmStats {
   worldSwitches: number;
   /** Disco's software TLB (a software-tlb machine): real misses, L2 TLB hits and misses, reflected misses. */
   softwareTlb: SoftwareTlbStats;
+  /**
+   * Cycles the VM's clock skipped while it waited with nothing due (wfi, a
+   * paravirtual BLOCK): time the guest spent idle, as bare metal's wfi
+   * spends it, but no machine cycles of this VM's (the CPU is free then).
+   */
+  idleCycles: number;
 }
 
 export function emptyStats(): VmStats {
   return {
     cycles: 0, traps: 0, emulated: 0, reflected: 0, hiddenFaults: 0, writeProtectTraps: 0,
-    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0, softwareTlb: emptySoftwareTlbStats(),
+    deviceAccesses: 0, hypercalls: 0, exits: {}, worldSwitches: 0, softwareTlb: emptySoftwareTlbStats(), idleCycles: 0,
   };
 }
 

@@ -22,6 +22,7 @@
  */
 import { Machine } from "../machine/machine";
 import { PLATFORM_MMU, buildKernelImage, type GuestProgram, type KernelImage, type KernelPlatform } from "../guests/loader";
+import { readPagerStats, type PagerStats } from "../guests/pager-stats";
 import { HYPERVISOR_RESERVED, Hypervisor, SHADOW_FRAMES, type Technique } from "./hypervisor";
 import { PAGE_SIZE } from "../machine/isa";
 import { NestedPageTable } from "../memory/nested-paging";
@@ -80,6 +81,31 @@ loop:
   };
 }
 
+/**
+ * The end of a workload's main: prints `register` in hex and a newline and
+ * returns 0, or at `failed:` prints 'F' and returns 1; either way the
+ * `saved` registers are popped (last pushed first), then ra.
+ */
+function reportHex(register: string, saved: readonly string[]): string {
+  return [
+    `        mv   a0, ${register}`,
+    "        call print_hex",
+    "        li   a0, 10",
+    "        call putc",
+    "        li   a0, 0",
+    "        j    out",
+    "failed:",
+    "        li   a0, 'F'",
+    "        call putc",
+    "        li   a0, 1",
+    "out:",
+    ...saved.map((r) => `        pop  ${r}`),
+    "        pop  ra",
+    "        ret",
+    "",
+  ].join("\n");
+}
+
 export function forkLoopProgram(rounds: number): GuestProgram {
   return {
     name: "fork-loop",
@@ -106,21 +132,163 @@ parent:
 next:
         addi s0, s0, -1
         bnez s0, loop
-        mv   a0, s1
-        call print_hex
+${reportHex("s1", ["s1", "s0"])}`,
+  };
+}
+
+/**
+ * fork + exec + wait, `rounds` times: each child execs `path` (a program on
+ * the disk, e.g. trueProgram's) and the parent reaps it; it prints in hex
+ * how many children exited with status 3.
+ */
+export function forkExecWaitProgram(rounds: number, path = "/true"): GuestProgram {
+  return {
+    name: "fork-exec-wait",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   s0, ${rounds}
+        li   s1, 0                  # children that exited with status 3
+loop:
+        beqz s0, done
+        call fork
+        blt  a0, zero, failed
+        bnez a0, parent
+        la   a0, path
+        la   a1, argv
+        call exec
+        li   a0, 99                 # exec failed
+        call exit
+parent:
+        call wait
+        li   t0, 3
+        bne  a1, t0, next
+        addi s1, s1, 1
+next:
+        addi s0, s0, -1
+        j    loop
+done:
+${reportHex("s1", ["s1", "s0"])}        .data
+path:   .asciz "${path}"
+        .align 4
+argv:   .word path, 0
+`,
+  };
+}
+
+/** The program forkExecWaitProgram's children exec: it exits with status 3 at once. */
+export function trueProgram(): GuestProgram {
+  return { name: "true", source: "        .text\nmain:\n        li   a0, 3\n        ret\n" };
+}
+
+/**
+ * Writes `kib` KiB to a new file /out, 1 KiB a write (a file holds at most
+ * MAX_FILE_BYTES), closes it and prints the bytes written in hex.
+ */
+export function fileWriteProgram(kib: number): GuestProgram {
+  return {
+    name: "file-write",
+    source: `        .equ O_RDWR,   2
+        .equ O_CREATE, 0x200
+        .text
+main:
+        push ra
+        push s0
+        push s1
+        push s2
+        la   a0, path
+        li   a1, O_CREATE | O_RDWR
+        call open
+        blt  a0, zero, failed
+        mv   s0, a0                 # s0 = fd
+        li   s1, ${kib}             # s1 = writes left
+        li   s2, 0                  # s2 = bytes written
+block:
+        beqz s1, written
+        la   t0, buf                # the block's first word: its number
+        sw   s1, 0(t0)
+        mv   a0, s0
+        la   a1, buf
+        li   a2, 1024
+        call write
+        blt  a0, zero, failed
+        add  s2, s2, a0
+        addi s1, s1, -1
+        j    block
+written:
+        mv   a0, s0
+        call close
+${reportHex("s2", ["s2", "s1", "s0"])}        .data
+path:   .asciz "/out"
+        .align 4
+buf:    .space 1024
+`,
+  };
+}
+
+/**
+ * Thrashing: sbrk(`pages` pages), a store to each page naming it, then
+ * `passes` sweeps loading one word a page and checking it. With more pages
+ * than the kernel has frames, the clock pages them out and every sweep
+ * pages them back in. Prints "ok" or "WRONG".
+ */
+export function swapSweepProgram(pages: number, passes: number): GuestProgram {
+  return {
+    name: "swap-sweep",
+    source: `        .text
+main:
+        push ra
+        push s0
+        push s1
+        li   a0, ${pages} * 4096
+        call sbrk
+        li   t0, -1
+        beq  a0, t0, wrong
+        mv   s0, a0                 # s0 = the heap
+        li   t1, 0                  # t1 = page
+fill:
+        shli t2, t1, 12
+        add  t2, t2, s0
+        sw   t1, 0(t2)
+        addi t1, t1, 1
+        li   t3, ${pages}
+        bltu t1, t3, fill
+        li   s1, ${passes}          # s1 = sweeps left
+sweep:
+        beqz s1, ok
+        li   t1, 0
+check:
+        shli t2, t1, 12
+        add  t2, t2, s0
+        lw   t2, 0(t2)
+        bne  t2, t1, wrong
+        addi t1, t1, 1
+        li   t3, ${pages}
+        bltu t1, t3, check
+        addi s1, s1, -1
+        j    sweep
+ok:
+        li   a0, 'o'
+        call putc
+        li   a0, 'k'
+        call putc
         li   a0, 10
         call putc
         li   a0, 0
         j    out
-failed:
-        li   a0, 'F'
-        call putc
+wrong:
+        la   a0, s_wrong
+        call print
         li   a0, 1
 out:
         pop  s1
         pop  s0
         pop  ra
         ret
+        .data
+s_wrong: .asciz "WRONG\\n"
 `,
   };
 }
@@ -165,6 +333,13 @@ export interface WorkloadRun {
   readonly instructions: number;
   /** Simulated machine cycles, overheads included. */
   readonly cycles: number;
+  /**
+   * Cycles from boot to halt as the guest's disk and timer see them: on
+   * bare metal `cycles` (its wfi spends machine cycles); in a VM `cycles`
+   * plus stats.idleCycles, the waits the VM's clock skipped. The time a
+   * rate of I/O-bound work divides by.
+   */
+  readonly elapsed: number;
   /** Wall-clock seconds of the run alone (building the image excluded). */
   readonly seconds: number;
   /**
@@ -175,11 +350,18 @@ export interface WorkloadRun {
   readonly cpuSeconds: number;
   /** Under a hypervisor: the VM's statistics (traps, hidden faults, exits ...). */
   readonly stats?: VmStats;
+  /** The kernel's paging statistics at the end (page-ins, page-outs ...), read from its memory. */
+  readonly pager: PagerStats;
   /** Under nested paging: the MMU's two-dimensional walks, their references, and the nested TLB's hits and misses. */
   readonly nested?: { readonly walks: number; readonly references: number; readonly ntlbHits: number; readonly ntlbMisses: number };
 }
 
-export interface VirtualizedOptions {
+export interface BareOptions {
+  /** The disk's initial contents (a copy is made): a file system from mkfs or buildImage. */
+  readonly disk?: Uint8Array;
+}
+
+export interface VirtualizedOptions extends BareOptions {
   /** The image was built with `platform: "paravirtual"` (default: read from the image). */
   readonly paravirtual?: boolean;
   /** Hardware assist's paging: "nested" (default) or "shadow". */
@@ -208,11 +390,12 @@ export function workloadImage(program: GuestProgram, timerInterval = 0, platform
 }
 
 /** Runs the image on bare toy32 (built with the MMU its platform needs). */
-export function runBare(image: KernelImage): WorkloadRun {
-  const m = new Machine({ memoryBytes: image.memoryBytes, mmu: PLATFORM_MMU[image.platform] });
+export function runBare(image: KernelImage, options: BareOptions = {}): WorkloadRun {
+  const m = new Machine({ memoryBytes: image.memoryBytes, mmu: PLATFORM_MMU[image.platform], disk: options.disk });
   m.load(image.image, 0);
   const { result: r, seconds, cpuSeconds } = timed(() => m.run({ maxCycles: 10_000_000_000 }));
-  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, seconds, cpuSeconds };
+  const pager = readPagerStats((pa) => m.memory.readWord(pa), image);
+  return { console: m.console.output, instructions: r.instructions, cycles: r.cycles, elapsed: r.cycles, seconds, cpuSeconds, pager };
 }
 
 /**
@@ -225,12 +408,13 @@ export function runVirtualized(image: KernelImage, technique: Technique, options
   const paging = technique === "hardware-assist" ? options.paging : undefined;
   const mmu = PLATFORM_MMU[image.platform];
   const hv = new Hypervisor({ technique, sliceCycles: 1_000_000, memoryBytes, paging, shadowCache: options.shadowCache, mmu, l2TlbEntries: options.l2TlbEntries });
-  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual" });
+  const vm = hv.createVm({ name: technique, memorySize: image.memoryBytes, image: image.image, paravirtual: options.paravirtual ?? image.platform === "paravirtual", disk: options.disk });
   if (options.exitControls && hv.hardware) Object.assign(hv.hardware.controlsOf(vm), options.exitControls);
   hv.start(vm);
   const { result: report, seconds, cpuSeconds } = timed(() => hv.run({ maxCycles: 10_000_000_000 }));
   if (vm.state !== "halted") throw new Error(`${technique}: the workload ended ${vm.state} ${vm.reason}`);
   const w = hv.nestedWalker;
   const nested = w && { walks: w.walks, references: w.references, ntlbHits: w.ntlb.hits, ntlbMisses: w.ntlb.misses };
-  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, seconds, cpuSeconds, stats: vm.stats, nested };
+  const pager = readPagerStats((gpa) => hv.host.memory.readWord(vm.machineAddress(gpa)), image);
+  return { console: vm.console, instructions: vm.vcpu.instructions, cycles: report.cycles, elapsed: report.cycles + vm.stats.idleCycles, seconds, cpuSeconds, pager, stats: vm.stats, nested };
 }

@@ -11,6 +11,8 @@ import { CAUSE } from "../../src/machine/isa";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { EBUSY, EINVAL, dispatchHypercall, HYPERCALL } from "../../src/hypervisor/hypercalls";
 import { ParavirtualGuest } from "../../src/hypervisor/paravirtual";
+import { fileWriteProgram, forkLoopProgram, runBare, runVirtualized, workloadImage } from "../../src/hypervisor/workloads";
+import { buildImage } from "../../src/guests/fs";
 
 const MEMORY = 64 * 1024;
 const image = Uint8Array.from({ length: 8 * SECTOR_SIZE }, (_, i) => (i * 7 + 3) & 0xff);
@@ -78,5 +80,31 @@ describe("a VM's virtual disk", () => {
     expect(a.devices.disk.status).toBe(DISK_STATUS.IDLE);
     expect(hv.memory.readBytes(a.base + 0x2000, 1024)).toEqual(image.subarray(1024, 2048));
     expect(dispatchHypercall(guest, HYPERCALL.DISK_START, 0, 0x2000, 0).extraCycles).toBe(COSTS.pvDiskRequest);
+  });
+});
+
+describe("a VM's time waiting for its disk", () => {
+  // A VM's clock jumps over its idle waits (wfi with nothing due), which
+  // cost the machine no cycles; WorkloadRun.elapsed adds them back, so a
+  // rate of I/O-bound work compares with bare metal's, whose wfi spends them.
+  const disk = buildImage({ kind: "directory", entries: new Map() });
+  const image = workloadImage(fileWriteProgram(8));
+  const bare = runBare(image, { disk });
+
+  it("is counted in idleCycles and elapsed: binary translation's machine cycles alone undercut bare metal's, its elapsed ones do not", () => {
+    const bt = runVirtualized(image, "binary-translation", { disk });
+    expect(bt.console).toBe(bare.console);
+    const idle = bt.stats?.idleCycles ?? 0;
+    expect(idle).toBeGreaterThan(0);
+    expect(bt.elapsed).toBe(bt.cycles + idle);
+    expect(bt.cycles).toBeLessThan(bare.cycles);
+    expect(bt.elapsed).toBeGreaterThan(bare.elapsed);
+    expect(bare.elapsed).toBe(bare.cycles);
+  });
+
+  it("is zero for a VM that never waits (no disk, no timer)", () => {
+    const run = runVirtualized(workloadImage(forkLoopProgram(3)), "trap-and-emulate");
+    expect(run.stats?.idleCycles).toBe(0);
+    expect(run.elapsed).toBe(run.cycles);
   });
 });

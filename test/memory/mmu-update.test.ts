@@ -9,7 +9,8 @@ import { PTE } from "../../src/machine/isa";
 import { Hypervisor } from "../../src/hypervisor/hypervisor";
 import { ParavirtualGuest } from "../../src/hypervisor/paravirtual";
 import { dispatchHypercall, EINVAL, HYPERCALL } from "../../src/hypervisor/hypercalls";
-import { buildParavirtualKernelImage } from "../../src/hypervisor/paravirtual-kernel";
+import { buildParavirtualKernelImage, DEFAULT_MMU_BATCH } from "../../src/hypervisor/paravirtual-kernel";
+import { assembleKernel } from "../../src/guests/loader";
 import { forkLoopProgram, runBare, workloadImage } from "../../src/hypervisor/workloads";
 import { validateUpdate } from "../../src/memory/mmu-update";
 import { UserError } from "../../src/errors";
@@ -87,6 +88,12 @@ describe("MMU_UPDATE batches", () => {
     const one = pv(1), sixteen = pv(16);
     expect(sixteen.hypercalls).toBeLessThan(one.hypercalls * 0.8);
     expect(sixteen.cycles).toBeLessThan(one.cycles);
+  });
+  it("the kernel's own batch word is DEFAULT_MMU_BATCH, and mmuBatch patches it", () => {
+    const at = assembleKernel("paravirtual").symbols.get("pv_mmu_batch") as number;
+    const word = (image: Uint8Array) => new DataView(image.buffer, image.byteOffset).getUint32(at, true);
+    expect(word(buildParavirtualKernelImage({ programs: ["hello"] }).image)).toBe(DEFAULT_MMU_BATCH);
+    expect(word(buildParavirtualKernelImage({ programs: ["hello"], mmuBatch: 3 }).image)).toBe(3);
   });
   it("refuses a batch size the kernel's queue cannot hold, in one line", () => {
     expect(() => buildParavirtualKernelImage({ programs: ["hello"], mmuBatch: 65 })).toThrow(UserError);

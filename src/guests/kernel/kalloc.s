@@ -6,8 +6,8 @@
 # has a reverse map entry (frame_rmap, 8 bytes: the kernel address of the
 # one PTE that maps it and that PTE's virtual page), which map_page fills
 # for a user page with one holder; 0 means the page is the kernel's, shared
-# or free, and the clock (pager.s) never evicts it. When memory runs out,
-# kalloc asks the clock for a page (page_evict) and tries again.
+# or free, and the clock (pager-clock.s) never evicts it. When memory runs
+# out, kalloc asks the clock for a page (page_evict) and tries again.
 # Part of the kernel: the loader assembles src/guests/kernel.s and then
 # kernel/*.s in KERNEL_FILES order as one program.
 
@@ -94,7 +94,7 @@ frame_ref:
         ret
 
 # frame_hold: a0 = a page kalloc gave out; one more reference, not a
-# mapping (pager.s page_out, while the disk writes it): its reverse map
+# mapping (pager-out.s page_out, while the disk writes it): its reverse map
 # stays. kfree drops it as any other.
 frame_hold:
         push ra

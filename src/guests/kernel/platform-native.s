@@ -30,6 +30,9 @@
 #                         address a0 becomes a1
 #   plat_tlb_inv(a0)      drops the translation of virtual address a0
 #   plat_tlb_flush        drops every translation
+#   plat_lazy_mmu_flush   page-table updates plat_set_pte may have queued
+#                         reach the tables (Linux's arch_flush_lazy_mmu_mode):
+#                         after it, a load of an entry sees its last value
 #   plat_console_write    a0 = address, a1 = length: bytes to the console
 #   plat_disk_start       a0 = block, a1 = buffer (physical), a2 = 0 read /
 #                         1 write: starts a request; a0 = 0, or -1 refused
@@ -63,15 +66,24 @@ plat_trap_vector:
 # (plat_idle), where an interrupt's job is to end the wfi and to say that
 # it came: its bit goes into idle_irqs, which plat_idle hands back, and
 # the scheduler does its work (the DISK's disk_intr) when plat_idle
-# returns, as a bottom half. Only t0 and k0 are touched (plat_idle
-# clobbers t0). x86's sti keeps interrupts off for one more instruction,
-# so `sti; hlt` cannot lose a wakeup between the two; toy32 has no such
-# shadow, so an interrupt taken just before the wfi returns past it.
-# Any other trap in kernel mode is a kernel bug.
+# returns, as a bottom half. x86's sti keeps interrupts off for one more
+# instruction, so `sti; hlt` cannot lose a wakeup between the two; toy32
+# has no such shadow, so an interrupt taken just before the wfi returns
+# past it. Any other trap in kernel mode is a kernel bug.
+#
+# The interrupt may come at any instruction from the sti to the cli, and
+# plat_idle holds STATUS in t0 across the cli's csrr/andi/csrw: the
+# handler must give every register but k0 back as it found it (t0 waits
+# in tfk_t0 meanwhile; MIPS's handlers keep to k0 and k1 for the same
+# reason). Clobbering t0 there once turned the cli into a write of
+# STATUS = 0: the machine went on in user mode at plat_idle_wfi+16 and
+# the process that had run last was killed for a PAGE_FAULT_FETCH there.
 trap_from_kernel:
         csrr k0, CAUSE
         shri k0, k0, 4              # interrupts are CAUSE 16..19
         beqz k0, kernel_trap
+        la   k0, tfk_t0
+        sw   t0, 0(k0)
         csrr k0, CAUSE
         addi k0, k0, -16
         li   t0, 1
@@ -87,6 +99,8 @@ trap_from_kernel:
         addi k0, k0, 4              # not yet waiting: do not wait at all
         csrw EPC, k0
 trap_from_kernel_out:
+        la   k0, tfk_t0
+        lw   t0, 0(k0)
         rett
 
 # kernel_trap: a trap taken in kernel mode means the kernel is broken:
@@ -217,6 +231,10 @@ plat_tlb_flush:
         tlbflush
         ret
 
+# plat_lazy_mmu_flush: nothing is queued here (plat_set_pte stores at once).
+plat_lazy_mmu_flush:
+        ret
+
 # plat_console_write: a0 = address, a1 = length >= 0. Clobbers t0..t2.
 plat_console_write:
         li   t0, CONSOLE_TX
@@ -283,4 +301,5 @@ plat_halt:
         .data
         .align 4
 idle_irqs:      .word 0             # interrupts taken in plat_idle, bit (CAUSE - 16)
+tfk_t0:         .word 0             # t0 while trap_from_kernel runs
         .text

@@ -194,7 +194,7 @@ sys_fork:
         beqz a0, sys_fork_bad
         sw   a0, PROC_PGDIR(s1)
         li   t0, P_FORKING          # not runnable yet, but its pages count
-        sw   t0, PROC_STATE(s1)     # (pager.s page_out_shared scans it)
+        sw   t0, PROC_STATE(s1)     # (pager-out.s page_out_shared scans it)
         addi a0, s1, PROC_BRK       # BRK, EPC, the registers, XSTATUS, HEAP
         addi a1, s0, PROC_BRK
         li   a2, PROC_CYCLES - PROC_BRK

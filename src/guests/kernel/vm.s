@@ -62,7 +62,7 @@ walk_out:
 # map_page: a0 = page directory, a1 = virtual page, a2 = physical page,
 # a3 = PTE flags. Returns a0 = 0, or -1 when no page table could be had.
 # A user page (U) with one holder gets its reverse map entry (kalloc.s),
-# which makes it a candidate for the clock (pager.s).
+# which makes it a candidate for the clock (pager-clock.s).
 # The caller invalidates the TLB entry if the page may have been cached.
 map_page:
         push ra
@@ -256,7 +256,7 @@ free_user_page:
         call swap_free
         j    free_user_page_out
 free_user_page_transit:             # being written to swap: the writer
-        push t0                     # (pager.s page_out) holds the frame
+        push t0                     # (pager-out.s page_out) holds the frame
         li   a1, 0                  # too, and frees the slot when it sees
         call plat_set_pte           # no holder is left
         lw   a0, 0(sp)
@@ -406,7 +406,7 @@ cow_fault_copy:
         call kalloc                 # may sleep, writing a page to swap:
         beqz a0, cow_fault_oom
         lw   t0, 0(s1)              # meanwhile the clock may have sent this
-        shri t0, t0, 12             # one to swap (pager.s page_out_shared)
+        shri t0, t0, 12             # one to swap (pager-out.s page_out_shared)
         shli t0, t0, 12
         lw   t1, 0(sp)
         bne  t0, t1, cow_fault_moved
@@ -429,12 +429,12 @@ cow_fault_copy:
         pop  a0
         call kfree                  # the shared frame: one holder less
 cow_fault_done:
-        lw   a0, 0(s1)              # the page is this process's alone now:
-        call frame_rmap_of          # the clock may take it
-        sw   s1, 0(t0)
-        sw   s2, 4(t0)
         mv   a0, s2
-        call plat_tlb_inv
+        call plat_tlb_inv           # (a paravirtual kernel's queued update
+        lw   a0, 0(s1)              # is in the table after it: platform-pv.s)
+        call frame_rmap_of          # the page is this process's alone now:
+        sw   s1, 0(t0)              # the clock may take it
+        sw   s2, 4(t0)
         li   a0, 1
         j    cow_fault_out
 cow_fault_oom:
@@ -516,7 +516,8 @@ user_page_resident:
         andi t0, t0, PTE_V
         bnez t0, user_page_ok
 user_page_fault:
-        mv   a0, s1
+        call plat_lazy_mmu_flush    # what the system call queued: page_fault
+        mv   a0, s1                 # reads the tables (platform-pv.s)
         li   a1, CAUSE_PAGE_FAULT_LOAD
         call page_fault
         li   t0, PF_RETRY
