@@ -9,19 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
+import { alive } from "./alive";
 import { Kernel } from "../../src/notebook/kernel";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-kstart-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("a kernel silent past the start timeout", () => {
   it("is killed, and a fresh kernel is started that runs the cells", async () => {

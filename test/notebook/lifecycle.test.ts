@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
+import { alive } from "./alive";
 
 const ROOT = path.join(__dirname, "..", "..");
 const VMLAB = path.join(ROOT, "bin", "vmlab.js");
@@ -20,15 +21,6 @@ function writeNotebook(file: string, sources: string[]): void {
   const cells = sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null }));
   const metadata = { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } };
   fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The tslab kernels `runner` started (its children running tslab). */

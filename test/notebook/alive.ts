@@ -1,0 +1,9 @@
+/** Whether process `pid` still exists (signal 0 tests without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
