@@ -20,6 +20,7 @@
  */
 import { Console } from "../machine/devices/console";
 import { Disk } from "../machine/devices/disk";
+import type { BlockDevice } from "../machine/devices/block";
 import type { Device } from "../machine/memory";
 import { EventQueue, type DeviceBus, type DmaMemory } from "../machine/events";
 import type { PhysicalMemory } from "../machine/memory";
@@ -57,7 +58,7 @@ export class VirtualDevices {
    * `now` is the VM's virtual clock; `raise` makes a virtual interrupt
    * pending on its VCPU; `disk` is the disk's initial contents.
    */
-  constructor(memory: PhysicalMemory, region: GuestRegion, private readonly now: () => number, raise: (cause: number) => void, disk?: Uint8Array) {
+  constructor(memory: PhysicalMemory, region: GuestRegion, private readonly now: () => number, raise: (cause: number) => void, disk?: Uint8Array | BlockDevice) {
     const bus: DeviceBus = {
       memory: guestDma(memory, region),
       stats: this.stats,

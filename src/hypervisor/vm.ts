@@ -25,6 +25,7 @@ import type { PhysicalMemory } from "../machine/memory";
 import type { GuestAddressSpace } from "../memory/guest-walk";
 import { Pmap } from "../memory/pmap";
 import { Vcpu } from "./vcpu";
+import type { BlockDevice } from "../machine/devices/block";
 import type { ExitCounts } from "./exits";
 import { VirtualDevices } from "./virtual-devices";
 
@@ -81,8 +82,8 @@ export interface VmConfig {
   readonly cycleBudget?: number;
   /** A paravirtual guest: its `hcall`s are hypercalls. */
   readonly paravirtual?: boolean;
-  /** The VM's disk's initial contents (a copy is made; the VM's disk is vm.devices.disk). */
-  readonly disk?: Uint8Array;
+  /** The VM's disk: initial contents (a copy is made), or a block device used in place (a qcow2 image); the VM's disk is vm.devices.disk. */
+  readonly disk?: Uint8Array | BlockDevice;
 }
 
 export class Vm {

@@ -7,7 +7,9 @@
  * files, or, with --disk, written `disk:PATH [ARG...]` for an executable on
  * the disk image (init.s execs it), one process each in pid order. The
  * image is checked on the host first (checkImage) and the guest's writes
- * are saved back to it. The console goes to stdout as the guest prints;
+ * are saved back to it: a raw image as a new file renamed over the old, a
+ * qcow2 image (known by its magic) in place, cluster by cluster, as
+ * QEMU's own block layer writes it (src/lifecycle/qcow2/image.ts). The console goes to stdout as the guest prints;
  * the exit status is the kernel's exit code (the number of processes that
  * failed: killed, or a disk program that could not be exec'd), or 124 /
  * 125 as for `vmlab asm`; a guest whose stdout closes is stopped quietly
@@ -25,6 +27,8 @@ import { parseNumber } from "../options";
 import { guestConsole, OUTPUT_CLOSED } from "../output";
 import { readSourceFile } from "../source-file";
 import { FsImage, INODE_TYPE, decodeExecutable } from "../../guests/fs";
+import { isQcow2File, openImage, type Qcow2Image } from "../../lifecycle/qcow2";
+import type { BlockDevice } from "../../machine/devices/block";
 
 /**
  * The shortest timer slice the kernel makes progress in. Its timer path
@@ -53,7 +57,7 @@ export function register(program: Command): void {
     .command("boot")
     .description("boot the toy32 guest kernel with user programs, one process each (console on stdout)")
     .argument("[programs...]", "program names (see --list), .s files, or with --disk \"disk:PATH [ARG...]\"; default: hello compute fault")
-    .option("--disk <image>", "boot with this file system image as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
+    .option("--disk <image>", "boot with this file system image (raw or qcow2) as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
     .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
     .option("--timer <cycles>", "cycles between timer interrupts (0: no preemption)", String(DEFAULT_TIMER_INTERVAL))
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
@@ -76,10 +80,15 @@ export function register(program: Command): void {
         programs,
         timerInterval,
         memoryBytes,
-        machine: { onConsole: guestConsole(() => machine), disk: disk?.bytes },
+        machine: { onConsole: guestConsole(() => machine), disk: disk?.device },
       });
-      const result = machine.run({ maxCycles });
-      if (disk !== undefined) saveDisk(disk, machine.disk.data);
+      let result: RunResult;
+      try {
+        result = machine.run({ maxCycles });
+      } finally {
+        disk?.qcow2?.close();
+      }
+      if (disk !== undefined && disk.qcow2 === undefined) saveDisk(disk, machine.disk.data);
       if (flags.table) process.stderr.write(formatProcessTable(processTable(machine), result));
       process.exitCode = exitStatus(result);
     });
@@ -88,16 +97,41 @@ export function register(program: Command): void {
 /** The prefix of a program on the disk: `disk:/echo hello`. */
 export const DISK_PREFIX = "disk:";
 
+/**
+ * The largest disk vmlab boot checks on the host before the guest sees
+ * it (the check reads it whole); a qcow2 header may claim any size.
+ */
+export const MAX_BOOT_DISK = 1 << 30;
+
 interface OpenDisk {
   readonly file: string;
+  /** A raw image's bytes as they were before the boot. */
   readonly bytes: Uint8Array;
   readonly image: FsImage;
+  /** The qcow2 image the disk reads and writes, if the file is one. */
+  readonly qcow2?: Qcow2Image;
+  /** What the machine's disk is built on: the raw bytes, or the qcow2 image. */
+  readonly device: Uint8Array | BlockDevice;
 }
 
 /** Reads and checks the image on the host, so a corrupt one is refused before the guest sees it. */
 function openDisk(file: string): OpenDisk {
-  const image = FsImage.open(file);
-  return { file, bytes: new Uint8Array(fs.readFileSync(file)), image };
+  if (!isQcow2File(file)) {
+    const image = FsImage.open(file);
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    return { file, bytes, image, device: bytes };
+  }
+  const qcow2 = openImage(file, { writable: true });
+  try {
+    if (qcow2.size > MAX_BOOT_DISK) {
+      throw new UserError(`${file}: a virtual disk of ${qcow2.size} bytes is larger than vmlab boot takes (${MAX_BOOT_DISK} bytes)`, "make the file system on a smaller image (vmlab image create --size)");
+    }
+    const bytes = qcow2.read(0, qcow2.size);
+    return { file, bytes, image: FsImage.fromBytes(bytes, file), qcow2, device: qcow2 };
+  } catch (e) {
+    qcow2.close();
+    throw e;
+  }
 }
 
 /** A name of a built-in program, a path to a .s file, or `disk:PATH [ARG...]`. */
