@@ -200,6 +200,16 @@ export class Hypervisor implements VmmContext {
     return vm;
   }
 
+  /**
+   * The VM's VCPU was set from outside (a resumed snapshot, a migrated
+   * VM): the technique's view of its address space follows the restored
+   * PTBR and paging bit (a shadow context, or the nested walker's TLB).
+   */
+  vcpuRestored(vm: Vm): void {
+    this.technique.addressSpaceChanged(vm, true);
+    this.host.tlb.flush();
+  }
+
   start(vm: Vm): void {
     this.transition(vm, "created", "running");
   }

@@ -2,3 +2,4 @@
 export { RawBlockDevice, readSectors, writeSectors, SECTOR_BYTES, type BlockDevice } from "./block-device";
 export { FileStorage, MemoryStorage, type Storage } from "./storage";
 export * from "./qcow2";
+export * from "./snapshot";
