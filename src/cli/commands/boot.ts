@@ -29,6 +29,8 @@ import { readSourceFile } from "../source-file";
 import { FsImage, INODE_TYPE, decodeExecutable } from "../../guests/fs";
 import { isQcow2File, openImage, type Qcow2Image } from "../../lifecycle/qcow2";
 import type { BlockDevice } from "../../machine/devices/block";
+import { captureMachine } from "../../lifecycle/snapshot/machine-snapshot";
+import { freezeDisk, overlayFor, writeSnapshot } from "../../lifecycle/snapshot/files";
 
 /**
  * The shortest timer slice the kernel makes progress in. Its timer path
@@ -50,6 +52,8 @@ interface BootFlags {
   maxCycles: string;
   table?: boolean;
   list?: boolean;
+  suspendAt?: string;
+  snapshot?: string;
 }
 
 export function register(program: Command): void {
@@ -63,6 +67,8 @@ export function register(program: Command): void {
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
     .option("--max-cycles <n>", "stop a guest that runs longer than N cycles", String(DEFAULT_MAX_CYCLES))
     .option("--table", "print the process table after the run (to stderr)")
+    .option("--suspend-at <cycles>", "suspend the machine after N cycles to the --snapshot file (vmlab resume continues it)")
+    .option("--snapshot <file>", "where --suspend-at writes the machine's state; a qcow2 disk is frozen under FILE.disk.qcow2")
     .option("--list", "list the built-in user programs")
     .action((names: string[], flags: BootFlags) => {
       if (flags.list) {
@@ -73,7 +79,11 @@ export function register(program: Command): void {
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
       const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
+      const suspend = parseSuspend(flags);
       const disk = flags.disk === undefined ? undefined : openDisk(flags.disk);
+      if (suspend !== undefined && disk !== undefined && disk.qcow2 === undefined) {
+        throw new UserError(`--suspend-at: the disk ${disk.file} is a raw image, which a snapshot cannot freeze`, `make it qcow2 first: vmlab image import ${disk.file} DISK.qcow2`);
+      }
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map((arg) => programSpec(arg, disk));
       const machine: Machine = bootKernel({
         platform,
@@ -84,9 +94,13 @@ export function register(program: Command): void {
       });
       let result: RunResult;
       try {
-        result = machine.run({ maxCycles });
+        result = machine.run({ maxCycles: suspend === undefined ? maxCycles : Math.min(maxCycles, suspend.cycles) });
       } finally {
         disk?.qcow2?.close();
+      }
+      if (suspend !== undefined && result.reason === "max-cycles" && suspend.cycles < maxCycles) {
+        suspendMachine(machine, suspend.file, disk);
+        return;
       }
       if (disk !== undefined && disk.qcow2 === undefined) saveDisk(disk, machine.disk.data);
       if (flags.table) process.stderr.write(formatProcessTable(processTable(machine), result));
@@ -166,6 +180,22 @@ function saveDisk(disk: OpenDisk, data: Uint8Array): void {
   }
 }
 
+/** --suspend-at N with --snapshot FILE, or neither. */
+function parseSuspend(flags: BootFlags): { cycles: number; file: string } | undefined {
+  if (flags.suspendAt === undefined && flags.snapshot === undefined) return undefined;
+  if (flags.suspendAt === undefined || flags.snapshot === undefined) throw new UserError("--suspend-at and --snapshot go together: suspend after N cycles to FILE");
+  const cycles = parseNumber("--suspend-at", flags.suspendAt, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
+  return { cycles, file: flags.snapshot };
+}
+
+/** Writes the suspended machine's snapshot; its qcow2 disk (closed) is frozen under a new overlay. */
+function suspendMachine(machine: Machine, file: string, disk: OpenDisk | undefined): void {
+  const diskImage = disk?.qcow2 ? freezeDisk(disk.file, disk.qcow2.size, file) : undefined;
+  writeSnapshot(file, captureMachine(machine, diskImage));
+  const where = diskImage?.kind === "qcow2" ? `; its disk goes on in ${overlayFor(file)}` : "";
+  process.stderr.write(`vmlab: suspended at cycle ${machine.cycles} to ${file}${where} (vmlab resume ${file})\n`);
+}
+
 /** --platform: one a bare toy32 can boot. */
 function parsePlatform(text: string): KernelPlatform {
   const platform = BARE_METAL_PLATFORMS.find((p) => p === text);
@@ -204,7 +234,7 @@ export function formatProcessTable(table: readonly ProcessInfo[], result: RunRes
   return line(header) + rows.map(line).join("") + `total ${result.cycles} cycles, ${result.reason}\n`;
 }
 
-function exitStatus(result: RunResult): number {
+export function exitStatus(result: RunResult): number {
   if (result.reason === "stopped" && result.message === OUTPUT_CLOSED) return 0;
   if (result.reason === "halted") return (result.exitCode ?? 0) & 255;
   process.stderr.write(`vmlab: ${result.message ?? result.reason}\n`);

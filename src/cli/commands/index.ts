@@ -19,6 +19,7 @@ import { register as kernel } from "./kernel";
 import { register as mkfs } from "./mkfs";
 import { register as fsImage } from "./fs";
 import { register as diskImage } from "./image";
+import { register as resume } from "./resume";
 
 export type Register = (program: Command) => void;
 
@@ -39,4 +40,5 @@ export const COMMANDS: readonly Register[] = [
   mkfs,
   fsImage,
   diskImage,
+  resume,
 ];
