@@ -4,3 +4,4 @@ export { FileStorage, MemoryStorage, type Storage } from "./storage";
 export * from "./qcow2";
 export * from "./snapshot";
 export { createTemplate, cloneTemplate, sharedSpace, diskUsage, type Template, type TemplateVmConfig, type Clone, type SpaceReport } from "./template";
+export * from "./migration";

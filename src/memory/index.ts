@@ -41,3 +41,4 @@ export { ShadowPageTables, PAGING_OFF, FLOOD_LIMIT, type ShadowStats, type Shado
 export { validateUpdate, type UpdateVerdict } from "./mmu-update";
 export { ShadowMmu, type Resolution, type ShadowGuest, type ShadowHost, type ShadowCosts } from "./shadow-mmu";
 export { NestedPageTable } from "./nested-paging";
+export { DirtyLog } from "./dirty-log";

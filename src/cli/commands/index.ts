@@ -20,6 +20,7 @@ import { register as mkfs } from "./mkfs";
 import { register as fsImage } from "./fs";
 import { register as diskImage } from "./image";
 import { register as resume } from "./resume";
+import { register as host } from "./host";
 
 export type Register = (program: Command) => void;
 
@@ -41,4 +42,5 @@ export const COMMANDS: readonly Register[] = [
   fsImage,
   diskImage,
   resume,
+  host,
 ];
