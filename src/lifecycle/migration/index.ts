@@ -4,3 +4,4 @@ export { MigrationHost, MAX_VM_BYTES, type Arrival, type HostOptions } from "./t
 export { DEFAULT_RATE_LIMIT, MAX_ROUNDS, MAX_FACTOR, MIN_PAGES, nextRate, stopReason, unlimited, type RateLimit, type StopReason, type RoundOutcome } from "./policy";
 export { dirtierProgram, type DirtierOptions } from "./workload";
 export { MESSAGE, FrameReader } from "./protocol";
+export { predictPrecopy, type PrecopyInput, type PrecopyPrediction } from "./model";
