@@ -114,3 +114,5 @@ export type {
   StopReason as MigrationStopReason, RoundOutcome, DirtierOptions, PrecopyInput, PrecopyPrediction,
 } from "./lifecycle/migration";
 export { DirtyLog } from "./memory/dirty-log";
+export { firstFitDecreasing, evacuationPlan, hostLoads } from "./lifecycle/consolidation";
+export type { VmLoad, HostCapacity, Placement, Move } from "./lifecycle/consolidation";

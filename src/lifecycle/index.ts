@@ -5,3 +5,4 @@ export * from "./qcow2";
 export * from "./snapshot";
 export { createTemplate, cloneTemplate, sharedSpace, diskUsage, type Template, type TemplateVmConfig, type Clone, type SpaceReport } from "./template";
 export * from "./migration";
+export { firstFitDecreasing, evacuationPlan, hostLoads, type VmLoad, type HostCapacity, type Placement, type Move } from "./consolidation";
