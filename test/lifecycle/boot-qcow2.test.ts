@@ -6,25 +6,10 @@ import { register } from "../../src/cli/commands/boot";
 import { FsImage, mkfs } from "../../src/guests/fs";
 import { RawBlockDevice, importRaw, openImage } from "../../src/lifecycle";
 import { runCommand } from "./cli-helpers";
-import { createFile, qemu, qemuCheck, qemuRaw, tempDir } from "./helpers";
+import { createFile, qemu, qemuCheck, qemuRaw, tempDir, WRITER } from "./helpers";
 
 const boot = (...args: string[]) => runCommand(register, ["boot", ...args]);
 
-const WRITER = [
-  "main:   push ra",
-  "        la   a0, p",
-  "        li   a1, 0x202",
-  "        call open",
-  "        la   a1, text",
-  "        li   a2, 6",
-  "        call write",
-  "        li   a0, 0",
-  "        pop  ra",
-  "        ret",
-  "        .data",
-  'p:      .asciz "/out.txt"',
-  'text:   .ascii "saved\\n"',
-].join("\n");
 
 describe("vmlab boot --disk FILE.qcow2", () => {
   const dir = tempDir("vmlab-boot-qcow2-");

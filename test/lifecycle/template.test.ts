@@ -6,23 +6,8 @@ import { register } from "../../src/cli/commands/boot";
 import { FsImage, mkfs } from "../../src/guests/fs";
 import { RawBlockDevice, cloneTemplate, createTemplate, importRaw, openImage, sharedSpace } from "../../src/lifecycle";
 import { runCommand } from "./cli-helpers";
-import { qemu, qemuCheck, seededBytes, tempDir } from "./helpers";
+import { qemu, qemuCheck, seededBytes, tempDir, WRITER } from "./helpers";
 
-const WRITER = [
-  "main:   push ra",
-  "        la   a0, p",
-  "        li   a1, 0x202",
-  "        call open",
-  "        la   a1, text",
-  "        li   a2, 6",
-  "        call write",
-  "        li   a0, 0",
-  "        pop  ra",
-  "        ret",
-  "        .data",
-  'p:      .asciz "/out.txt"',
-  'text:   .ascii "saved\\n"',
-].join("\n");
 
 describe("templates and linked clones", () => {
   const dir = tempDir("vmlab-template-");
