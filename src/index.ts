@@ -99,3 +99,22 @@ export { FileStorage, MemoryStorage } from "./lifecycle/storage";
 export type { Storage } from "./lifecycle/storage";
 export { Qcow2Image, Qcow2Error, createImage, openImage, openAnyImage, exportRaw, importRaw, imageInfo } from "./lifecycle/qcow2";
 export type { Qcow2Header, CheckReport, CreateOptions, ImageInfo } from "./lifecycle/qcow2";
+
+// The life of a VM (src/lifecycle): suspend/resume, templates, pre-copy live migration.
+export {
+  SnapshotError, SNAPSHOT_VERSION, crc32, encodeSnapshot, decodeSnapshot, captureMachine, restoreMachine, captureVm, restoreVm,
+  freezeDisk, writeSnapshot, readSnapshot, openSnapshotDisk,
+} from "./lifecycle/snapshot";
+export type { Snapshot, SavedState, MachineState, VmSavedState, DiskImageRef, ResumeOptions, VmResumeOptions } from "./lifecycle/snapshot";
+export { createTemplate, cloneTemplate, sharedSpace, diskUsage } from "./lifecycle/template";
+export type { Template, TemplateVmConfig, Clone, SpaceReport } from "./lifecycle/template";
+export {
+  migrate, transferCycles, MigrationHost, DEFAULT_RATE_LIMIT, MAX_ROUNDS, MAX_FACTOR, MIN_PAGES, nextRate, stopReason, unlimited, dirtierProgram, predictPrecopy,
+} from "./lifecycle/migration";
+export type {
+  MigrateOptions, MigrationResult, MigrationSuccess, MigrationFailure, Round, Arrival, HostOptions as MigrationHostOptions, RateLimit,
+  StopReason as MigrationStopReason, RoundOutcome, DirtierOptions, PrecopyInput, PrecopyPrediction,
+} from "./lifecycle/migration";
+export { DirtyLog } from "./memory/dirty-log";
+export { firstFitDecreasing, evacuationPlan, hostLoads } from "./lifecycle/consolidation";
+export type { VmLoad, HostCapacity, Placement, Move } from "./lifecycle/consolidation";

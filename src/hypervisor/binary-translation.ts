@@ -183,6 +183,7 @@ class Runtime implements BtRuntime {
     const ma = vm.pmap.machine(this.tracedGpa);
     if (width === 4) this.memory.writeWord(ma, value >>> 0);
     else this.memory.writeByte(ma, value & 0xff);
+    vm.dirtyLog?.mark(this.tracedGpa);
     vm.stats.writeProtectTraps++;
     this.ctx.charge(COSTS.translatedCallout);
     this.te.shadowMmu.pageTableWritten(this.shadow, this.tracedGpa, true);

@@ -146,7 +146,10 @@ export class HardwareAssist {
       return this.te.deviceAccess(vm, gpa, trap.badva);
     }
     this.exit(vm, EXIT_REASON.EPT_VIOLATION, trap.epc, gpa);
-    if (!nested.table(vm).map(gpa)) this.te.reflect(vm, trap.cause, trap.badva);
+    const write = nested.walker.violationWrite;
+    if (!nested.table(vm).map(gpa, write)) return this.te.reflect(vm, trap.cause, trap.badva);
+    if (write) vm.dirtyLog?.mark(gpa); // dirty logging: this store made the page writable again
+    if (vm.dirtyLog !== undefined) nested.walker.ntlb.invalidate(gpa >>> 12); // its read-only entry goes
   }
 
   /** The host's timer ended the VM's slice: an external-interrupt exit. */

@@ -50,6 +50,7 @@ import { Tracer, STEP } from "./trace";
 import { TRAP_AND_EMULATE_COSTS, TrapAndEmulate, type VmmContext } from "./trap-and-emulate";
 import { FIRST_GENERATION_COSTS, HARDWARE_ASSIST_COSTS, HardwareAssist, type HardwarePaging } from "./hardware-assist";
 import { NestedPageTable } from "../memory/nested-paging";
+import { DirtyLog } from "../memory/dirty-log";
 import { NestedWalker } from "../machine/nested-walk";
 import { Vm, type VmConfig } from "./vm";
 import { GuestTlb, L2_TLB_ENTRIES, SoftwareTlbMmu } from "../memory/software-tlb";
@@ -229,6 +230,54 @@ export class Hypervisor implements VmmContext {
     if (nested) this.nestedTables.set(vm, new NestedPageTable(this.memory, nested.base, vm.pmap));
     this.vms.push(vm);
     return vm;
+  }
+
+  /**
+   * The VM's VCPU was set from outside (a resumed snapshot, a migrated
+   * VM): the technique's view of its address space follows the restored
+   * PTBR and paging bit (a shadow context, or the nested walker's TLB).
+   */
+  vcpuRestored(vm: Vm): void {
+    this.technique.addressSpaceChanged(vm, true);
+    this.host.tlb.flush();
+  }
+
+  /**
+   * Dirty logging for pre-copy migration (src/memory/dirty-log.ts): every
+   * page is write-protected in the VM's shadow or nested tables, and from
+   * now on each page the VM writes is logged.
+   */
+  startDirtyLog(vm: Vm): DirtyLog {
+    vm.dirtyLog = new DirtyLog(vm.memorySize / PAGE_SIZE);
+    this.writeProtect(vm);
+    return vm.dirtyLog;
+  }
+
+  /** The pages the VM wrote since the last harvest, in order; every page is write-protected again. */
+  harvestDirty(vm: Vm): number[] {
+    if (vm.dirtyLog === undefined) throw new Error(`VM ${vm.name} has no dirty log: startDirtyLog first`);
+    const pages = vm.dirtyLog.harvest();
+    this.writeProtect(vm);
+    return pages;
+  }
+
+  /** Ends dirty logging; pages become writable again as the VM stores to them. */
+  stopDirtyLog(vm: Vm): void {
+    vm.dirtyLog = undefined;
+    const nested = this.nestedTables.get(vm);
+    if (nested) nested.logging = false;
+  }
+
+  private writeProtect(vm: Vm): void {
+    const nested = this.nestedTables.get(vm);
+    if (nested) {
+      nested.logging = true;
+      nested.writeProtectAll();
+      this.nestedWalker?.flush();
+    } else {
+      this.shadow(vm).writeProtectAll();
+    }
+    this.host.tlb.flush();
   }
 
   start(vm: Vm): void {

@@ -41,6 +41,7 @@ export class ParavirtualGuest implements HypercallGuest {
     gpa >>>= 0;
     if ((gpa & 3) !== 0 || !this.vm.contains(gpa, 4)) return false;
     this.memory.writeWord(this.vm.machineAddress(gpa), value >>> 0);
+    this.vm.dirtyLog?.mark(gpa);
     this.pageTableWrites.push(gpa);
     return true;
   }

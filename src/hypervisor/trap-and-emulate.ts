@@ -376,6 +376,7 @@ export class TrapAndEmulate {
     const ma = vm.pmap.machine(gpa);
     if (width === 4) this.ctx.memory.writeWord(ma, value);
     else this.ctx.memory.writeByte(ma, value & 0xff);
+    vm.dirtyLog?.mark(gpa);
     vcpu.pc = (vcpu.pc + 4) >>> 0;
     vm.stats.writeProtectTraps++;
     if (this.costs.hideTraps) this.ctx.hideFromGuest(COSTS.trap);

@@ -20,6 +20,7 @@
  */
 import { Console } from "../machine/devices/console";
 import { Disk } from "../machine/devices/disk";
+import type { BlockDevice } from "../machine/devices/block";
 import type { Device } from "../machine/memory";
 import { EventQueue, type DeviceBus, type DmaMemory } from "../machine/events";
 import type { PhysicalMemory } from "../machine/memory";
@@ -33,12 +34,15 @@ export interface GuestRegion {
 }
 
 /** A VM's memory as its devices' DMA sees it: guest-physical, confined to the VM. */
-export function guestDma(memory: PhysicalMemory, region: GuestRegion): DmaMemory {
+export function guestDma(memory: PhysicalMemory, region: GuestRegion, written?: (gpa: number, length: number) => void): DmaMemory {
   const inside = (gpa: number, length: number): boolean => gpa >= 0 && length >= 0 && gpa + length <= region.size;
   return {
     inRam: (gpa, length) => inside(gpa >>> 0, length),
     readBytes: (gpa, length) => memory.readBytes(region.base + (gpa >>> 0), length),
-    writeBytes: (gpa, data) => memory.writeBytes(region.base + (gpa >>> 0), data),
+    writeBytes: (gpa, data) => {
+      memory.writeBytes(region.base + (gpa >>> 0), data);
+      written?.(gpa >>> 0, data.length);
+    },
   };
 }
 
@@ -57,9 +61,11 @@ export class VirtualDevices {
    * `now` is the VM's virtual clock; `raise` makes a virtual interrupt
    * pending on its VCPU; `disk` is the disk's initial contents.
    */
-  constructor(memory: PhysicalMemory, region: GuestRegion, private readonly now: () => number, raise: (cause: number) => void, disk?: Uint8Array) {
+  constructor(memory: PhysicalMemory, region: GuestRegion, private readonly now: () => number, raise: (cause: number) => void, disk?: Uint8Array | BlockDevice,
+    /** Told of every DMA write into the guest (dirty logging: DMA bypasses the MMU). */
+    dmaWritten?: (gpa: number, length: number) => void) {
     const bus: DeviceBus = {
-      memory: guestDma(memory, region),
+      memory: guestDma(memory, region, dmaWritten),
       stats: this.stats,
       now,
       schedule: (delay, fire) => this.events.schedule(now() + delay, fire),

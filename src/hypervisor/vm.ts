@@ -26,6 +26,8 @@ import type { GuestAddressSpace } from "../memory/guest-walk";
 import { Pmap } from "../memory/pmap";
 import { emptySoftwareTlbStats, type SoftwareTlbStats } from "../memory/software-tlb";
 import { Vcpu } from "./vcpu";
+import type { BlockDevice } from "../machine/devices/block";
+import type { DirtyLog } from "../memory/dirty-log";
 import type { ExitCounts } from "./exits";
 import { VirtualDevices } from "./virtual-devices";
 
@@ -90,8 +92,8 @@ export interface VmConfig {
   readonly cycleBudget?: number;
   /** A paravirtual guest: its `hcall`s are hypercalls. */
   readonly paravirtual?: boolean;
-  /** The VM's disk's initial contents (a copy is made; the VM's disk is vm.devices.disk). */
-  readonly disk?: Uint8Array;
+  /** The VM's disk: initial contents (a copy is made), or a block device used in place (a qcow2 image); the VM's disk is vm.devices.disk. */
+  readonly disk?: Uint8Array | BlockDevice;
 }
 
 export class Vm {
@@ -111,6 +113,8 @@ export class Vm {
   readonly pmap: Pmap;
   /** The guest's address space as src/memory's walkers see it: pmap, paging, PTBR. */
   readonly addressSpace: GuestAddressSpace;
+  /** Present while the hypervisor logs the pages this VM writes (pre-copy migration; src/memory/dirty-log.ts). */
+  dirtyLog: DirtyLog | undefined;
 
   constructor(
     readonly id: number,
@@ -123,13 +127,16 @@ export class Vm {
     this.vcpu = vcpu;
     const pmap = new Pmap(base, config.memorySize);
     this.pmap = pmap;
+    const vm = this;
     this.addressSpace = {
       pmap,
       get pagingEnabled() { return vcpu.pagingEnabled; },
       get ptbr() { return vcpu.csr[CSR.PTBR]; },
+      get dirtyLog() { return vm.dirtyLog; },
     };
     const region = { base, size: config.memorySize };
-    this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk);
+    const dmaWritten = (gpa: number, length: number): void => this.dirtyLog?.markRange(gpa, length);
+    this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk, dmaWritten);
   }
 
   /** Everything the guest printed on its console. */

@@ -122,6 +122,14 @@ export class Cpu implements TrapTarget {
     this.accrue();
   }
 
+  /** Sets the clock and instruction count (a resumed snapshot's), starting a fresh accounting segment. */
+  restoreClock(cycles: number, instructions: number): void {
+    this.cycles = cycles;
+    this.instructions = instructions;
+    this.segmentCycles = cycles;
+    this.segmentInstructions = instructions;
+  }
+
   get kernelMode(): boolean {
     return (this.csr[CSR.STATUS] & STATUS.KM) !== 0;
   }

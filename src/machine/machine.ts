@@ -24,6 +24,7 @@ import type { TrapInterceptor } from "./trap";
 import { writeCsr } from "./system";
 import { Console } from "./devices/console";
 import { Disk } from "./devices/disk";
+import type { BlockDevice } from "./devices/block";
 import { Nic } from "./devices/nic";
 
 export interface MachineOptions {
@@ -37,8 +38,8 @@ export interface MachineOptions {
   readonly mmu?: MmuKind;
   /** TLB entries (default 64). */
   readonly tlbEntries?: number;
-  /** The disk's initial contents (rounded up to whole 512-byte sectors). */
-  readonly disk?: Uint8Array;
+  /** The disk: initial contents (copied, rounded up to whole 512-byte sectors), or a block device used in place (a qcow2 image). */
+  readonly disk?: Uint8Array | BlockDevice;
   /** Record every instruction (slow path) in `machine.trace`. */
   readonly trace?: boolean;
   /** Streams console output as the guest prints it. */

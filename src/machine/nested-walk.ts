@@ -69,6 +69,8 @@ export class NestedWalker {
   references = 0;
   /** The guest-physical address of the last nested fault, or -1 if the last fault was the guest's own. */
   violation = -1;
+  /** Whether the last nested fault was a write (a store, or setting the guest's A/D bits). */
+  violationWrite = false;
 
   constructor(private readonly memory: PhysicalMemory, ntlbEntries = NESTED_TLB_ENTRIES) {
     this.ntlb = new Tlb(ntlbEntries);
@@ -94,20 +96,29 @@ export class NestedWalker {
       this.reference();
       const pde = this.memory.words[pdeAddress >>> 2];
       if ((pde & PTE.V) === 0) return -1;
-      const pteAddress = this.translate(((pde & ~PAGE_MASK) >>> 0) + (((va >>> PAGE_SHIFT) & 0x3ff) << 2), 0);
+      const pteGpa = ((pde & ~PAGE_MASK) >>> 0) + (((va >>> PAGE_SHIFT) & 0x3ff) << 2);
+      const pteAddress = this.translate(pteGpa, 0);
       if (pteAddress < 0) return -1;
       this.reference();
       let pte = this.memory.words[pteAddress >>> 2];
       if (!guestPermits(pte, access, r.guestUser)) return -1;
       const updated = pte | PTE.A | (access === STORE ? PTE.D : 0);
-      if (updated !== pte) this.memory.words[pteAddress >>> 2] = pte = updated;
+      if (updated !== pte) {
+        // Setting A/D is a write to the guest's table: it needs the nested W bit, as
+        // EPT's does (a violation otherwise). The entry was just used: probe, count nothing.
+        const e = this.ntlb.probe(pteGpa >>> PAGE_SHIFT, 0);
+        if (e < 0 || (this.ntlb.flags[e] & PTE.W) === 0) return this.fault(pteGpa, STORE);
+        this.memory.words[pteAddress >>> 2] = pte = updated;
+      }
       flags = pte & PAGE_MASK;
       gpa = ((pte & ~PAGE_MASK) | (va & PAGE_MASK)) >>> 0;
     }
     const ma = this.translate(gpa, access);
     if (ma < 0) return -1;
     const i = this.ntlb.probe(gpa >>> PAGE_SHIFT, 0);
-    if (i >= 0 && (this.ntlb.flags[i] & PTE.W) === 0) flags &= ~PTE.W;
+    // A page the nested table holds read-only (dirty logging) is cached without D, so the
+    // guest's first store to it walks again and takes the nested fault (mmu.ts, needsDirty).
+    if (i >= 0 && (this.ntlb.flags[i] & PTE.W) === 0) flags &= ~PTE.D;
     tlb.insert(va >>> PAGE_SHIFT, asid, ma >>> PAGE_SHIFT, flags);
     return ma;
   }
@@ -126,22 +137,23 @@ export class NestedWalker {
       const root = (this.registers.nestedRoot & ~PAGE_MASK) >>> 0;
       this.reference();
       const nde = this.memory.words[(root + ((gpa >>> 22) << 2)) >>> 2];
-      if ((nde & PTE.V) === 0) return this.fault(gpa);
+      if ((nde & PTE.V) === 0) return this.fault(gpa, access);
       const slot = ((nde & ~PAGE_MASK) >>> 0) + ((page & 0x3ff) << 2);
-      if (!this.memory.inRam(slot, 4)) return this.fault(gpa);
+      if (!this.memory.inRam(slot, 4)) return this.fault(gpa, access);
       this.reference();
       const nte = this.memory.words[slot >>> 2];
-      if ((nte & PTE.V) === 0) return this.fault(gpa);
+      if ((nte & PTE.V) === 0) return this.fault(gpa, access);
       i = this.ntlb.insert(page, 0, nte >>> PAGE_SHIFT, nte & PAGE_MASK);
     }
     const nflags = this.ntlb.flags[i];
-    if (access === STORE && (nflags & PTE.W) === 0) return this.fault(gpa);
-    if (access === FETCH && (nflags & PTE.X) === 0) return this.fault(gpa);
+    if (access === STORE && (nflags & PTE.W) === 0) return this.fault(gpa, access);
+    if (access === FETCH && (nflags & PTE.X) === 0) return this.fault(gpa, access);
     return ((this.ntlb.pfn[i] << PAGE_SHIFT) | (gpa & PAGE_MASK)) >>> 0;
   }
 
-  private fault(gpa: number): number {
+  private fault(gpa: number, access = 0): number {
     this.violation = gpa;
+    this.violationWrite = access === STORE;
     return -1;
   }
 

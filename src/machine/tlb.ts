@@ -32,6 +32,16 @@ export interface TlbEntry {
   readonly flags: number;
 }
 
+/** The TLB exactly, slot by slot, with the replacement pointer: a resumed machine evicts as the original would. */
+export interface TlbState {
+  readonly vpn: number[];
+  readonly asid: number[];
+  readonly pfn: number[];
+  readonly flags: number[];
+  readonly valid: number[];
+  readonly nextVictim: number;
+}
+
 export const ASID_MASK = 0xfff;
 /** TLBLO bit 4: the entry is never replaced (see above). */
 export const TLB_LOCKED = 1 << 4;
@@ -125,6 +135,26 @@ export class Tlb {
     this.index.clear();
     this.nextVictim = 0;
     for (const e of entries.slice(-this.size)) this.insert(e.vpn, e.asid, e.pfn, e.flags);
+  }
+
+  saveState(): TlbState {
+    return {
+      vpn: Array.from(this.vpn), asid: Array.from(this.asid), pfn: Array.from(this.pfn),
+      flags: Array.from(this.flags), valid: Array.from(this.valid), nextVictim: this.nextVictim,
+    };
+  }
+
+  /** Restores a saved TLB of the same size (counts nothing). */
+  restoreState(state: TlbState): void {
+    if (state.valid.length !== this.size) throw new RangeError(`a saved TLB of ${state.valid.length} entries does not fit one of ${this.size}`);
+    this.vpn.set(state.vpn);
+    this.asid.set(state.asid);
+    this.pfn.set(state.pfn);
+    this.flags.set(state.flags);
+    this.valid.set(state.valid);
+    this.nextVictim = state.nextVictim % this.size;
+    this.index.clear();
+    for (let i = 0; i < this.size; i++) if (this.valid[i]) this.index.set(key(this.vpn[i], this.asid[i]), i);
   }
 
   /** The next entry round-robin, skipping locked ones. */

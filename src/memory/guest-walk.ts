@@ -16,6 +16,7 @@
 import { CAUSE, PTE } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import type { Pmap } from "./pmap";
+import type { DirtyLog } from "./dirty-log";
 
 export type Access = "load" | "store" | "fetch";
 
@@ -31,6 +32,8 @@ export interface GuestAddressSpace {
   readonly pagingEnabled: boolean;
   /** The guest's PTBR: guest-physical address of its page directory. */
   readonly ptbr: number;
+  /** Present while the guest's memory is dirty-logged: the A/D bits this walker sets are writes too. */
+  readonly dirtyLog?: DirtyLog;
 }
 
 /** A successful translation: where, and what the guest's leaf PTE allows. */
@@ -67,7 +70,10 @@ export function translateGuest(mem: PhysicalMemory, space: GuestAddressSpace, va
   const pte = mem.readWord(pmap.machine(pteAddress));
   if (!permits(pte, access, user)) return fault;
   const updated = pte | PTE.A | (access === "store" ? PTE.D : 0);
-  if (updated !== pte) mem.writeWord(pmap.machine(pteAddress), updated >>> 0);
+  if (updated !== pte) {
+    mem.writeWord(pmap.machine(pteAddress), updated >>> 0);
+    space.dirtyLog?.mark(pteAddress);
+  }
   const gpa = ((pte & ~0xfff) | (va & 0xfff)) >>> 0;
   return { ok: true, mapping: { gpa, flags: updated & ALL, pteAddress } };
 }

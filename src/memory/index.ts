@@ -46,3 +46,4 @@ export { validateUpdate, type UpdateVerdict } from "./mmu-update";
 export { ShadowMmu, type Resolution, type ShadowGuest, type ShadowHost, type ShadowCosts } from "./shadow-mmu";
 export { NestedPageTable } from "./nested-paging";
 export { SoftwareTlbMmu, GuestTlb, L2_TLB_ENTRIES, l2HitRate, type SoftwareTlbStats, type MissResolution } from "./software-tlb";
+export { DirtyLog } from "./dirty-log";

@@ -50,11 +50,15 @@ export class NestedPageTable {
     return this.pool;
   }
 
+  /** While true (dirty logging, dirty-log.ts), pages are mapped writable only by a store's violation. */
+  logging = false;
+
   /**
    * Maps the page holding guest-physical `gpa` to its machine frame, from
-   * the pmap. False if `gpa` is not the VM's memory (nothing is mapped).
+   * the pmap, writable unless dirty logging is on and `store` is false.
+   * False if `gpa` is not the VM's memory (nothing is mapped).
    */
-  map(gpa: number): boolean {
+  map(gpa: number, store = true): boolean {
     gpa >>>= 0;
     if (!this.pmap.contains(gpa)) return false;
     const d = gpa >>> 22;
@@ -62,8 +66,22 @@ export class NestedPageTable {
     this.mem.writeWord(this.pool + 4 * d, (table | PTE.V) >>> 0);
     const slot = table + 4 * ((gpa >>> 12) & 0x3ff);
     if ((this.mem.readWord(slot) & PTE.V) === 0) this.filled++;
-    this.mem.writeWord(slot, (this.pmap.machine(gpa & ~0xfff) | PTE.V | PTE.W | PTE.X) >>> 0);
+    const w = !this.logging || store ? PTE.W : 0;
+    this.mem.writeWord(slot, (this.pmap.machine(gpa & ~0xfff) | PTE.V | w | PTE.X) >>> 0);
     return true;
+  }
+
+  /** Clears W in every mapping (dirty logging); the caller flushes the nested TLB. */
+  writeProtectAll(): void {
+    for (let d = 0; d < 1024; d++) {
+      const de = this.mem.readWord(this.pool + 4 * d);
+      if ((de & PTE.V) === 0) continue;
+      const table = (de & ~0xfff) >>> 0;
+      for (let t = 0; t < 1024; t++) {
+        const e = this.mem.readWord(table + 4 * t);
+        if ((e & PTE.W) !== 0) this.mem.writeWord(table + 4 * t, (e & ~PTE.W) >>> 0);
+      }
+    }
   }
 
   /** Every mapping, as (gpa, machine frame): for isolation checks and chapter 04's tables. */

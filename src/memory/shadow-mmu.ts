@@ -23,6 +23,7 @@ import { MMIO_BASE, PTE } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
 import { FAULT_CAUSE, translateGuest, type Access, type GuestAddressSpace } from "./guest-walk";
 import type { Pmap } from "./pmap";
+import type { DirtyLog } from "./dirty-log";
 import { PAGING_OFF, type ShadowPageTables } from "./shadow-paging";
 
 export type Resolution =
@@ -37,6 +38,8 @@ const RAM: Resolution = { kind: "ram" };
 /** A guest as the shadow MMU sees it: its memory and its address space, and where hidden faults are counted. */
 export interface ShadowGuest {
   readonly pmap: Pmap;
+  /** Present while the guest's memory is dirty-logged (dirty-log.ts): a page is writable only after a store marked it. */
+  readonly dirtyLog?: DirtyLog;
   readonly addressSpace: GuestAddressSpace;
   readonly stats: { hiddenFaults: number };
 }
@@ -113,7 +116,10 @@ export class ShadowMmu {
     if (access === "store") host.codeWritten?.(machine);
     const dirty = pteAddress < 0 || (host.memory.readWord(guest.pmap.machine(pteAddress)) & PTE.D) !== 0;
     const protect = access !== "store" && (host.writeProtected?.(machine) ?? false);
-    const writable = (flags & PTE.W) !== 0 && (dirty || access === "store") && !protect;
+    // Dirty logging: writable only for the store that marks the page (Clark et al. 2005, 3.3).
+    const logged = guest.dirtyLog !== undefined;
+    const writable = (flags & PTE.W) !== 0 && (logged ? access === "store" : dirty || access === "store") && !protect;
+    if (access === "store") guest.dirtyLog?.mark(gpa);
     const shadowFlags = PTE.V | PTE.U | (flags & PTE.X) | (writable ? PTE.W : 0);
     const view = user ? "user" : "kernel";
     if (!shadow.install(view, va, gpa, shadowFlags, pteAddress)) {

@@ -173,6 +173,25 @@ export class ShadowPageTables {
     this.current = this.build(key);
   }
 
+  /**
+   * Clears W in every shadow entry that maps a guest page writable, in
+   * every context and view (dirty logging's write protection); the next
+   * store to each page faults. Returns the entries protected.
+   */
+  writeProtectAll(): number {
+    let protectedEntries = 0;
+    for (const slots of this.writable.values()) {
+      for (const slot of slots) {
+        const pte = this.mem.readWord(slot);
+        if ((pte & PTE.W) !== 0) { this.mem.writeWord(slot, (pte & ~PTE.W) >>> 0); protectedEntries++; }
+      }
+    }
+    this.writable.clear();
+    this.generation++;
+    this.flushTlb();
+    return protectedEntries;
+  }
+
   /** Drops one view's entries in every context (binary translation write-protecting code). */
   clearView(view: View): void {
     const v = view === "kernel" ? 0 : 1;

@@ -10,6 +10,17 @@
  *   qcow2_over_qemu_img       the median over rounds of the two rates' ratio, each
  *                             round's pair back to back (goal: >= 0.5)
  *
+ * And pre-copy live migration (src/lifecycle/migration), simulated, so
+ * the same on every machine: the dirtier guest (a kernel of 1 MiB, 200
+ * heap pages) migrated over TCP on the loopback under trap-and-emulate
+ * at the default rate limit, after 300,000 cycles of its run.
+ *
+ *   downtime_ms_idle          stop-and-copy of a nearly idle dirtier (one store per
+ *                             ~60,000 cycles), in ms of CLOCK_HZ
+ *   downtime_ms_busy          the same with the dirtier storing as fast as it can
+ *   precopy_rounds_busy       the busy migration's rounds before stop-and-copy
+ *   bytes_sent_over_memory    the busy migration's page bytes over the VM's memory
+ *
  * The data: seeded bytes with every eighth MiB zero, so both writers skip
  * clusters of zeros as they do on a real disk. Rounds alternate which side
  * runs first; each output is checked once against the raw file with
@@ -23,6 +34,12 @@ import { seconds, type BenchSuite } from "vmlab/dist/benchmark";
 import { FileStorage } from "vmlab/dist/lifecycle/storage";
 import { importRaw } from "vmlab/dist/lifecycle/qcow2/convert";
 import { StorageBlockDevice } from "vmlab/dist/lifecycle/qcow2/raw-file";
+import { CLOCK_HZ } from "vmlab/dist/machine/costs";
+import { buildKernelImage } from "vmlab/dist/guests/loader";
+import { Hypervisor } from "vmlab/dist/hypervisor/hypervisor";
+import { MigrationHost } from "vmlab/dist/lifecycle/migration/target";
+import { migrate, type MigrationSuccess } from "vmlab/dist/lifecycle/migration/source";
+import { dirtierProgram } from "vmlab/dist/lifecycle/migration/workload";
 
 const DATA_MIB = 64;
 const ROUNDS = Math.max(1, Number(process.env.VMLAB_BENCH_ROUNDS) || 5);
@@ -51,9 +68,29 @@ function qemuImg(...args: string[]): string {
   return r.stdout;
 }
 
+/** One migration of the dirtier (busy or nearly idle) to a host in this process. */
+async function migrateDirtier(busy: boolean): Promise<MigrationSuccess> {
+  const program = dirtierProgram(busy ? { pages: 200, passes: 1000, delay: 0 } : { pages: 200, passes: 1, delay: 20_000 });
+  const image = buildKernelImage({ programs: [program], timerInterval: 5_000, memoryBytes: 1024 * 1024 });
+  const host = await MigrationHost.listen({ onArrival: () => undefined });
+  try {
+    const hv = new Hypervisor({ technique: "trap-and-emulate" });
+    const vm = hv.createVm({ name: "dirtier", memorySize: image.memoryBytes, image: image.image });
+    hv.start(vm);
+    hv.run({ maxCycles: 300_000 });
+    const result = await migrate(hv, vm, { port: host.port });
+    if (!result.ok) throw new Error(`the migration failed: ${result.error}`);
+    return result;
+  } finally {
+    await host.close();
+  }
+}
+
+const ms = (cycles: number): number => (cycles / CLOCK_HZ) * 1000;
+
 export const suite: BenchSuite = {
   name: "lifecycle",
-  description: "disk images: our qcow2 writer beside qemu-img convert on the same raw disk",
+  description: "disk images: our qcow2 writer beside qemu-img convert on the same raw disk; live migration's downtime (simulated)",
   async run(report) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-bench-lifecycle-"));
     try {
@@ -89,7 +126,14 @@ export const suite: BenchSuite = {
         fs.rmSync(ourOut);
         fs.rmSync(theirOut);
       }
+      const idle = await migrateDirtier(false);
+      const busy = await migrateDirtier(true);
+      report(`  migration: idle ${idle.rounds.length} round(s), busy ${busy.rounds.length} (${busy.stop})`);
       return {
+        downtime_ms_idle: ms(idle.downtimeCycles),
+        downtime_ms_busy: ms(busy.downtimeCycles),
+        precopy_rounds_busy: busy.rounds.length,
+        bytes_sent_over_memory: busy.bytesSent / busy.memoryBytes,
         image_write_mb_per_s: median(ourRates),
         qemu_img_write_mb_per_s: median(theirRates),
         qcow2_over_qemu_img: median(ratios),

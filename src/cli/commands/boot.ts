@@ -8,7 +8,10 @@
  * (src/guests/programs), given as .s files, or, with --disk, written
  * `disk:PATH [ARG...]` for an executable on the disk image, which the
  * child execs. The image is checked on the host first (checkImage) and
- * the guest's writes are saved back to it. The console goes to stdout as
+ * the guest's writes are saved back to it: a raw image as a new file
+ * renamed over the old, a qcow2 image (known by its magic) in place, cluster
+ * by cluster, as QEMU's own block layer writes it
+ * (src/lifecycle/qcow2/image.ts). The console goes to stdout as
  * the guest prints; the exit status is init's, which the kernel halts with
  * (the number of programs that failed: killed, or not started), or 124 /
  * 125 as for `vmlab asm`; a guest whose stdout closes is stopped quietly
@@ -26,6 +29,10 @@ import { parseNumber } from "../options";
 import { guestConsole, OUTPUT_CLOSED } from "../output";
 import { readSourceFile } from "../source-file";
 import { FsImage, INODE_TYPE, decodeExecutable } from "../../guests/fs";
+import { isQcow2File, openImage, type Qcow2Image } from "../../lifecycle/qcow2";
+import type { BlockDevice } from "../../machine/devices/block";
+import { captureMachine } from "../../lifecycle/snapshot/machine-snapshot";
+import { freezeDisk, overlayFor, writeSnapshot } from "../../lifecycle/snapshot/files";
 
 /**
  * The shortest timer slice the kernel makes progress in. Its timer path
@@ -47,6 +54,8 @@ interface BootFlags {
   maxCycles: string;
   table?: boolean;
   list?: boolean;
+  suspendAt?: string;
+  snapshot?: string;
 }
 
 export function register(program: Command): void {
@@ -54,12 +63,14 @@ export function register(program: Command): void {
     .command("boot")
     .description("boot the toy32 guest kernel; its init (pid 1) runs the user programs, one child each (console on stdout)")
     .argument("[programs...]", "program names (see --list), .s files, or with --disk \"disk:PATH [ARG...]\"; default: hello compute fault")
-    .option("--disk <image>", "boot with this file system image as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
+    .option("--disk <image>", "boot with this file system image (raw or qcow2) as the disk (vmlab mkfs makes one); the guest's writes are saved to it")
     .option("--platform <name>", `the kernel's platform and the machine's MMU: ${BARE_METAL_PLATFORMS.join(" or ")}`, "native")
     .option("--timer <cycles>", "cycles between timer interrupts (0: no preemption)", String(DEFAULT_TIMER_INTERVAL))
     .option("--memory <bytes>", "physical memory of the machine and the kernel", String(DEFAULT_KERNEL_MEMORY))
     .option("--max-cycles <n>", "stop a guest that runs longer than N cycles", String(DEFAULT_MAX_CYCLES))
     .option("--table", "print the process table after the run (to stderr)")
+    .option("--suspend-at <cycles>", "suspend the machine after N cycles to the --snapshot file (vmlab resume continues it)")
+    .option("--snapshot <file>", "where --suspend-at writes the machine's state; a qcow2 disk is frozen under FILE.disk.qcow2")
     .option("--list", "list the built-in user programs")
     .action((names: string[], flags: BootFlags) => {
       if (flags.list) {
@@ -70,7 +81,11 @@ export function register(program: Command): void {
       const timerInterval = parseTimer(flags.timer);
       const memoryBytes = parseMemory(flags.memory);
       const maxCycles = parseNumber("--max-cycles", flags.maxCycles, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
+      const suspend = parseSuspend(flags);
       const disk = flags.disk === undefined ? undefined : openDisk(flags.disk);
+      if (suspend !== undefined && disk !== undefined && disk.qcow2 === undefined) {
+        throw new UserError(`--suspend-at: the disk ${disk.file} is a raw image, which a snapshot cannot freeze`, `make it qcow2 first: vmlab image import ${disk.file} DISK.qcow2`);
+      }
       const programs = (names.length > 0 ? names : ["hello", "compute", "fault"]).map((arg) => programSpec(arg, disk));
       const machine: Machine = bootKernel({
         platform,
@@ -78,10 +93,19 @@ export function register(program: Command): void {
         init: true,
         timerInterval,
         memoryBytes,
-        machine: { onConsole: guestConsole(() => machine), disk: disk?.bytes },
+        machine: { onConsole: guestConsole(() => machine), disk: disk?.device },
       });
-      const result = machine.run({ maxCycles });
-      if (disk !== undefined) saveDisk(disk, machine.disk.data);
+      let result: RunResult;
+      try {
+        result = machine.run({ maxCycles: suspend === undefined ? maxCycles : Math.min(maxCycles, suspend.cycles) });
+      } finally {
+        disk?.qcow2?.close();
+      }
+      if (suspend !== undefined && result.reason === "max-cycles" && suspend.cycles < maxCycles) {
+        suspendMachine(machine, suspend.file, disk);
+        return;
+      }
+      if (disk !== undefined && disk.qcow2 === undefined) saveDisk(disk, machine.disk.data);
       if (flags.table) process.stderr.write(formatProcessTable(processTable(machine), result));
       process.exitCode = exitStatus(result);
     });
@@ -90,16 +114,41 @@ export function register(program: Command): void {
 /** The prefix of a program on the disk: `disk:/echo hello`. */
 export const DISK_PREFIX = "disk:";
 
+/**
+ * The largest disk vmlab boot checks on the host before the guest sees
+ * it (the check reads it whole); a qcow2 header may claim any size.
+ */
+export const MAX_BOOT_DISK = 1 << 30;
+
 interface OpenDisk {
   readonly file: string;
+  /** A raw image's bytes as they were before the boot. */
   readonly bytes: Uint8Array;
   readonly image: FsImage;
+  /** The qcow2 image the disk reads and writes, if the file is one. */
+  readonly qcow2?: Qcow2Image;
+  /** What the machine's disk is built on: the raw bytes, or the qcow2 image. */
+  readonly device: Uint8Array | BlockDevice;
 }
 
 /** Reads and checks the image on the host, so a corrupt one is refused before the guest sees it. */
 function openDisk(file: string): OpenDisk {
-  const image = FsImage.open(file);
-  return { file, bytes: new Uint8Array(fs.readFileSync(file)), image };
+  if (!isQcow2File(file)) {
+    const image = FsImage.open(file);
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    return { file, bytes, image, device: bytes };
+  }
+  const qcow2 = openImage(file, { writable: true });
+  try {
+    if (qcow2.size > MAX_BOOT_DISK) {
+      throw new UserError(`${file}: a virtual disk of ${qcow2.size} bytes is larger than vmlab boot takes (${MAX_BOOT_DISK} bytes)`, "make the file system on a smaller image (vmlab image create --size)");
+    }
+    const bytes = qcow2.read(0, qcow2.size);
+    return { file, bytes, image: FsImage.fromBytes(bytes, file), qcow2, device: qcow2 };
+  } catch (e) {
+    qcow2.close();
+    throw e;
+  }
 }
 
 /** A name of a built-in program, a path to a .s file, or `disk:PATH [ARG...]`. */
@@ -132,6 +181,22 @@ function saveDisk(disk: OpenDisk, data: Uint8Array): void {
     fs.rmSync(temporary, { force: true });
     throw new UserError(`cannot save the guest's writes to ${disk.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "the image is as it was before the boot");
   }
+}
+
+/** --suspend-at N with --snapshot FILE, or neither. */
+function parseSuspend(flags: BootFlags): { cycles: number; file: string } | undefined {
+  if (flags.suspendAt === undefined && flags.snapshot === undefined) return undefined;
+  if (flags.suspendAt === undefined || flags.snapshot === undefined) throw new UserError("--suspend-at and --snapshot go together: suspend after N cycles to FILE");
+  const cycles = parseNumber("--suspend-at", flags.suspendAt, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true, unit: "cycles" });
+  return { cycles, file: flags.snapshot };
+}
+
+/** Writes the suspended machine's snapshot; its qcow2 disk (closed) is frozen under a new overlay. */
+function suspendMachine(machine: Machine, file: string, disk: OpenDisk | undefined): void {
+  const diskImage = disk?.qcow2 ? freezeDisk(disk.file, disk.qcow2.size, file) : undefined;
+  writeSnapshot(file, captureMachine(machine, diskImage));
+  const where = diskImage?.kind === "qcow2" ? `; its disk goes on in ${overlayFor(file)}` : "";
+  process.stderr.write(`vmlab: suspended at cycle ${machine.cycles} to ${file}${where} (vmlab resume ${file})\n`);
 }
 
 /** --platform: one a bare toy32 can boot. */
@@ -172,7 +237,7 @@ export function formatProcessTable(table: readonly ProcessInfo[], result: RunRes
   return line(header) + rows.map(line).join("") + `total ${result.cycles} cycles, ${result.reason}\n`;
 }
 
-function exitStatus(result: RunResult): number {
+export function exitStatus(result: RunResult): number {
   if (result.reason === "stopped" && result.message === OUTPUT_CLOSED) return 0;
   if (result.reason === "halted") return (result.exitCode ?? 0) & 255;
   process.stderr.write(`vmlab: ${result.message ?? result.reason}\n`);

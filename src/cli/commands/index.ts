@@ -19,6 +19,8 @@ import { register as kernel } from "./kernel";
 import { register as mkfs } from "./mkfs";
 import { register as fsImage } from "./fs";
 import { register as diskImage } from "./image";
+import { register as resume } from "./resume";
+import { register as host } from "./host";
 
 export type Register = (program: Command) => void;
 
@@ -39,4 +41,6 @@ export const COMMANDS: readonly Register[] = [
   mkfs,
   fsImage,
   diskImage,
+  resume,
+  host,
 ];

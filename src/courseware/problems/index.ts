@@ -9,6 +9,7 @@ import { pagingProblem } from "./paging";
 import type { Problem } from "./problem";
 import { tlbProblem, type TlbPolicy } from "./tlb";
 import { trapProblem } from "./trap";
+import { migrationProblem } from "./migration";
 
 export interface ProblemOptions {
   count?: number;
@@ -39,6 +40,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "nested paging: every memory reference of a two-dimensional walk (guest table over nested table)",
     make: (seed, o) => nestedProblem(seed, { count: o.count }),
   },
+  migration: {
+    description: "pre-copy live migration: rounds, stop rule, downtime and total time from memory, bandwidth and dirty rate",
+    make: (seed) => migrationProblem(seed),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -53,4 +58,5 @@ export { nestedProblem, walkNested, type NestedData, type NestedWalk, type WalkS
 export { pagingProblem, walkTwoLevel, type PagingData, type Translation } from "./paging";
 export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./trap";
 export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";
+export { migrationProblem, type MigrationData } from "./migration";
 export { Prng } from "./prng";

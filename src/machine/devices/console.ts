@@ -16,6 +16,15 @@ import type { DeviceBus } from "../events";
 
 export const CONSOLE_REG = { TX: 0x00, RX: 0x04, STATUS: 0x08, CTRL: 0x0c } as const;
 
+/** Everything the console holds, as plain data (a snapshot's part). */
+export interface ConsoleState {
+  /** What was printed so far (decoded), and the bytes of an unfinished UTF-8 sequence. */
+  readonly output: string;
+  readonly pendingBytes: number[];
+  readonly input: number[];
+  readonly interruptOnInput: boolean;
+}
+
 export class Console implements Device {
   readonly name = "console";
   readonly base = CONSOLE_TX;
@@ -45,6 +54,19 @@ export class Console implements Device {
     const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
     for (const b of bytes) this.inputQueue.push(b);
     if (bytes.length > 0 && this.interruptOnInput) this.bus.raise(CAUSE.CONSOLE);
+  }
+
+  saveState(): ConsoleState {
+    return { output: this.chunks.join(""), pendingBytes: [...this.pendingBytes], input: [...this.inputQueue], interruptOnInput: this.interruptOnInput };
+  }
+
+  /** Restores the state; output already printed is not streamed again. */
+  restoreState(state: ConsoleState): void {
+    this.chunks = state.output === "" ? [] : [state.output];
+    this.pendingBytes = [...state.pendingBytes];
+    this.inputQueue.length = 0;
+    this.inputQueue.push(...state.input);
+    this.interruptOnInput = state.interruptOnInput;
   }
 
   read(offset: number): number {

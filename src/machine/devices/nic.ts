@@ -35,6 +35,17 @@ export const NIC_REG = {
 export const NIC_STATUS = { TX_BUSY: 1, TX_DONE: 2, TX_ERROR: 4, RX_ARMED: 8, RX_DONE: 16 } as const;
 const MAX_FRAME = 65535;
 
+/** The NIC's registers, its queue and the transfers in flight (at absolute cycles), as plain data. */
+export interface NicState {
+  readonly regs: number[];
+  readonly status: number;
+  readonly queue: number[][];
+  /** The frame being sent and the cycle it is on the wire, or null. */
+  readonly transmit: { readonly frame: number[]; readonly at: number } | null;
+  /** The cycle the queue's first frame arrives in the armed buffer, or null. */
+  readonly receiveAt: number | null;
+}
+
 export class Nic implements Device {
   readonly name = "nic";
   readonly base = NIC_BASE;
@@ -46,7 +57,8 @@ export class Nic implements Device {
   private readonly regs = new Uint32Array(9);
   private readonly queue: Uint8Array[] = [];
   private status = 0;
-  private receiving = false;
+  private sending: { readonly frame: Uint8Array; readonly at: number } | null = null;
+  private receiveAt: number | null = null;
 
   constructor(private readonly bus: DeviceBus) {}
 
@@ -84,14 +96,44 @@ export class Nic implements Device {
     }
     const frame = this.bus.memory.readBytes(address, length);
     this.status |= NIC_STATUS.TX_BUSY;
-    this.bus.schedule(length * COSTS.netByte, () => {
+    this.startSend({ frame, at: this.bus.now() + length * COSTS.netByte });
+  }
+
+  private startSend(sending: { readonly frame: Uint8Array; readonly at: number }): void {
+    this.sending = sending;
+    this.bus.schedule(Math.max(0, sending.at - this.bus.now()), () => {
+      if (this.sending !== sending) return; // replaced by a restore
+      this.sending = null;
+      const frame = sending.frame;
       this.status = (this.status & ~NIC_STATUS.TX_BUSY) | NIC_STATUS.TX_DONE;
       this.sent.push(frame);
       this.bus.stats.nicFramesSent++;
-      this.bus.stats.nicBytes += length;
+      this.bus.stats.nicBytes += frame.length;
       this.onTransmit?.(frame);
       this.bus.raise(CAUSE.NET);
     });
+  }
+
+  saveState(): NicState {
+    return {
+      regs: Array.from(this.regs),
+      status: this.status,
+      queue: this.queue.map((f) => Array.from(f)),
+      transmit: this.sending && { frame: Array.from(this.sending.frame), at: this.sending.at },
+      receiveAt: this.receiveAt,
+    };
+  }
+
+  /** Restores the state and re-schedules the transfers in flight on this NIC's bus. */
+  restoreState(state: NicState): void {
+    this.regs.set(state.regs);
+    this.status = state.status;
+    this.queue.length = 0;
+    this.queue.push(...state.queue.map((f) => Uint8Array.from(f)));
+    this.sending = null;
+    this.receiveAt = null;
+    if (state.transmit !== null) this.startSend({ frame: Uint8Array.from(state.transmit.frame), at: state.transmit.at });
+    if (state.receiveAt !== null) this.scheduleReceive(state.receiveAt);
   }
 
   private arm(): void {
@@ -100,15 +142,20 @@ export class Nic implements Device {
   }
 
   private startReceive(): void {
-    if (this.receiving || !(this.status & NIC_STATUS.RX_ARMED) || this.queue.length === 0) return;
-    this.receiving = true;
-    const frame = this.queue[0];
-    this.bus.schedule(frame.length * COSTS.netByte, () => this.deliver());
+    if (this.receiveAt !== null || !(this.status & NIC_STATUS.RX_ARMED) || this.queue.length === 0) return;
+    this.scheduleReceive(this.bus.now() + this.queue[0].length * COSTS.netByte);
+  }
+
+  private scheduleReceive(at: number): void {
+    this.receiveAt = at;
+    this.bus.schedule(Math.max(0, at - this.bus.now()), () => {
+      if (this.receiveAt === at) this.deliver();
+    });
   }
 
   private deliver(): void {
     const frame = this.queue.shift() as Uint8Array;
-    this.receiving = false;
+    this.receiveAt = null;
     const address = this.regs[NIC_REG.RX_ADDR >> 2];
     const length = Math.min(frame.length, this.regs[NIC_REG.RX_CAP >> 2]);
     if (this.bus.memory.inRam(address, length)) this.bus.memory.writeBytes(address, frame.subarray(0, length));
