@@ -24,8 +24,10 @@ const RESUMABLE: readonly VmState[] = ["created", "running", "paused", "halted",
 /** The VM's state now (between two runs of its hypervisor). */
 export function captureVm(hv: Hypervisor, vm: Vm, diskImage: DiskImageRef = { kind: "memory" }): Snapshot {
   if (vm.state === "destroyed") throw new Error(`VM ${vm.name} is destroyed: nothing to save`);
+  // Disco's guest and second-level TLBs live in the VMM (src/memory/software-tlb.ts), not in the VCPU.
+  if (hv.softwareTlb) throw new Error(`VM ${vm.name} runs on a software-TLB machine, whose guest TLB the snapshot format does not hold yet`);
   const v = vm.vcpu;
-  const { exits, ...counters } = vm.stats;
+  const { exits, softwareTlb: _swtlb, ...counters } = vm.stats;
   const controls = hv.hardware?.controlsOf(vm);
   const state: VmSavedState = {
     kind: "vm",
