@@ -15,9 +15,10 @@ import type { Vm } from "../../src/hypervisor/vm";
 import {
   SnapshotError, captureMachine, captureVm, crc32, decodeSnapshot, encodeSnapshot, restoreMachine, restoreVm, type Snapshot,
 } from "../../src/lifecycle";
+import { withKernelLib } from "../guests/kernel-lib";
 
 const PROGRAMS = path.join(__dirname, "..", "guests", "kernel-programs");
-const FILES = { name: "files.s", source: fs.readFileSync(path.join(PROGRAMS, "files.s"), "utf8") };
+const FILES = withKernelLib("files.s", fs.readFileSync(path.join(PROGRAMS, "files.s"), "utf8"));
 const DISK = mkfs(path.join(PROGRAMS, "disk"), { size: 512 * 1024 });
 /** Where the suspends happen (files.s runs about 360,000 cycles). */
 const SUSPEND_AT = [3_000, 20_011, 120_007];

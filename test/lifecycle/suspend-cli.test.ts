@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FsImage, mkfs } from "../../src/guests/fs";
 import { RawBlockDevice, importRaw, openImage } from "../../src/lifecycle";
 import { qemu, qemuCheck, tempDir } from "./helpers";
+import { withKernelLib } from "../guests/kernel-lib";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "vmlab.js");
 
@@ -38,7 +39,8 @@ describe("vmlab boot --suspend-at, vmlab resume", () => {
   it("freezes a qcow2 disk under a new overlay; the resumed guest writes there, the frozen image stays as it was", () => {
     const src = path.join(dir, "src");
     fs.mkdirSync(src);
-    fs.copyFileSync(path.join(__dirname, "..", "guests", "kernel-programs", "files.s"), path.join(src, "files.s"));
+    const files = withKernelLib("files.s", fs.readFileSync(path.join(__dirname, "..", "guests", "kernel-programs", "files.s"), "utf8"));
+    fs.writeFileSync(path.join(src, "files.s"), files.source);
     fs.copyFileSync(path.join(__dirname, "..", "guests", "kernel-programs", "disk", "greeting.txt"), path.join(src, "greeting.txt"));
     importRaw(new RawBlockDevice(mkfs(src, { size: 256 * 1024 })), path.join(dir, "disk.qcow2")).close();
     const whole = vmlab(dir, "boot", "--disk", "disk.qcow2", "disk:/files");
