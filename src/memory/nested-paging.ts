@@ -73,29 +73,27 @@ export class NestedPageTable {
 
   /** Clears W in every mapping (dirty logging); the caller flushes the nested TLB. */
   writeProtectAll(): void {
-    for (let d = 0; d < 1024; d++) {
-      const de = this.mem.readWord(this.pool + 4 * d);
-      if ((de & PTE.V) === 0) continue;
-      const table = (de & ~0xfff) >>> 0;
-      for (let t = 0; t < 1024; t++) {
-        const e = this.mem.readWord(table + 4 * t);
-        if ((e & PTE.W) !== 0) this.mem.writeWord(table + 4 * t, (e & ~PTE.W) >>> 0);
-      }
-    }
+    this.forEachEntry((slot, e) => {
+      if ((e & PTE.W) !== 0) this.mem.writeWord(slot, (e & ~PTE.W) >>> 0);
+    });
   }
 
   /** Every mapping, as (gpa, machine frame): for isolation checks and chapter 04's tables. */
   mappings(): { gpa: number; machine: number }[] {
     const out: { gpa: number; machine: number }[] = [];
+    this.forEachEntry((_slot, e, gpa) => {
+      if ((e & PTE.V) !== 0) out.push({ gpa, machine: (e & ~0xfff) >>> 0 });
+    });
+    return out;
+  }
+
+  /** Each entry of each table a valid directory entry points at: its address, its value, the gpa it maps. */
+  private forEachEntry(visit: (slot: number, entry: number, gpa: number) => void): void {
     for (let d = 0; d < 1024; d++) {
       const de = this.mem.readWord(this.pool + 4 * d);
       if ((de & PTE.V) === 0) continue;
       const table = (de & ~0xfff) >>> 0;
-      for (let t = 0; t < 1024; t++) {
-        const e = this.mem.readWord(table + 4 * t);
-        if ((e & PTE.V) !== 0) out.push({ gpa: ((d << 22) | (t << 12)) >>> 0, machine: (e & ~0xfff) >>> 0 });
-      }
+      for (let t = 0; t < 1024; t++) visit(table + 4 * t, this.mem.readWord(table + 4 * t), ((d << 22) | (t << 12)) >>> 0);
     }
-    return out;
   }
 }
