@@ -1,5 +1,4 @@
 /** `vmlab boot`: the guest kernel from the command line. */
-import { Command } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,25 +7,11 @@ import { register } from "../../src/cli/commands/boot";
 import { UserError } from "../../src/errors";
 import { untilFirstLine } from "../machine/pipe-helpers";
 import { FsImage, mkfs } from "../../src/guests/fs";
+import { runCommand } from "../cli/run-command";
+import { WRITER } from "./disk-writer";
 
 /** Runs `vmlab boot ARGS` in-process; returns stdout, stderr and the exit status. */
-async function boot(...args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  process.exitCode = undefined;
-  const program = new Command().exitOverride();
-  register(program);
-  try {
-    await program.parseAsync(["boot", ...args], { from: "user" });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const status = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { stdout, stderr, status };
-}
+const boot = (...args: string[]) => runCommand(register, ["boot", ...args]);
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -139,27 +124,12 @@ describe("vmlab boot --disk: programs from a file system image", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-boot-disk-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const echo = fs.readFileSync(path.join(__dirname, "kernel-programs", "disk", "echo.s"), "utf8");
-  const writer = [
-    "main:   push ra",
-    "        la   a0, p",
-    "        li   a1, 0x202",
-    "        call open",
-    "        la   a1, text",
-    "        li   a2, 6",
-    "        call write",
-    "        li   a0, 0",
-    "        pop  ra",
-    "        ret",
-    "        .data",
-    'p:      .asciz "/out.txt"',
-    'text:   .ascii "saved\\n"',
-  ].join("\n");
   /** A fresh image of echo, writer and a text file. */
   const image = (name: string): string => {
     const src = path.join(dir, `${name}-src`);
     fs.mkdirSync(src, { recursive: true });
     fs.writeFileSync(path.join(src, "echo.s"), echo);
-    fs.writeFileSync(path.join(src, "writer.s"), writer);
+    fs.writeFileSync(path.join(src, "writer.s"), WRITER);
     fs.writeFileSync(path.join(src, "note.txt"), "a text note, not a program\n");
     const file = path.join(dir, `${name}.img`);
     fs.writeFileSync(file, mkfs(src, { size: 256 * 1024 }));

@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { register } from "../../src/cli/commands/boot";
 import { FsImage, mkfs } from "../../src/guests/fs";
 import { RawBlockDevice, importRaw, openImage } from "../../src/lifecycle";
-import { runCommand } from "./cli-helpers";
-import { createFile, qemu, qemuCheck, qemuRaw, tempDir, WRITER } from "./helpers";
+import { runCommand } from "../cli/run-command";
+import { WRITER } from "../guests/disk-writer";
+import { createFile, qemu, qemuCheck, qemuRaw, tempDir } from "./helpers";
 
 const boot = (...args: string[]) => runCommand(register, ["boot", ...args]);
 

@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { register } from "../../src/cli/commands/boot";
 import { FsImage, mkfs } from "../../src/guests/fs";
 import { RawBlockDevice, cloneTemplate, createTemplate, importRaw, openImage, sharedSpace } from "../../src/lifecycle";
-import { runCommand } from "./cli-helpers";
-import { qemu, qemuCheck, seededBytes, tempDir, WRITER } from "./helpers";
+import { runCommand } from "../cli/run-command";
+import { WRITER } from "../guests/disk-writer";
+import { qemu, qemuCheck, seededBytes, tempDir } from "./helpers";
 
 
 describe("templates and linked clones", () => {
