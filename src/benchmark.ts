@@ -27,3 +27,10 @@ export async function bestOf(repeats: number, work: () => unknown | Promise<unkn
   for (let i = 0; i < repeats; i++) best = Math.min(best, await seconds(work));
   return best;
 }
+
+/** The median of `xs` (the mean of the middle two for an even count): a round disturbed by load elsewhere does not move it. */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

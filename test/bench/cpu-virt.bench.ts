@@ -37,7 +37,7 @@ import {
   type Technique,
   type WorkloadRun,
 } from "vmlab";
-import type { BenchSuite } from "vmlab/dist/benchmark";
+import { median, type BenchSuite } from "vmlab/dist/benchmark";
 
 const USER_ITERATIONS = Number(process.env.VMLAB_CPU_VIRT_ITERATIONS ?? 12_000_000);
 const SYSCALLS = Number(process.env.VMLAB_CPU_VIRT_SYSCALLS ?? 150_000);
@@ -80,12 +80,6 @@ function checked(mode: Mode, image: KernelImage, pvImage: KernelImage, expected:
   const r = once(mode, image, pvImage);
   if (r.console !== expected) throw new Error(`cpu-virt: ${mode} printed ${JSON.stringify(r.console)}, bare metal ${JSON.stringify(expected)}`);
   return r;
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

@@ -41,7 +41,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { seconds, type BenchSuite } from "vmlab/dist/benchmark";
+import { seconds, median, type BenchSuite } from "vmlab/dist/benchmark";
 import { loadExerciseCourse } from "vmlab/dist/courseware/assignments";
 import { gradeSubmissions, type GradeSummary } from "vmlab/dist/courseware/grade";
 import type { Cell, Notebook } from "vmlab/dist/notebook/nbformat";
@@ -91,12 +91,6 @@ function writeSubmissions(dir: string): string[] {
     fs.writeFileSync(path.join(student, `${CHAPTER}.ipynb`), serializeNotebook(submission(i, source, released)));
   }
   return halves;
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function scores(summary: GradeSummary): string[] {

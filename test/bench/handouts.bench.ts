@@ -19,7 +19,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { bestOf, type BenchSuite } from "vmlab/dist/benchmark";
+import { bestOf, median, type BenchSuite } from "vmlab/dist/benchmark";
 import { loadCourse } from "vmlab/dist/courseware/course";
 import { runNotebooks } from "vmlab/dist/notebook/run";
 
@@ -39,12 +39,6 @@ async function executedChapters(scratch: string, report: (line: string) => void)
   const runs = await runNotebooks(chapters, { outDir: dir, allowErrors: true, jobs: 2 });
   for (const r of runs) if (!r.ok) report(`  ${path.basename(r.path)} has failing cells; exported as it is`);
   return runs.filter((r) => r.written).map((r) => r.written as string);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function pageSizes(dir: string): number[] {

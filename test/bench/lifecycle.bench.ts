@@ -30,7 +30,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { seconds, type BenchSuite } from "vmlab/dist/benchmark";
+import { seconds, median, type BenchSuite } from "vmlab/dist/benchmark";
 import { FileStorage } from "vmlab/dist/lifecycle/storage";
 import { importRaw } from "vmlab/dist/lifecycle/qcow2/convert";
 import { StorageBlockDevice } from "vmlab/dist/lifecycle/qcow2/raw-file";
@@ -43,12 +43,6 @@ import { dirtierProgram } from "vmlab/dist/lifecycle/migration/workload";
 
 const DATA_MIB = 64;
 const ROUNDS = Math.max(1, Number(process.env.VMLAB_BENCH_ROUNDS) || 5);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 function writeData(file: string): void {
   const bytes = Buffer.alloc(DATA_MIB << 20);

@@ -56,7 +56,7 @@ import {
   type Technique,
   type WorkloadRun,
 } from "vmlab";
-import type { BenchSuite } from "vmlab/dist/benchmark";
+import { median, type BenchSuite } from "vmlab/dist/benchmark";
 
 const FORKS = Number(process.env.VMLAB_MEMORY_FORKS ?? 200);
 const SYSCALLS = Number(process.env.VMLAB_MEMORY_SYSCALLS ?? 20_000);
@@ -136,12 +136,6 @@ function softwareTlb(report: (line: string) => void, out: Record<string, number>
   out.l2_tlb_hit_rate = stats ? round(l2HitRate(stats)) : 0;
   report(`software TLB under trap-and-emulate (Disco), cycles over bare software-tlb toy32:`);
   report(`  fork loop ${out.swtlb_over_bare}; TLB sweep ${out.swtlb_sweep_over_bare} with the L2 TLB (hit rate ${out.l2_tlb_hit_rate}), ${out.swtlb_sweep_nol2_over_bare} without`);
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const mips = (r: WorkloadRun): number => r.instructions / r.cpuSeconds / 1e6;

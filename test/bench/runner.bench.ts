@@ -34,7 +34,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { seconds, type BenchSuite } from "vmlab/dist/benchmark";
+import { seconds, median, type BenchSuite } from "vmlab/dist/benchmark";
 import { installKernelSpec } from "vmlab/dist/notebook/kernelspec";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -42,12 +42,6 @@ const VMLAB = path.join(ROOT, "bin", "vmlab.js");
 const NBCONVERT = "jupyter-nbconvert";
 /** Interleaved pairs; VMLAB_BENCH_ROUNDS overrides (at least 1). */
 const ROUNDS = Math.max(1, Number(process.env.VMLAB_BENCH_ROUNDS) || 5);
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function notebooks(report: (line: string) => void): string[] {
   const dir = path.join(ROOT, "notebooks");
