@@ -38,7 +38,6 @@ const WARM_MS = 3000;
 
 interface CompilingModule {
   exports: unknown;
-  filename: string;
   require(id: string): unknown;
   _compile(content: string, filename: string): unknown;
 }
