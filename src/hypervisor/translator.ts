@@ -210,6 +210,27 @@ function cost(op: number): number {
 }
 
 /**
+ * Compiled block functions by their source, shared by every VM in the
+ * process: a block's source is a pure function of its address and words,
+ * so the same kernel booted again (every chapter boots many VMs) reuses
+ * the host's compiled code instead of handing V8 the same text anew. The
+ * guest is charged translateInstruction cycles either way: what is saved
+ * is host time only. Bounded, oldest first out.
+ */
+const COMPILED = new Map<string, BlockFunction>();
+const COMPILED_LIMIT = 8192;
+
+function compiled(source: string): BlockFunction {
+  let run = COMPILED.get(source);
+  if (run === undefined) {
+    run = new Function("r", "h", source) as BlockFunction;
+    if (COMPILED.size >= COMPILED_LIMIT) COMPILED.delete(COMPILED.keys().next().value as string);
+    COMPILED.set(source, run);
+  }
+  return run;
+}
+
+/**
  * Translates the block at guest-virtual `va` (guest-physical `gpa`); `word(i)`
  * reads the i-th instruction word of the block, undefined past the page.
  */
@@ -233,6 +254,5 @@ export function translateBlock(va: number, gpa: number, word: (i: number) => num
     if (e.ends) break;
   }
   const source = `// block at ${hex(va)} (guest-physical ${hex(gpa)}), ${k} instructions\n${lines.join("\n")}`;
-  const run = new Function("r", "h", source) as BlockFunction;
-  return { va, gpa, length: k, callouts, source, run, executions: 0, linkPc: -1, link: undefined, linkGeneration: -1 };
+  return { va, gpa, length: k, callouts, source, run: compiled(source), executions: 0, linkPc: -1, link: undefined, linkGeneration: -1 };
 }
