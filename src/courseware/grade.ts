@@ -29,7 +29,7 @@ import { UserError } from "../errors";
 import { executeNotebook } from "../notebook/execute";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from "../notebook/outputs";
 import { Kernel } from "../notebook/kernel";
-import { KernelsAhead } from "../notebook/kernels-ahead";
+import { aheadFor, KernelsAhead } from "../notebook/kernels-ahead";
 import { guardOutputs, writing } from "../notebook/output-guard";
 import { clampSeconds, setClampedTimeout } from "../notebook/timers";
 import { ensureLibraryResolves } from "../notebook/library-link";
@@ -170,10 +170,11 @@ export async function gradeSubmissions(course: ExerciseCourse, submissionsDir: s
   ensureLibraryResolves(course.autogradedDir); // one link for every student's folder below
   const todo = jobs.filter((job) => options.force || !upToDate(students.get(job.student) as StudentGrades, job));
   let done = 0;
-  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job), options.maxOutputBytes));
+  const width = options.jobs ?? 2;
+  const ahead = new KernelsAhead<Job>((job) => startKernel(workDirOf(course, job), options.maxOutputBytes), aheadFor(width));
   options.onProgress?.(0, todo.length, "");
-  await runPool(todo, options.jobs ?? 2, async (job, queued) => {
-    // Once this job's kernel is up, the next job's starts (notebook/kernels-ahead.ts).
+  await runPool(todo, width, async (job, queued) => {
+    // Once this job's kernel is up, the next job's starts, with more than one at a time (notebook/kernels-ahead.ts).
     const grade = await gradeOne(course, job, options, { take: () => ahead.take(job), up: () => ahead.startNext(queued()) });
     ahead.discard(job);
     const mine = students.get(job.student) as StudentGrades;

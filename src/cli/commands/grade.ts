@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .description("autograde every submission: SUBMISSIONS/STUDENT/NN-name.ipynb (student code runs unsandboxed: see docs/grading.md)")
     .argument("<submissions>", "the folder of submissions, one folder per student")
     .option("--course <dir>", "the course folder holding course.json (default: the project's course/)")
-    .option("-j, --jobs <n>", "submissions graded at once", "2")
+    .option("-j, --jobs <n>", "submissions graded at once (1: one kernel at a time)", "2")
     .option("--timeout <s>", "time limit per cell, seconds", "60")
     .option("--total-timeout <s>", "time limit per notebook, seconds (default 10 x --timeout)")
     .option("--force", "grade again what is already graded")

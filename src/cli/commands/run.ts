@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .argument("<notebooks...>", "the .ipynb files to run")
     .option("--out <dir>", "write the executed copies to DIR (same file names)")
     .option("--inplace", "write the executed copies over the sources")
-    .option("--jobs <n>", "notebooks run at once", String(Math.min(JOBS.max, os.cpus().length)))
+    .option("--jobs <n>", "notebooks run at once (1: one kernel at a time)", String(Math.min(JOBS.max, os.cpus().length)))
     .option("--timeout <seconds>", "per cell: interrupt, then kill, a cell running longer", String(DEFAULT_TIMEOUT_SECONDS))
     .option("--allow-errors", "run on after a failing cell (the notebook still fails)")
     .option("--max-output <bytes>", "stream text kept per cell and stream; the rest is dropped with a note", String(DEFAULT_MAX_OUTPUT_BYTES))
