@@ -58,6 +58,9 @@ export { GRANULE_SHIFT } from "./hypervisor/translation-cache";
 export { TrapAndEmulate, TRAP_AND_EMULATE_COSTS } from "./hypervisor/trap-and-emulate";
 export type { SoftwareCosts, VmmContext, GuestTrap, Resolution } from "./hypervisor/trap-and-emulate";
 export type { HypercallSpec, HypercallGuest, HypercallResult, HypercallEffect } from "./hypervisor/hypercalls";
+// VCPU scheduling policies (round robin, proportional share, fair share,
+// Xen's credit) and their event-driven model over several PCPUs.
+export * from "./hypervisor/sched";
 export { EXIT_REASON, exitReasonName, defaultExitControls } from "./hypervisor/exits";
 export type { ExitControls, VmExit, ExitReasonName, ExitCounts } from "./hypervisor/exits";
 export { translateGuest } from "./memory/guest-walk";

@@ -1,0 +1,11 @@
+export { CYCLES_PER_MS } from "./policy";
+export type { Decision, SchedParams, SchedulingPolicy, SchedVcpu } from "./policy";
+export { RoundRobin } from "./round-robin";
+export { ProportionalShare, SHARES } from "./proportional-share";
+export type { ProportionalShareOptions } from "./proportional-share";
+export { FairShare } from "./fair-share";
+export { CreditScheduler, CREDIT_DEFAULT_WEIGHT, CREDITS_PER_MSEC, PRI } from "./credit";
+export type { CreditOptions, CreditPriority } from "./credit";
+export type { SliceOptions } from "./global-queue";
+export { simulateScheduling, modelVms } from "./simulate";
+export type { ModelBehaviour, ModelVcpu, Runstate, SimulationOptions, SimulationResult } from "./simulate";
