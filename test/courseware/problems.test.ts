@@ -6,7 +6,7 @@ import { CAUSE, PTE } from "../../src/machine/isa";
 import { PhysicalMemory } from "../../src/machine/memory";
 import { ACCESS_BY_NAME, Mmu } from "../../src/machine/mmu";
 import { Tlb } from "../../src/machine/tlb";
-import { generateProblem, pagingProblem, Prng, simulateTlb, tlbProblem, trapProblem, walkTwoLevel, type PagingData } from "../../src/courseware/problems";
+import { creditProblem, generateProblem, pagingProblem, Prng, simulateTlb, tlbProblem, trapProblem, walkTwoLevel, type PagingData } from "../../src/courseware/problems";
 
 const VMLAB = path.join(__dirname, "..", "..", "bin", "vmlab.js");
 
@@ -120,5 +120,30 @@ describe("a syscall under trap-and-emulate", () => {
   it("refuses a seed that is not a 32-bit integer", () => {
     expect(() => generateProblem("trap", -1)).toThrow(UserError);
     expect(() => generateProblem("nope", 1)).toThrow(/no problem kind "nope"/);
+  });
+});
+
+describe("credit: what weights and caps entitle each VM to", () => {
+  it("shares out every PCPU a VM can use, each VM at its ceiling or at the common level of its claim", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const { data, answers } = creditProblem(seed);
+      const ceiling = data.vms.map((vm) => Math.min(vm.vcpus, vm.cap > 0 ? vm.cap / 100 : Infinity));
+      const total = answers.shares.reduce((a, b) => a + b, 0);
+      expect(total).toBeCloseTo(Math.min(data.pcpus, ceiling.reduce((a, b) => a + b, 0)), 9);
+      // Every VM below its ceiling gets the same share per unit of claim, and no less than any VM at its ceiling does.
+      const level = data.vms.map((vm, i) => answers.shares[i] / (vm.weight * vm.vcpus));
+      const free = level.filter((_, i) => answers.shares[i] < ceiling[i] - 1e-9);
+      for (const l of free) expect(l).toBeCloseTo(free[0], 12);
+      data.vms.forEach((_, i) => {
+        expect(answers.shares[i]).toBeLessThanOrEqual(ceiling[i] + 1e-12);
+        if (free.length > 0) expect(level[i]).toBeLessThanOrEqual(free[0] + 1e-12);
+      });
+    }
+  });
+  it("works seed 0 by hand: one PCPU, weights 256, 256 and 512, two VMs capped at 25%", () => {
+    const { data, answers } = creditProblem(0);
+    expect(data.vms.map((vm) => [vm.weight, vm.cap])).toEqual([[256, 0], [256, 25], [512, 25]]);
+    expect(answers.shares).toEqual([0.5, 0.25, 0.25]);
+    expect(creditProblem(0).question).toContain("vm3       512      1  25%    ?");
   });
 });

@@ -10,6 +10,7 @@ import type { Problem } from "./problem";
 import { tlbProblem, type TlbPolicy } from "./tlb";
 import { trapProblem } from "./trap";
 import { migrationProblem } from "./migration";
+import { creditProblem } from "./credit";
 
 export interface ProblemOptions {
   count?: number;
@@ -44,6 +45,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "pre-copy live migration: rounds, stop rule, downtime and total time from memory, bandwidth and dirty rate",
     make: (seed) => migrationProblem(seed),
   },
+  credit: {
+    description: "Xen's credit scheduler: each CPU-bound VM's share from weights, caps and VCPUs",
+    make: (seed) => creditProblem(seed),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -59,4 +64,5 @@ export { pagingProblem, walkTwoLevel, type PagingData, type Translation } from "
 export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./trap";
 export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";
 export { migrationProblem, type MigrationData } from "./migration";
+export { creditProblem, type CreditData, type CreditAnswers } from "./credit";
 export { Prng } from "./prng";

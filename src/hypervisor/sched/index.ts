@@ -9,3 +9,5 @@ export type { CreditOptions, CreditPriority } from "./credit";
 export type { SliceOptions } from "./global-queue";
 export { simulateScheduling, modelVms } from "./simulate";
 export type { ModelBehaviour, ModelVcpu, Runstate, SimulationOptions, SimulationResult } from "./simulate";
+export { fairShares } from "./shares";
+export type { ShareClaim } from "./shares";
