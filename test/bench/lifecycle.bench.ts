@@ -37,8 +37,8 @@ import { StorageBlockDevice } from "vmlab/dist/lifecycle/qcow2/raw-file";
 import { CLOCK_HZ } from "vmlab/dist/machine/costs";
 import { buildKernelImage } from "vmlab/dist/guests/loader";
 import { Hypervisor } from "vmlab/dist/hypervisor/hypervisor";
-import { MigrationHost } from "vmlab/dist/lifecycle/migration/target";
-import { migrate, type MigrationSuccess } from "vmlab/dist/lifecycle/migration/source";
+import { type MigrationSuccess } from "vmlab/dist/lifecycle/migration/source";
+import { migrateLoopback } from "vmlab/dist/lifecycle/migration/loopback";
 import { dirtierProgram } from "vmlab/dist/lifecycle/migration/workload";
 
 const DATA_MIB = 64;
@@ -66,18 +66,13 @@ function qemuImg(...args: string[]): string {
 async function migrateDirtier(busy: boolean): Promise<MigrationSuccess> {
   const program = dirtierProgram(busy ? { pages: 200, passes: 1000, delay: 0 } : { pages: 200, passes: 1, delay: 20_000 });
   const image = buildKernelImage({ programs: [program], timerInterval: 5_000, memoryBytes: 1024 * 1024 });
-  const host = await MigrationHost.listen({ onArrival: () => undefined });
-  try {
-    const hv = new Hypervisor({ technique: "trap-and-emulate" });
-    const vm = hv.createVm({ name: "dirtier", memorySize: image.memoryBytes, image: image.image });
-    hv.start(vm);
-    hv.run({ maxCycles: 300_000 });
-    const result = await migrate(hv, vm, { port: host.port });
-    if (!result.ok) throw new Error(`the migration failed: ${result.error}`);
-    return result;
-  } finally {
-    await host.close();
-  }
+  const hv = new Hypervisor({ technique: "trap-and-emulate" });
+  const vm = hv.createVm({ name: "dirtier", memorySize: image.memoryBytes, image: image.image });
+  hv.start(vm);
+  hv.run({ maxCycles: 300_000 });
+  const { report } = await migrateLoopback(hv, vm);
+  if (!report.ok) throw new Error(`the migration failed: ${report.error}`);
+  return report;
 }
 
 const ms = (cycles: number): number => (cycles / CLOCK_HZ) * 1000;
