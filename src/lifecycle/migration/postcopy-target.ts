@@ -37,6 +37,7 @@ export async function receivePostcopy(c: Connection, hello: Hello, options: Host
   try {
     while (remote.remaining > 0) {
       const ran = hv.run({ maxCycles: POSTCOPY_QUANTUM }).cycles;
+      if (vm.state === "terminated" && vm.reason.startsWith("post-copy")) throw new UserError(vm.reason); // a DMA found a page missing (vm.ts)
       const page = remote.awaiting ?? -1;
       // A VCPU that faulted stopped early; otherwise (running, ended or idle) the whole quantum passed.
       await c.send(jsonFrame(MESSAGE.FETCH, { page, cycles: page >= 0 ? ran : POSTCOPY_QUANTUM }));
@@ -45,7 +46,7 @@ export async function receivePostcopy(c: Connection, hello: Hello, options: Host
       applyPages(f.payload, memory, c.peer, arrived);
     }
   } catch (e) {
-    const lost = `post-copy: ${(e as Error).message}; ${remote.remaining} of the VM's pages never came from the source, so it cannot go on`;
+    const lost = `post-copy: ${(e as Error).message.replace(/^post-copy: /, "")}; ${remote.remaining} of the VM's pages never came from the source, so it cannot go on`;
     vm.terminate(lost);
     arrival.disk?.close();
     throw new UserError(lost);
