@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { assemble, type Program } from "../machine/assembler";
-import { Machine } from "../machine/machine";
+import { DEFAULT_MAX_CYCLES, Machine } from "../machine/machine";
 import { REG } from "../machine/isa";
 import type { ElfExecutable } from "./elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "./guest-space";
@@ -66,6 +66,8 @@ export interface EngineOptions {
 export class Interpreter {
   readonly machine: Machine;
   private readonly out: number[] = [];
+  private streamed = 0;
+  private readonly onOutput: ((bytes: Uint8Array) => void) | undefined;
   private readonly next: number;
 
   constructor(readonly exe: ElfExecutable, options: EngineOptions = {}) {
@@ -76,16 +78,26 @@ export class Interpreter {
     const sp = placeExecutable(exe, (at, bytes) => this.machine.writeBytes(GUEST_BASE + at, bytes), options.argv0 ?? path.basename(exe.file));
     this.machine.writeWord(LAYOUT.REGS + 4 * 2, sp);
     this.machine.writeWord(LAYOUT.ENTRY, exe.entry);
-    const onOutput = options.onOutput;
+    this.onOutput = options.onOutput;
     this.machine.console.onByte = (byte) => {
       this.out.push(byte);
-      onOutput?.(Uint8Array.of(byte));
+      if (byte === 0x0a || this.out.length - this.streamed >= 4096) this.stream();
     };
+  }
+
+  /** Hands the bytes written since the last call to onOutput (line by line, as C's stdio to a terminal). */
+  private stream(): void {
+    if (this.onOutput === undefined || this.streamed === this.out.length) return;
+    const chunk = Buffer.from(this.out.slice(this.streamed));
+    this.streamed = this.out.length;
+    this.onOutput(chunk);
   }
 
   /** Runs to the guest's exit, a fault, or `maxCycles` more toy32 cycles. */
   run(options: { maxCycles?: number } = {}): EmulationResult {
-    const r = this.machine.run({ maxCycles: options.maxCycles });
+    const maxCycles = options.maxCycles ?? DEFAULT_MAX_CYCLES;
+    const r = this.machine.run({ maxCycles });
+    this.stream();
     const reason = r.reason === "halted" ? REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
     const stop: StopCause = reason ?? (r.reason === "max-cycles" ? "max-cycles" : "host-stop");
     const start = this.machine.readWord(LAYOUT.START_CYCLES);
@@ -94,7 +106,7 @@ export class Interpreter {
       cause: stop,
       exitCode: stop === "exit" ? this.register(10) : undefined,
       fault: { pc: this.machine.readWord(LAYOUT.FAULT_PC), word: this.machine.readWord(LAYOUT.FAULT_WORD), address: this.machine.readWord(LAYOUT.FAULT_ADDR) },
-      message: r.message,
+      message: stop === "max-cycles" ? `the program ran ${maxCycles} toy32 cycles without exiting (the cycle limit), at pc 0x${this.pc.toString(16)}` : r.message,
       stdout: Uint8Array.from(this.out),
       byClass: this.counts(),
       cycles: this.machine.cycles - start,

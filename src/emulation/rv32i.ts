@@ -100,8 +100,10 @@ export function decodeRv32(word: number): Rv32Instruction | undefined {
 
 const reg = (n: number): string => RV32_REGISTER_NAMES[n];
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+/** A branch or jump target, as objdump writes it: an address in hex without 0x. */
+const target = (n: number): string => (n >>> 0).toString(16);
 
-/** One instruction as GNU objdump -M no-aliases writes it (targets as addresses). */
+/** One instruction as GNU objdump -M no-aliases writes it (targets as bare hex addresses). */
 export function disassembleRv32(word: number, pc: number): string {
   const d = decodeRv32(word);
   if (d === undefined) return `.word ${hex(word)}`;
@@ -110,12 +112,13 @@ export function disassembleRv32(word: number, pc: number): string {
   switch (spec.format) {
     case "R": return `${m} ${reg(rd)},${reg(rs1)},${reg(rs2)}`;
     case "S": return `${m} ${reg(rs2)},${imm}(${reg(rs1)})`;
-    case "B": return `${m} ${reg(rs1)},${reg(rs2)},${hex(pc + imm)}`;
+    case "B": return `${m} ${reg(rs1)},${reg(rs2)},${target(pc + imm)}`;
     case "U": return `${m} ${reg(rd)},${hex(imm >>> 12)}`;
-    case "J": return `${m} ${reg(rd)},${hex(pc + imm)}`;
+    case "J": return `${m} ${reg(rd)},${target(pc + imm)}`;
     case "I":
       if (spec.class === "load" || m === "jalr") return `${m} ${reg(rd)},${imm}(${reg(rs1)})`;
       if (spec.class === "system" || spec.class === "fence") return m;
+      if (spec.funct7 !== undefined) return `${m} ${reg(rd)},${reg(rs1)},${hex(imm)}`; // a shift amount
       return `${m} ${reg(rd)},${reg(rs1)},${imm}`;
   }
 }

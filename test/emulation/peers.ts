@@ -24,6 +24,8 @@ export interface RunResult {
   readonly stderr: string;
   /** The exit status, or 128 + the signal's number for a process a signal ended (as a shell says). */
   readonly status: number;
+  /** The name of the signal that ended the process, if one did. */
+  readonly signal: string | undefined;
 }
 
 /** Runs a peer tool; a missing one throws, naming the Debian package that has it. */
@@ -34,7 +36,7 @@ export function runTool(tool: string, args: readonly string[], options: { cwd?: 
   }
   if (r.error) throw r.error;
   const signal = r.signal === null ? undefined : constants.signals[r.signal];
-  return { stdout: r.stdout, stderr: r.stderr.toString("utf8"), status: signal !== undefined ? 128 + signal : r.status ?? -1 };
+  return { stdout: r.stdout, stderr: r.stderr.toString("utf8"), status: signal !== undefined ? 128 + signal : r.status ?? -1, signal: r.signal ?? undefined };
 }
 
 /** `qemu-riscv32 FILE`: the reference for what a program prints and its exit status. */
