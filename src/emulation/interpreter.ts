@@ -16,6 +16,7 @@ import { DEFAULT_MAX_CYCLES, Machine } from "../machine/machine";
 import { REG } from "../machine/isa";
 import type { ElfExecutable } from "./elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "./guest-space";
+import { ByteSink } from "./output";
 import { emulationResult, type EmulationResult, type InstructionClass, INSTRUCTION_CLASSES, type StopCause } from "./result";
 
 export const INTERPRETER_DIR = path.join(__dirname, "..", "..", "src", "emulation", "interpreter");
@@ -65,9 +66,7 @@ export interface EngineOptions {
 
 export class Interpreter {
   readonly machine: Machine;
-  private readonly out: number[] = [];
-  private streamed = 0;
-  private readonly onOutput: ((bytes: Uint8Array) => void) | undefined;
+  private readonly sink: ByteSink;
   private readonly next: number;
 
   constructor(readonly exe: ElfExecutable, options: EngineOptions = {}) {
@@ -78,26 +77,15 @@ export class Interpreter {
     const sp = placeExecutable(exe, (at, bytes) => this.machine.writeBytes(GUEST_BASE + at, bytes), options.argv0 ?? path.basename(exe.file));
     this.machine.writeWord(LAYOUT.REGS + 4 * 2, sp);
     this.machine.writeWord(LAYOUT.ENTRY, exe.entry);
-    this.onOutput = options.onOutput;
-    this.machine.console.onByte = (byte) => {
-      this.out.push(byte);
-      if (byte === 0x0a || this.out.length - this.streamed >= 4096) this.stream();
-    };
-  }
-
-  /** Hands the bytes written since the last call to onOutput (line by line, as C's stdio to a terminal). */
-  private stream(): void {
-    if (this.onOutput === undefined || this.streamed === this.out.length) return;
-    const chunk = Buffer.from(this.out.slice(this.streamed));
-    this.streamed = this.out.length;
-    this.onOutput(chunk);
+    this.sink = new ByteSink(options.onOutput);
+    this.machine.console.onByte = (byte) => this.sink.push(byte);
   }
 
   /** Runs to the guest's exit, a fault, or `maxCycles` more toy32 cycles. */
   run(options: { maxCycles?: number } = {}): EmulationResult {
     const maxCycles = options.maxCycles ?? DEFAULT_MAX_CYCLES;
     const r = this.machine.run({ maxCycles });
-    this.stream();
+    this.sink.flush();
     const reason = r.reason === "halted" ? REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
     const stop: StopCause = reason ?? (r.reason === "max-cycles" ? "max-cycles" : "host-stop");
     const start = this.machine.readWord(LAYOUT.START_CYCLES);
@@ -107,7 +95,7 @@ export class Interpreter {
       exitCode: stop === "exit" ? this.register(10) : undefined,
       fault: { pc: this.machine.readWord(LAYOUT.FAULT_PC), word: this.machine.readWord(LAYOUT.FAULT_WORD), address: this.machine.readWord(LAYOUT.FAULT_ADDR) },
       message: stop === "max-cycles" ? `the program ran ${maxCycles} toy32 cycles without exiting (the cycle limit), at pc 0x${this.pc.toString(16)}` : r.message,
-      stdout: Uint8Array.from(this.out),
+      stdout: this.sink.bytes(),
       byClass: this.counts(),
       cycles: this.machine.cycles - start,
       startupCycles: start,

@@ -37,11 +37,14 @@ const SIGNALS: Readonly<Record<Exclude<StopCause, "exit" | "max-cycles" | "host-
   "fetch-fault": { name: "SIGSEGV", number: 11, what: "jump outside the program's memory" },
 };
 
+/** The two ways vmlab runs RV32I code on toy32. */
+export type Engine = "interpret" | "translate";
+
 export const EXIT_MAX_CYCLES = 124;
 export const EXIT_HOST_STOP = 125;
 
 export interface EmulationResult {
-  readonly engine: "interpret";
+  readonly engine: Engine;
   readonly cause: StopCause;
   /** The guest's exit(code) argument (signed), when it exited. */
   readonly exitCode: number | undefined;
@@ -63,7 +66,7 @@ export interface EmulationResult {
 }
 
 export interface RawResult {
-  readonly engine: "interpret";
+  readonly engine: Engine;
   readonly cause: StopCause;
   readonly exitCode: number | undefined;
   /** Where a fault happened: the guest pc, the instruction, the address it used. */

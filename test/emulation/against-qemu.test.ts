@@ -2,7 +2,9 @@
  * vmlab emulate against qemu-riscv32 (Debian's qemu-user), the reference:
  * every shipped program and every instruction test of test/emulation/isa
  * (built here with gcc-riscv64-unknown-elf) must print the same bytes on
- * stdout and end with the same exit status under both. Where qemu can say
+ * stdout and end with the same exit status under qemu and under each of
+ * vmlab's engines (the interpreter, in a process of its own as a user runs
+ * it; the translator, in-process). Where qemu can say
  * how many instructions ran (-singlestep -d nochain,exec logs each one),
  * vmlab's count and its count by class must agree with it too.
  */
@@ -13,6 +15,8 @@ import { parseElf, type ElfExecutable } from "../../src/emulation/elf";
 import { SEGMENT_LIMIT } from "../../src/emulation/guest-space";
 import { INSTRUCTION_CLASSES, type InstructionClass } from "../../src/emulation/result";
 import { decodeRv32 } from "../../src/emulation/rv32i";
+import { register } from "../../src/cli/commands/emulate";
+import { runCommand } from "../cli/run-command";
 import { GCC, PROGRAMS_DIR, runTool, shippedPrograms, tempDir, type RunResult } from "./peers";
 
 const ISA_DIR = path.join(__dirname, "isa");
@@ -68,29 +72,34 @@ describe("vmlab emulate against qemu-riscv32", () => {
   });
 
   for (const name of [...shippedPrograms(), ...ISA_TESTS.map((t) => `isa/${t}`)]) {
-    it(`${name}: the same stdout and exit status`, () => {
+    it(`${name}: the same stdout and exit status under qemu and both engines`, async () => {
       const file = files.get(name) as string;
       const reference = qemu(file);
-      const ours = vmlab(file);
-      expect(ours.stdout.equals(reference.stdout), `${name}: stdout differs\nqemu:  ${reference.stdout.subarray(0, 200)}\nvmlab: ${ours.stdout.subarray(0, 200)}`).toBe(true);
-      expect(ours.status, ours.stderr).toBe(reference.status);
+      const interpreted = vmlab(file);
+      const translated = await runCommand(register, ["emulate", "--translate", file]);
+      for (const [engine, ours] of [["interpret", interpreted], ["translate", { ...translated, stdout: Buffer.from(translated.stdout, "utf8") }]] as const) {
+        expect(ours.stdout.equals(reference.stdout), `${name} --${engine}: stdout differs\nqemu:  ${reference.stdout.subarray(0, 200)}\nvmlab: ${ours.stdout.subarray(0, 200)}`).toBe(true);
+        expect(ours.status, `${name} --${engine}: ${ours.stderr}`).toBe(reference.status);
+        if (reference.signal !== undefined) expect(ours.stderr).toMatch(new RegExp(`^vmlab: .*: ${reference.signal}: .* at pc 0x[0-9a-f]{8}`));
+        else expect(ours.stderr).toBe("");
+      }
       if (name.startsWith("isa/")) {
         const stated = /# expect status: (\d+)/.exec(fs.readFileSync(path.join(ISA_DIR, `${name.slice(4)}.s`), "utf8"));
-        expect(ours.status).toBe(Number(stated?.[1]));
+        expect(reference.status).toBe(Number(stated?.[1]));
       }
-      if (reference.signal !== undefined) expect(ours.stderr).toMatch(new RegExp(`^vmlab: .*: ${reference.signal}: .* at pc 0x[0-9a-f]{8}`));
-      else expect(ours.stderr).toBe("");
     });
   }
 
   for (const name of ["hello", "sort", "selfmod", "isa/alu", "isa/memory", "isa/control", "isa/syscalls"]) {
-    it(`${name}: as many instructions as qemu executes, class by class`, () => {
+    it(`${name}: as many instructions as qemu executes, class by class, under both engines`, async () => {
       const file = files.get(name) as string;
       const exe = parseElf(fs.readFileSync(file), { file, limit: SEGMENT_LIMIT });
-      const report = JSON.parse(vmlab("--json", file).stdout.toString("utf8")) as { byClass: Record<InstructionClass, number>; guestInstructions: number };
       const reference = qemuCounts(file, exe);
-      expect(report.byClass).toEqual(reference);
-      expect(report.guestInstructions).toBe(INSTRUCTION_CLASSES.reduce((n, c) => n + reference[c], 0));
+      for (const engine of ["--interpret", "--translate"]) {
+        const report = JSON.parse((await runCommand(register, ["emulate", engine, "--json", file])).stdout) as { byClass: Record<InstructionClass, number>; guestInstructions: number };
+        expect(report.byClass, engine).toEqual(reference);
+        expect(report.guestInstructions).toBe(INSTRUCTION_CLASSES.reduce((n, c) => n + reference[c], 0));
+      }
     });
   }
 });

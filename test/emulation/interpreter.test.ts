@@ -1,5 +1,6 @@
 /**
- * The RV32I interpreter written in toy32 assembly: it runs the shipped
+ * The RV32I interpreter written in toy32 assembly (and, where a guest
+ * misbehaves, the translator alongside it): it runs the shipped
  * programs on a toy32 machine, keeps the guest's registers in toy32
  * memory where a step can show them, counts instructions by class, costs
  * toy32 cycles of the order the issue expects, and stops a misbehaving
@@ -11,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf, type ElfExecutable } from "../../src/emulation/elf";
 import { SEGMENT_LIMIT, GUEST_SIZE } from "../../src/emulation/guest-space";
 import { Interpreter, interpreterProgram } from "../../src/emulation/interpreter";
+import { Translator } from "../../src/emulation/translator/engine";
 import { INSTRUCTION_CLASSES } from "../../src/emulation/result";
 import { PROGRAMS_DIR } from "./peers";
 import { CODE_AT, DATA_AT, EXIT, rv, tinyElf } from "./tiny-elf";
@@ -89,10 +91,12 @@ describe("the interpreter", () => {
     ["running off the end of the code", [rv("addi", { rd: 5, imm: 1 })], 132, /^SIGILL: illegal instruction at pc 0x00010004, instruction 0x00000000$/],
   ];
   for (const [what, code, status, message] of faults) {
-    it(`stops on ${what} with status ${status} and a one-line message`, () => {
-      const r = new Interpreter(load(tinyElf(code))).run();
-      expect(r.status).toBe(status);
-      expect(r.message).toMatch(message);
+    it(`stops on ${what} with status ${status} and a one-line message, interpreted or translated`, () => {
+      for (const Engine of [Interpreter, Translator]) {
+        const r = new Engine(load(tinyElf(code))).run();
+        expect(r.status, Engine.name).toBe(status);
+        expect(r.message, Engine.name).toMatch(message);
+      }
     });
   }
 
@@ -118,8 +122,10 @@ describe("the interpreter", () => {
       ...[0, 1, 2, 3].flatMap((slot) => [rv("lw", { rd: 11, rs1: 9, imm: 4 * slot }), rv("sub", { rd: 10, rs1: 10, rs2: 11 })]),
       ...EXIT,
     ];
-    const r = new Interpreter(load(tinyElf(code, new Uint8Array(16)))).run();
-    expect(r.status).toBe(9 + 14 + 14 + 38); // EBADF + EFAULT + EFAULT + ENOSYS
-    expect(Buffer.from(r.stdout).equals(Buffer.alloc(0x7ff))).toBe(true);
+    for (const Engine of [Interpreter, Translator]) {
+      const r = new Engine(load(tinyElf(code, new Uint8Array(16)))).run();
+      expect(r.status, Engine.name).toBe(9 + 14 + 14 + 38); // EBADF + EFAULT + EFAULT + ENOSYS
+      expect(Buffer.from(r.stdout).equals(Buffer.alloc(0x7ff))).toBe(true);
+    }
   });
 });
