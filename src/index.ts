@@ -124,6 +124,6 @@ export {
   loadExecutable, SHIPPED_PROGRAMS_DIR, shippedProgram,
 } from "./emulation";
 export type {
-  ElfExecutable, ElfSegment, ElfLoadOptions, EngineOptions, EmulationResult, InstructionClass, StopCause, CachedBlock, TranslationStats,
+  ElfExecutable, ElfSegment, ElfLoadOptions, EngineOptions, EmulationResult, InstructionClass, StopCause, CachedBlock, Rv32TranslationStats,
   Rv32Instruction, Rv32Spec, Rv32Format, Rv32Operands,
 } from "./emulation";

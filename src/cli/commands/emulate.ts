@@ -12,7 +12,7 @@
 import type { Command } from "commander";
 import { loadExecutable } from "../../emulation/programs";
 import { Interpreter } from "../../emulation/interpreter";
-import { Translator, type TranslationStats } from "../../emulation/translator/engine";
+import { Translator, type Rv32TranslationStats } from "../../emulation/translator/engine";
 import type { EmulationResult } from "../../emulation/result";
 import { DEFAULT_MAX_CYCLES, type Machine } from "../../machine/machine";
 import { UserError } from "../../errors";
@@ -59,7 +59,7 @@ export function register(program: Command): void {
     });
 }
 
-function jsonReport(file: string, r: EmulationResult, translation: TranslationStats | undefined): Record<string, unknown> {
+function jsonReport(file: string, r: EmulationResult, translation: Rv32TranslationStats | undefined): Record<string, unknown> {
   return {
     file,
     engine: r.engine,

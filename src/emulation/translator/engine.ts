@@ -62,7 +62,7 @@ export interface CachedBlock {
   readonly program: Program;
 }
 
-export interface TranslationStats {
+export interface Rv32TranslationStats {
   readonly blocksTranslated: number;
   readonly instructionsTranslated: number;
   /** toy32 cycles charged for translating (COSTS.translateInstruction each). */
@@ -132,7 +132,7 @@ export class Translator {
   }
 
   /** The translation cache's statistics so far. */
-  statistics(): TranslationStats {
+  statistics(): Rv32TranslationStats {
     return { ...this.stats, lookups: this.machine.readWord(LAYOUT.LOOKUPS), cacheBytes: this.next - CODE_CACHE };
   }
 
