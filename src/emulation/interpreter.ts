@@ -18,21 +18,25 @@ import type { ElfExecutable } from "./elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "./guest-space";
 import { ByteSink } from "./output";
 import { emulationResult, type EmulationResult, type InstructionClass, INSTRUCTION_CLASSES, type StopCause } from "./result";
+import { RV32I } from "./rv32i";
 
-export const INTERPRETER_DIR = path.join(__dirname, "..", "..", "src", "emulation", "interpreter");
+export const EMULATION_SOURCES = path.join(__dirname, "..", "..", "src", "emulation");
 /** In assembly order: loop.s first, so that address 0 is `illegal`. */
-export const INTERPRETER_FILES = ["loop.s", "alu.s", "memory.s", "control.s", "system.s", "handlers.s"] as const;
+export const INTERPRETER_FILES = [
+  "interpreter/loop.s", "interpreter/alu.s", "interpreter/memory.s", "interpreter/control.s", "interpreter/system.s",
+  "shared/syscalls.s", "interpreter/handlers.s",
+] as const;
 
 /** The toy32 side of the layout, as interpreter/loop.s defines it (checked when assembled). */
 const LAYOUT = {
   REGS: 0x3000,
-  COUNTS: 0x3080,
   ENTRY: 0x30c0,
   REASON: 0x30c4,
   FAULT_PC: 0x30c8,
   FAULT_WORD: 0x30cc,
   FAULT_ADDR: 0x30d0,
   START_CYCLES: 0x30d4,
+  TABLE: 0x4000,
   GUEST_BASE,
   GUEST_SIZE,
 } as const;
@@ -45,7 +49,7 @@ let assembled: Program | undefined;
 /** The interpreter's toy32 image, assembled once per process and checked against LAYOUT. */
 export function interpreterProgram(): Program {
   if (assembled !== undefined) return assembled;
-  const files = INTERPRETER_FILES.map((f) => ({ file: `interpreter/${f}`, text: fs.readFileSync(path.join(INTERPRETER_DIR, f), "utf8") }));
+  const files = INTERPRETER_FILES.map((f) => ({ file: f, text: fs.readFileSync(path.join(EMULATION_SOURCES, f), "utf8") }));
   const program = assemble(files);
   for (const [name, value] of Object.entries(LAYOUT)) {
     const inAsm = program.constants.get(name);
@@ -141,9 +145,15 @@ export class Interpreter {
     return LAYOUT.REGS + 4 * n;
   }
 
+  /** Instructions run by class: the sum of the dispatch table's counters over each class's keys. */
   private counts(): Record<InstructionClass, number> {
-    const byClass = {} as Record<InstructionClass, number>;
-    INSTRUCTION_CLASSES.forEach((c, i) => (byClass[c] = this.machine.readWord(LAYOUT.COUNTS + 4 * i)));
+    const byClass = Object.fromEntries(INSTRUCTION_CLASSES.map((c) => [c, 0])) as Record<InstructionClass, number>;
+    for (const [key, c] of CLASS_OF_KEY) byClass[c] += this.machine.readWord(LAYOUT.TABLE + 8 * key + 4);
     return byClass;
   }
 }
+
+/** Each dispatch key (funct3 << 12 | opcode) RV32I uses, and its class; U and J formats take every funct3. */
+const CLASS_OF_KEY: ReadonlyMap<number, InstructionClass> = new Map(
+  RV32I.flatMap((spec) => (spec.funct3 === undefined ? [0, 1, 2, 3, 4, 5, 6, 7] : [spec.funct3]).map((f3) => [(f3 << 12) | spec.opcode, spec.class] as const)),
+);

@@ -1,5 +1,6 @@
 # Integer computational instructions (RV32I 2.4): OP-IMM, OP, LUI, AUIPC.
-# A handler reads its sources from REGS, computes into a0 and ends at
+# The dispatch (loop.s) has loaded rs1 into a0 and the I-type immediate
+# into a1; a handler reads rs2 if it needs it, computes into a0 and ends at
 # write_rd. Field positions (RV32I 2.2, "Base Instruction Formats"):
 #
 #   31      25 24  20 19  15 14  12 11   7 6      0
@@ -7,75 +8,33 @@
 #   |   imm[11:0]    |  rs1 |funct3|  rd  | opcode |  I
 #   |        imm[31:12]            |  rd  | opcode |  U
 #
-# rs1 at bit 15 and rs2 at bit 20 become byte offsets into REGS by a shift
-# (by 13 and 18, leaving the register number times 4) and a mask 0x7c.
-# toy32's andi/ori/xori zero-extend their immediates, so the I-type
-# immediate, sign-extended by `srai a1, t0, 20`, is used from a register.
+# rs2 at bit 20 becomes a byte offset into REGS by a shift by 18 (leaving
+# the register number times 4) and a mask 0x7c. toy32's andi/ori/xori
+# zero-extend their immediates, so the I-type immediate, sign-extended by
+# the dispatch's `srai a1, t0, 20`, is used from a register.
 
 # --- OP-IMM -----------------------------------------------------------------
 op_addi:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     j write_rd
 
 op_slti:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     slt a0, a0, a1
     j write_rd
 
 op_sltiu:                               # the immediate is sign-extended, then compared unsigned
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     sltu a0, a0, a1
     j write_rd
 
 op_xori:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     xor a0, a0, a1
     j write_rd
 
 op_ori:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     or a0, a0, a1
     j write_rd
 
 op_andi:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     and a0, a0, a1
     j write_rd
 
@@ -85,12 +44,6 @@ op_andi:
 op_slli:
     shri a1, t0, 25
     bnez a1, illegal
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri a1, t0, 20
     shl a0, a0, a1
     j write_rd
@@ -100,22 +53,10 @@ op_srli_srai:
     beqz a1, op_srli
     li a2, 0x20
     bne a1, a2, illegal
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri a1, t0, 20
     sra a0, a0, a1
     j write_rd
 op_srli:
-    lw t3, COUNT_OP_IMM(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP_IMM(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri a1, t0, 20
     shr a0, a0, a1
     j write_rd
@@ -126,24 +67,12 @@ op_add_sub:
     beqz a2, op_add
     li a3, 0x20
     bne a2, a3, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
     sub a0, a0, a1
     j write_rd
 op_add:
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -155,24 +84,12 @@ op_srl_sra:
     beqz a2, op_srl
     li a3, 0x20
     bne a2, a3, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
     sra a0, a0, a1
     j write_rd
 op_srl:
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -183,12 +100,6 @@ op_srl:
 op_sll:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -198,12 +109,6 @@ op_sll:
 op_slt:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -213,12 +118,6 @@ op_slt:
 op_sltu:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -228,12 +127,6 @@ op_sltu:
 op_xor:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -243,12 +136,6 @@ op_xor:
 op_or:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -258,12 +145,6 @@ op_or:
 op_and:
     shri a2, t0, 25
     bnez a2, illegal
-    lw t3, COUNT_OP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_OP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -272,17 +153,11 @@ op_and:
 
 # --- U-type ---------------------------------------------------------------
 op_lui:
-    lw t3, COUNT_UPPER(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_UPPER(zero)
     shri a0, t0, 12
     shli a0, a0, 12
     j write_rd
 
 op_auipc:
-    lw t3, COUNT_UPPER(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_UPPER(zero)
     shri a0, t0, 12
     shli a0, a0, 12
     sub a1, s0, s2                      # the guest pc

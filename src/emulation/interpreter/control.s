@@ -10,12 +10,6 @@
 
 # Each branch compares rs1 (a0) with rs2 (a1) and goes on at `taken`, or steps.
 op_beq:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -24,12 +18,6 @@ op_beq:
     j next
 
 op_bne:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -38,12 +26,6 @@ op_bne:
     j next
 
 op_blt:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -52,12 +34,6 @@ op_blt:
     j next
 
 op_bge:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -66,12 +42,6 @@ op_bge:
     j next
 
 op_bltu:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -80,12 +50,6 @@ op_bltu:
     j next
 
 op_bgeu:
-    lw t3, COUNT_BRANCH(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_BRANCH(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -110,9 +74,6 @@ taken:
     j go
 
 op_jal:
-    lw t3, COUNT_JUMP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_JUMP(zero)
     srai a2, t0, 31                     # imm[31:20] = the sign, w[31]
     shli a2, a2, 20
     shri t1, t0, 12                     # imm[19:12] = w[19:12]
@@ -130,13 +91,6 @@ op_jal:
 
 # JALR: target = (rs1 + imm) with bit 0 cleared; rd = pc + 4 (rd may be rs1).
 op_jalr:
-    lw t3, COUNT_JUMP(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_JUMP(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     shri a0, a0, 1
     shli a0, a0, 1

@@ -8,10 +8,10 @@
 #   0x000000 +---------------------------+ illegal: (empty table entries lead here)
 #            | code (loop.s, alu.s, ...) |
 #   0x003000 +---------------------------+ REGS: guest x0..x31, 4 bytes each
-#   0x003080 | COUNTS: by class          | RV32I instructions executed
 #   0x0030c0 | STATE: entry, reason, ... | what the host reads after halt
-#   0x004000 +---------------------------+ TABLE: handler of (funct3 << 12 | opcode)
-#   0x020200 +---------------------------+
+#   0x004000 +---------------------------+ TABLE: for each key funct3 << 12 | opcode,
+#            |                           |   (handler, instructions run), 8 bytes
+#   0x03c400 +---------------------------+
 #   0x400000 +---------------------------+ GUEST_BASE: guest address 0
 #            | the guest's 8 MiB         |   (ELF segments, stack at the top)
 #   0xc00000 +---------------------------+ a guard: never written, reads as zero
@@ -19,26 +19,18 @@
 # Registers while the loop runs:
 #   s0  the guest pc, as a toy32 address (guest pc + GUEST_BASE)
 #   s2  GUEST_BASE             sp  GUEST_SIZE (bound of every guest address)
-#   t0  the instruction word   the rest are scratch
+#   t0  the instruction word   a0 rs1, a1 the I-type immediate (at a handler's start)
 #
 # Dispatch: the table is indexed by the instruction's bits 14..12 (funct3)
 # and 6..0 (opcode), w & 0x707f, so one load finds the handler of, say,
-# ADDI or BNE without a second decode. The table is filled at startup from
-# `handlers` (in .data); an entry left empty holds 0, the address of
-# `illegal`. Guest addresses are checked against GUEST_SIZE before every
+# ADDI or BNE without a second decode, and the word beside it counts the
+# instructions of that key (the host sums them by class). The dispatch also
+# reads rs1 into a0 and the I-type immediate into a1, which most handlers
+# need. The table is filled at startup from `handlers` (in .data); an entry
+# left empty holds 0, the address of `illegal`. Guest addresses are checked against GUEST_SIZE before every
 # load, store and jump, so a guest can never touch the interpreter.
 
     .equ REGS, 0x3000
-    .equ COUNTS, 0x3080
-    .equ COUNT_OP, COUNTS + 0           # register-register ALU (OP)
-    .equ COUNT_OP_IMM, COUNTS + 4       # register-immediate ALU (OP-IMM)
-    .equ COUNT_LOAD, COUNTS + 8
-    .equ COUNT_STORE, COUNTS + 12
-    .equ COUNT_BRANCH, COUNTS + 16
-    .equ COUNT_JUMP, COUNTS + 20        # JAL, JALR
-    .equ COUNT_UPPER, COUNTS + 24       # LUI, AUIPC
-    .equ COUNT_SYSTEM, COUNTS + 28      # ECALL
-    .equ COUNT_FENCE, COUNTS + 32       # FENCE, FENCE.I
     .equ STATE, 0x30c0
     .equ ENTRY, STATE + 0               # written by the host: the ELF entry point
     .equ REASON, STATE + 4              # why the interpreter halted (REASON_*)
@@ -47,7 +39,7 @@
     .equ FAULT_ADDR, STATE + 16         # the guest address it used, if any
     .equ START_CYCLES, STATE + 20       # CYCLE when the loop began (after the table fill)
     .equ TABLE, 0x4000
-    .equ TABLE_END, TABLE + 4 * 0x7080
+    .equ TABLE_END, TABLE + 8 * 0x7080
     .equ GUEST_BASE, 0x400000
     .equ GUEST_SIZE, 0x800000
     .equ ANY_FUNCT3, 0x8000             # a `handlers` key flag: every funct3
@@ -78,14 +70,14 @@ fill:
     addi t1, t1, 8
     andi a0, t3, ANY_FUNCT3
     bnez a0, fill_any
-    shli t3, t3, 2
+    shli t3, t3, 3
     sw t4, TABLE(t3)
     j fill
 fill_any:                               # the same handler for funct3 = 0..7
     andi t3, t3, 0x7f
     li a1, 8
 fill_funct3:
-    shli a0, t3, 2
+    shli a0, t3, 3
     sw t4, TABLE(a0)
     addi t3, t3, 0x1000
     addi a1, a1, -1
@@ -99,11 +91,18 @@ filled:
     csrr t1, CYCLE
     sw t1, START_CYCLES(zero)
 
-# The loop: fetch, decode the table index, dispatch.
+# The loop: fetch, count, read rs1 and the I-type immediate, dispatch.
 next:
     lw t0, 0(s0)
     andi t1, t0, 0x707f
-    shli t1, t1, 2
+    shli t1, t1, 3
+    lw t2, TABLE + 4(t1)
+    addi t2, t2, 1
+    sw t2, TABLE + 4(t1)
+    shri t3, t0, 13
+    andi t3, t3, 0x7c
+    lw a0, REGS(t3)
+    srai a1, t0, 20
     lw t1, TABLE(t1)
     jalr zero, t1, 0
 

@@ -11,13 +11,6 @@
 
 # a0 = the guest address of a load (rs1 + imm); a1 = the same as a toy32 address.
 op_lw:
-    lw t3, COUNT_LOAD(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_LOAD(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     bgeu a0, sp, load_fault
     andi t2, a0, 3
@@ -42,13 +35,6 @@ lw_misaligned:
     j write_rd
 
 op_lh:
-    lw t3, COUNT_LOAD(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_LOAD(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     addi t2, a0, 1
     bgeu t2, sp, load_fault
@@ -60,13 +46,6 @@ op_lh:
     j write_rd
 
 op_lhu:
-    lw t3, COUNT_LOAD(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_LOAD(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     addi t2, a0, 1
     bgeu t2, sp, load_fault
@@ -78,13 +57,6 @@ op_lhu:
     j write_rd
 
 op_lb:
-    lw t3, COUNT_LOAD(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_LOAD(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     bgeu a0, sp, load_fault
     add a1, a0, s2
@@ -92,13 +64,6 @@ op_lb:
     j write_rd
 
 op_lbu:
-    lw t3, COUNT_LOAD(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_LOAD(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
-    srai a1, t0, 20
     add a0, a0, a1
     bgeu a0, sp, load_fault
     add a1, a0, s2
@@ -112,12 +77,6 @@ load_fault:
 
 # Stores: a0 = the guest address (rs1 + the S-type offset), a1 = rs2's value.
 op_sw:
-    lw t3, COUNT_STORE(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_STORE(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -149,12 +108,6 @@ sw_misaligned:
     j next
 
 op_sh:
-    lw t3, COUNT_STORE(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_STORE(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)
@@ -174,12 +127,6 @@ op_sh:
     j next
 
 op_sb:
-    lw t3, COUNT_STORE(zero)
-    addi t3, t3, 1
-    sw t3, COUNT_STORE(zero)
-    shri t1, t0, 13
-    andi t1, t1, 0x7c
-    lw a0, REGS(t1)
     shri t2, t0, 18
     andi t2, t2, 0x7c
     lw a1, REGS(t2)

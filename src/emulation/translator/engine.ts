@@ -22,13 +22,12 @@ import { DEFAULT_MAX_CYCLES, Machine } from "../../machine/machine";
 import type { Trap } from "../../machine/trap";
 import type { ElfExecutable } from "../elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "../guest-space";
-import type { EngineOptions } from "../interpreter";
+import { EMULATION_SOURCES, type EngineOptions } from "../interpreter";
 import { ByteSink } from "../output";
 import { emulationResult, INSTRUCTION_CLASSES, type EmulationResult, type InstructionClass, type StopCause } from "../result";
 import { allocateRegisters, registerUses, type RegisterMap } from "./registers";
 import { translateBlock, type RuntimeEntries, type TranslatedBlock } from "./translate";
 
-export const TRANSLATOR_DIR = path.join(__dirname, "..", "..", "..", "src", "emulation", "translator");
 
 const LAYOUT = {
   REGS: 0x3000,
@@ -272,11 +271,11 @@ function jumpWord(at: number, target: number): number {
 
 /** runtime.s with `fill`, made for this register map: load every mapped register from REGS, then look t3 up. */
 function assembleRuntime(map: RegisterMap): Program {
-  const text = fs.readFileSync(path.join(TRANSLATOR_DIR, "runtime.s"), "utf8");
+  const read = (file: string): { file: string; text: string } => ({ file, text: fs.readFileSync(path.join(EMULATION_SOURCES, file), "utf8") });
   const fill = ["# fill: the mapped guest registers from REGS (made for this program's register map)", "fill:"];
   for (const [guest, host] of map) fill.push(`    lw r${host}, REGS + ${4 * guest}(zero)     # x${guest}`);
   fill.push("    j lookup");
-  const program = assemble([{ file: "translator/runtime.s", text }, { file: "translator/fill.s", text: fill.join("\n") + "\n" }]);
+  const program = assemble([read("translator/runtime.s"), read("shared/syscalls.s"), { file: "translator/fill.s", text: fill.join("\n") + "\n" }]);
   for (const [name, value] of Object.entries(LAYOUT)) {
     const inAsm = program.constants.get(name);
     if (inAsm !== value) throw new Error(`translator/runtime.s has .equ ${name} = ${inAsm}, but engine.ts expects ${value}`);

@@ -39,17 +39,6 @@
     .equ REASON_MISALIGNED_TARGET, 6
     .equ REASON_BREAKPOINT, 7
 
-    .equ SYS_WRITE, 64
-    .equ SYS_EXIT, 93
-    .equ SYS_EXIT_GROUP, 94
-    .equ ENOSYS, 38
-    .equ EBADF, 9
-    .equ EFAULT, 14
-    .equ CONSOLE, 0xffff0000
-    .equ X_A0, REGS + 4 * 10
-    .equ X_A1, REGS + 4 * 11
-    .equ X_A2, REGS + 4 * 12
-    .equ X_A7, REGS + 4 * 17
 
     .text
 _start:
@@ -97,49 +86,13 @@ fault:
     sw t3, FAULT_ADDR(zero)
     halt
 
-# ECALL (the interpreter's system.s, the same calls): translated code has
-# stored every mapped register to REGS and put the ecall's pc in t4.
+# ECALL: translated code has stored every mapped register to REGS and put
+# the ecall's pc in t4; the call is shared/syscalls.s, which comes back to
+# syscall_done to reload the mapped registers and go on after the ecall.
 ecall:
     addi t4, t4, 4
     sw t4, NEXT_PC(zero)
-    lw t1, X_A7(zero)
-    li t2, SYS_WRITE
-    beq t1, t2, sys_write
-    li t2, SYS_EXIT
-    beq t1, t2, sys_exit
-    li t2, SYS_EXIT_GROUP
-    beq t1, t2, sys_exit
-    li a0, -ENOSYS
-    j sys_return
-sys_write:
-    lw a1, X_A0(zero)
-    lw a2, X_A1(zero)
-    lw a3, X_A2(zero)
-    li a0, -EBADF
-    li t2, 1
-    bne a1, t2, sys_return
-    li a0, -EFAULT
-    bgeu a2, sp, sys_return
-    sub t2, sp, a2
-    bltu t2, a3, sys_return
-    add a2, a2, s2
-    li t3, CONSOLE
-    mv t4, a3
-write_byte:
-    beqz t4, write_done
-    lbu t2, 0(a2)
-    sb t2, 0(t3)
-    addi a2, a2, 1
-    addi t4, t4, -1
-    j write_byte
-write_done:
-    mv a0, a3
-sys_return:
-    sw a0, X_A0(zero)
+    j linux_syscall
+syscall_done:
     lw t3, NEXT_PC(zero)
     j fill
-sys_exit:
-    li t1, REASON_EXIT
-    sw t1, REASON(zero)
-    lw a0, X_A0(zero)
-    halt
