@@ -14,6 +14,7 @@ import { Interpreter } from "../../src/emulation/interpreter";
 import { Translator } from "../../src/emulation/translator/engine";
 import { allocateRegisters, registerUses, HOST_REGISTERS } from "../../src/emulation/translator/registers";
 import { COSTS } from "../../src/machine/costs";
+import { assemble } from "../../src/machine/assembler";
 import { PROGRAMS_DIR } from "./peers";
 import { DATA_AT, EXIT, rv, tinyElf } from "./tiny-elf";
 
@@ -76,6 +77,18 @@ describe("the translator", () => {
     for (const b of blocks) {
       expect(b.block.source.split("\n").filter((l) => /^# 0x/.test(l)).length).toBe(b.block.length);
       expect(b.program.image.length).toBe(b.bytes);
+    }
+  });
+
+  it("encodes every block as the toy32 assembler assembles its printed source", () => {
+    for (const name of ["sort", "fib", "selfmod"]) {
+      const t = new Translator(shipped(name));
+      t.run();
+      for (const b of t.cachedBlocks()) {
+        const reference = assemble([{ file: "block.s", text: b.block.source }], { origin: b.address });
+        expect(Buffer.from(b.program.image).equals(Buffer.from(reference.image)), `${name} block ${b.block.pc.toString(16)}`).toBe(true);
+        expect(b.program.symbols).toEqual(reference.symbols);
+      }
     }
   });
 

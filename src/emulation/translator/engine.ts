@@ -26,6 +26,7 @@ import { EMULATION_SOURCES, type EngineOptions } from "../interpreter";
 import { ByteSink } from "../output";
 import { emulationResult, INSTRUCTION_CLASSES, type EmulationResult, type InstructionClass, type StopCause } from "../result";
 import { allocateRegisters, registerUses, type RegisterMap } from "./registers";
+import { encodeBlock, type EncodedBlock } from "./encode";
 import { translateBlock, type RuntimeEntries, type TranslatedBlock } from "./translate";
 
 
@@ -58,7 +59,8 @@ export interface CachedBlock {
   readonly address: number;
   readonly bytes: number;
   readonly slot: number;
-  readonly program: Program;
+  /** Its toy32 words and labels (as the toy32 assembler would make them from block.source). */
+  readonly program: EncodedBlock;
 }
 
 export interface Rv32TranslationStats {
@@ -174,7 +176,7 @@ export class Translator {
       read: (at) => this.guestWord(at),
       translated: (at) => this.blocks.get(at)?.address,
     });
-    const program = assemble([{ file: `block@${pc.toString(16)}`, text: block.source }], { origin: this.next });
+    const program = encodeBlock(block.source, this.next);
     this.machine.writeBytes(this.next, program.image);
     const cached: CachedBlock = { block, address: this.next, bytes: program.image.length, slot, program };
     this.blocks.set(pc, cached);
