@@ -11,16 +11,16 @@
  *
  *   # 0x000100b8  addi a5,a5,1
  *       addi r3, r3, 1
- *   # 0x000100bc  lw a4,0(a1)          (a1 spilled: lives in REGS)
- *       lw t3, 0x302c(zero)
- *       addi t3, t3, 0
+ *   # 0x000100bc  lw a4,8(a1)          (a1 spilled: lives in REGS)
+ *       lw t3, 0x302c(zero)      # x11 spilled
+ *       addi t3, t3, 8
  *       bgeu t3, sp, fault_1
  *       add t3, t3, s2
  *       lw r4, 0(t3)
  *
  * Memory accesses check the guest address against GUEST_SIZE (sp) and add
  * GUEST_BASE (s2); a misaligned lw/sw traps on toy32 and the engine
- * completes it bytewise (misaligned.ts), as Linux does for a CPU that
+ * completes it bytewise (engine.ts, misaligned()), as Linux does for a CPU that
  * traps on misaligned accesses.
  */
 import { disassembleRv32, decodeRv32, type Rv32Instruction } from "../rv32i";
