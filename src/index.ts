@@ -122,3 +122,12 @@ export { DirtyLog } from "./memory/dirty-log";
 export { RemotePages } from "./memory/remote-pages";
 export { firstFitDecreasing, evacuationPlan, hostLoads } from "./lifecycle/consolidation";
 export type { VmLoad, HostCapacity, Placement, Move } from "./lifecycle/consolidation";
+export {
+  parseElf, segmentFlags, GUEST_BASE, GUEST_SIZE, SEGMENT_LIMIT, STACK_BYTES, Interpreter, interpreterProgram, Translator,
+  INSTRUCTION_CLASSES, RV32I, RV32_REGISTER_NAMES, decodeRv32, disassembleRv32, encodeRv32,
+  loadExecutable, SHIPPED_PROGRAMS_DIR, shippedProgram,
+} from "./emulation";
+export type {
+  ElfExecutable, ElfSegment, ElfLoadOptions, EngineOptions, EmulationResult, InstructionClass, StopCause, CachedBlock, Rv32TranslationStats,
+  Rv32Instruction, Rv32Spec, Rv32Format, Rv32Operands,
+} from "./emulation";

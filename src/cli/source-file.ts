@@ -29,6 +29,13 @@ export function readSourceFile(file: string, what = "assembly text", maxBytes = 
   return bytes.toString("utf8");
 }
 
+/** A binary file's bytes (an ELF executable), refused with a one-line UserError past `maxBytes`. */
+export function readBinaryFile(file: string, what: string, maxBytes: number): Buffer {
+  const { bytes, complete } = readLimited(file, maxBytes);
+  if (!complete) throw new UserError(`cannot read ${file}: it is larger than ${maxBytes / (1024 * 1024)} MiB, the most vmlab reads as ${what}`);
+  return bytes;
+}
+
 /**
  * At most `maxBytes + 1` bytes of a file, in chunks (never the whole of a
  * longer one); `complete` says whether that was all of it. Of a regular

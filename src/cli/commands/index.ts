@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { register as asm } from "./asm";
 import { register as boot } from "./boot";
+import { register as emulate } from "./emulate";
 import { register as bench } from "./bench";
 import { register as build } from "./build";
 import { register as exportHandouts } from "./export";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Register[] = [
   build,
   asm,
   boot,
+  emulate,
   bench,
   exportHandouts,
   release,

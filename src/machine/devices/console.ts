@@ -35,6 +35,8 @@ export class Console implements Device {
   private interruptOnInput = false;
   /** Called with each printed character, for streaming output. */
   onOutput: ((text: string) => void) | undefined;
+  /** Called with each byte as the guest stores it, before decoding (for byte-exact output). */
+  onByte: ((byte: number) => void) | undefined;
 
   constructor(private readonly bus: DeviceBus) {}
 
@@ -85,6 +87,7 @@ export class Console implements Device {
 
   private print(byte: number): void {
     this.bus.stats.consoleBytes++;
+    this.onByte?.(byte);
     this.pendingBytes.push(byte);
     // Decode once a UTF-8 sequence is complete (an ASCII byte always is).
     if (byte < 0x80 || this.sequenceComplete()) this.flushBytes();
