@@ -17,7 +17,7 @@ import { REG } from "../machine/isa";
 import type { ElfExecutable } from "./elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "./guest-space";
 import { ByteSink } from "./output";
-import { emulationResult, type EmulationResult, type InstructionClass, INSTRUCTION_CLASSES, type StopCause } from "./result";
+import { emulationResult, STOP_REASONS, type EmulationResult, type InstructionClass, INSTRUCTION_CLASSES, type StopCause } from "./result";
 import { RV32I } from "./rv32i";
 
 export const EMULATION_SOURCES = path.join(__dirname, "..", "..", "src", "emulation");
@@ -42,7 +42,6 @@ const LAYOUT = {
 } as const;
 
 /** REASON_* of loop.s, by value. */
-const REASONS: readonly (StopCause | undefined)[] = [undefined, "exit", "illegal-instruction", "load-fault", "store-fault", "fetch-fault", "misaligned-target", "breakpoint"];
 
 let assembled: Program | undefined;
 
@@ -90,7 +89,7 @@ export class Interpreter {
     const maxCycles = options.maxCycles ?? DEFAULT_MAX_CYCLES;
     const r = this.machine.run({ maxCycles });
     this.sink.flush();
-    const reason = r.reason === "halted" ? REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
+    const reason = r.reason === "halted" ? STOP_REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
     const stop: StopCause = reason ?? (r.reason === "max-cycles" ? "max-cycles" : "host-stop");
     const start = this.machine.readWord(LAYOUT.START_CYCLES);
     return emulationResult({

@@ -28,6 +28,12 @@ export type StopCause =
   | "max-cycles"
   | "host-stop";
 
+/**
+ * The stop causes by the code the engines' toy32 runtimes leave in their
+ * REASON word before they halt (0: none, the machine stopped for another reason).
+ */
+export const STOP_REASONS: readonly (StopCause | undefined)[] = [undefined, "exit", "illegal-instruction", "load-fault", "store-fault", "fetch-fault", "misaligned-target", "breakpoint"];
+
 const SIGNALS: Readonly<Record<Exclude<StopCause, "exit" | "max-cycles" | "host-stop">, { name: string; number: number; what: string }>> = {
   "illegal-instruction": { name: "SIGILL", number: 4, what: "illegal instruction" },
   breakpoint: { name: "SIGTRAP", number: 5, what: "breakpoint (ebreak)" },

@@ -24,7 +24,7 @@ import type { ElfExecutable } from "../elf";
 import { GUEST_BASE, GUEST_SIZE, placeExecutable } from "../guest-space";
 import { EMULATION_SOURCES, type EngineOptions } from "../interpreter";
 import { ByteSink } from "../output";
-import { emulationResult, INSTRUCTION_CLASSES, type EmulationResult, type InstructionClass, type StopCause } from "../result";
+import { emulationResult, STOP_REASONS, INSTRUCTION_CLASSES, type EmulationResult, type InstructionClass, type StopCause } from "../result";
 import { allocateRegisters, registerUses, type RegisterMap } from "./registers";
 import { encodeBlock, type EncodedBlock } from "./encode";
 import { translateBlock, type RuntimeEntries, type TranslatedBlock } from "./translate";
@@ -51,7 +51,6 @@ const MAX_SLOTS = (GUEST_BASE - CODE_CACHE_END) / 4;
 const MAX_BLOCK_BYTES = 4096;
 const EMPTY_TAG = 0xffffffff;
 
-const REASONS: readonly (StopCause | undefined)[] = [undefined, "exit", "illegal-instruction", "load-fault", "store-fault", "fetch-fault", "misaligned-target", "breakpoint"];
 
 export interface CachedBlock {
   readonly block: TranslatedBlock;
@@ -114,7 +113,7 @@ export class Translator {
     const maxCycles = options.maxCycles ?? DEFAULT_MAX_CYCLES;
     const r = this.machine.run({ maxCycles });
     this.sink.flush();
-    const reason = r.reason === "halted" ? REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
+    const reason = r.reason === "halted" ? STOP_REASONS[this.machine.readWord(LAYOUT.REASON)] : undefined;
     const cause: StopCause = reason ?? (r.reason === "max-cycles" ? "max-cycles" : "host-stop");
     const faultPc = this.machine.readWord(LAYOUT.FAULT_PC);
     const start = this.machine.readWord(LAYOUT.START_CYCLES);
