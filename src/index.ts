@@ -112,13 +112,14 @@ export type { Snapshot, SavedState, MachineState, VmSavedState, DiskImageRef, Re
 export { createTemplate, cloneTemplate, sharedSpace, diskUsage } from "./lifecycle/template";
 export type { Template, TemplateVmConfig, Clone, SpaceReport } from "./lifecycle/template";
 export {
-  migrate, transferCycles, MigrationHost, DEFAULT_RATE_LIMIT, MAX_ROUNDS, MAX_FACTOR, MIN_PAGES, nextRate, stopReason, unlimited, dirtierProgram, predictPrecopy,
+  migrate, migrateLoopback, migratePostcopy, migratePostcopyLoopback, faultWaitCycles, POSTCOPY_QUANTUM, transferCycles, MigrationHost, DEFAULT_RATE_LIMIT, MAX_ROUNDS, MAX_FACTOR, MIN_PAGES, nextRate, stopReason, unlimited, dirtierProgram, predictPrecopy,
 } from "./lifecycle/migration";
 export type {
-  MigrateOptions, MigrationResult, MigrationSuccess, MigrationFailure, Round, Arrival, HostOptions as MigrationHostOptions, RateLimit,
+  MigrateOptions, MigrationResult, MigrationSuccess, MigrationFailure, Round, Arrival, LoopbackMigration, PostcopyResult, PostcopySuccess, PostcopyFailure, HostOptions as MigrationHostOptions, RateLimit,
   StopReason as MigrationStopReason, RoundOutcome, DirtierOptions, PrecopyInput, PrecopyPrediction,
 } from "./lifecycle/migration";
 export { DirtyLog } from "./memory/dirty-log";
+export { RemotePages } from "./memory/remote-pages";
 export { firstFitDecreasing, evacuationPlan, hostLoads } from "./lifecycle/consolidation";
 export type { VmLoad, HostCapacity, Placement, Move } from "./lifecycle/consolidation";
 export {

@@ -146,6 +146,12 @@ export class HardwareAssist {
       return this.te.deviceAccess(vm, gpa, trap.badva);
     }
     this.exit(vm, EXIT_REASON.EPT_VIOLATION, trap.epc, gpa);
+    if (vm.remote?.isAbsent(gpa)) {
+      // Post-copy (src/memory/remote-pages.ts): the page is still at the source. The VCPU stops
+      // before the access and waits for it; the access is retried once it has come.
+      vm.remote.fault(gpa);
+      return this.ctx.deschedule("yield");
+    }
     const write = nested.walker.violationWrite;
     if (!nested.table(vm).map(gpa, write)) return this.te.reflect(vm, trap.cause, trap.badva);
     if (write) vm.dirtyLog?.mark(gpa); // dirty logging: this store made the page writable again

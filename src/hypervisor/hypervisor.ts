@@ -337,12 +337,12 @@ export class Hypervisor implements VmmContext {
     };
   }
 
-  /** Next runnable VM after the last one (round robin); blocked VMs with no timer are skipped. */
+  /** Next runnable VM after the last one (round robin); blocked VMs with no timer, and a VM waiting for a post-copy page, are skipped. */
   private pickNext(): Vm | undefined {
     const n = this.vms.length;
     for (let i = 0; i < n; i++) {
       const vm = this.vms[(this.nextToRun + i) % n];
-      if (vm.state !== "running") continue;
+      if (vm.state !== "running" || vm.remote?.awaiting !== undefined) continue;
       this.nextToRun = (this.nextToRun + i + 1) % n;
       return vm;
     }

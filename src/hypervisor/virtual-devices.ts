@@ -34,12 +34,16 @@ export interface GuestRegion {
 }
 
 /** A VM's memory as its devices' DMA sees it: guest-physical, confined to the VM. */
-export function guestDma(memory: PhysicalMemory, region: GuestRegion, written?: (gpa: number, length: number) => void): DmaMemory {
+export function guestDma(memory: PhysicalMemory, region: GuestRegion, written?: (gpa: number, length: number) => void, touched?: (gpa: number, length: number) => void): DmaMemory {
   const inside = (gpa: number, length: number): boolean => gpa >= 0 && length >= 0 && gpa + length <= region.size;
   return {
     inRam: (gpa, length) => inside(gpa >>> 0, length),
-    readBytes: (gpa, length) => memory.readBytes(region.base + (gpa >>> 0), length),
+    readBytes: (gpa, length) => {
+      touched?.(gpa >>> 0, length);
+      return memory.readBytes(region.base + (gpa >>> 0), length);
+    },
     writeBytes: (gpa, data) => {
+      touched?.(gpa >>> 0, data.length);
       memory.writeBytes(region.base + (gpa >>> 0), data);
       written?.(gpa >>> 0, data.length);
     },
@@ -63,9 +67,11 @@ export class VirtualDevices {
    */
   constructor(memory: PhysicalMemory, region: GuestRegion, private readonly now: () => number, raise: (cause: number) => void, disk?: Uint8Array | BlockDevice,
     /** Told of every DMA write into the guest (dirty logging: DMA bypasses the MMU). */
-    dmaWritten?: (gpa: number, length: number) => void) {
+    dmaWritten?: (gpa: number, length: number) => void,
+    /** Told of every DMA access before it is made (post-copy: a page may still be at the source). */
+    dmaTouched?: (gpa: number, length: number) => void) {
     const bus: DeviceBus = {
-      memory: guestDma(memory, region, dmaWritten),
+      memory: guestDma(memory, region, dmaWritten, dmaTouched),
       stats: this.stats,
       now,
       schedule: (delay, fire) => this.events.schedule(now() + delay, fire),

@@ -28,6 +28,7 @@ import { emptySoftwareTlbStats, type SoftwareTlbStats } from "../memory/software
 import { Vcpu } from "./vcpu";
 import type { BlockDevice } from "../machine/devices/block";
 import type { DirtyLog } from "../memory/dirty-log";
+import type { RemotePages } from "../memory/remote-pages";
 import type { ExitCounts } from "./exits";
 import { VirtualDevices } from "./virtual-devices";
 
@@ -115,6 +116,8 @@ export class Vm {
   readonly addressSpace: GuestAddressSpace;
   /** Present while the hypervisor logs the pages this VM writes (pre-copy migration; src/memory/dirty-log.ts). */
   dirtyLog: DirtyLog | undefined;
+  /** Post-copy migration on the target: the pages still at the source (src/memory/remote-pages.ts). */
+  remote: RemotePages | undefined;
 
   constructor(
     readonly id: number,
@@ -136,7 +139,11 @@ export class Vm {
     };
     const region = { base, size: config.memorySize };
     const dmaWritten = (gpa: number, length: number): void => this.dirtyLog?.markRange(gpa, length);
-    this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk, dmaWritten);
+    const dmaTouched = (gpa: number, length: number): void => {
+      const page = this.remote?.firstAbsent(gpa, length) ?? -1;
+      if (page >= 0) this.terminate(`post-copy: a device's DMA reached guest page ${page}, still at the source (only the VCPU's faults fetch pages)`);
+    };
+    this.devices = new VirtualDevices(memory, region, () => vcpu.cycles, (cause) => vcpu.raise(cause), config.disk, dmaWritten, dmaTouched);
   }
 
   /** Everything the guest printed on its console. */

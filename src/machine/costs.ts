@@ -74,6 +74,13 @@ export const COSTS = {
   translateInstruction: 40,
   /** A translated sensitive instruction's call into the hypervisor (no trap). */
   translatedCallout: 20,
+  /**
+   * A request and its answer between two hosts of a data centre, beyond
+   * the bytes' own time on the link: post-copy migration's demand fault
+   * waits this long for its page (Hines and Gopalan 2009 measure faults
+   * of tens of microseconds over gigabit Ethernet): 20 us at CLOCK_HZ.
+   */
+  networkRoundTrip: 20_000,
 } as const;
 
 export type CostName = keyof typeof COSTS;

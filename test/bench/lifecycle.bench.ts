@@ -21,6 +21,16 @@
  *   precopy_rounds_busy       the busy migration's rounds before stop-and-copy
  *   bytes_sent_over_memory    the busy migration's page bytes over the VM's memory
  *
+ * And post-copy (Hines and Gopalan 2009; src/lifecycle/migration/postcopy.ts)
+ * of the same two guests under hardware assist (nested paging: its EPT
+ * violations catch the pages still at the source), side by side:
+ *
+ *   postcopy_downtime_ms_busy      the busy dirtier's downtime: its state's time on the link
+ *   postcopy_total_ms_busy         from the stop to the last page at the target
+ *   postcopy_total_ms_idle         the same for the nearly idle dirtier
+ *   postcopy_demand_faults_busy    the busy guest's faults on pages still at the source
+ *   postcopy_bytes_over_memory     page bytes sent over the VM's memory (each page once: 1)
+ *
  * The data: seeded bytes with every eighth MiB zero, so both writers skip
  * clusters of zeros as they do on a real disk. Rounds alternate which side
  * runs first; each output is checked once against the raw file with
@@ -37,8 +47,10 @@ import { StorageBlockDevice } from "vmlab/dist/lifecycle/qcow2/raw-file";
 import { CLOCK_HZ } from "vmlab/dist/machine/costs";
 import { buildKernelImage } from "vmlab/dist/guests/loader";
 import { Hypervisor } from "vmlab/dist/hypervisor/hypervisor";
-import { MigrationHost } from "vmlab/dist/lifecycle/migration/target";
-import { migrate, type MigrationSuccess } from "vmlab/dist/lifecycle/migration/source";
+import { type MigrationSuccess } from "vmlab/dist/lifecycle/migration/source";
+import { migrateLoopback, migratePostcopyLoopback } from "vmlab/dist/lifecycle/migration/loopback";
+import { type PostcopySuccess } from "vmlab/dist/lifecycle/migration/postcopy";
+import type { Vm } from "vmlab/dist/hypervisor/vm";
 import { dirtierProgram } from "vmlab/dist/lifecycle/migration/workload";
 
 const DATA_MIB = 64;
@@ -62,29 +74,38 @@ function qemuImg(...args: string[]): string {
   return r.stdout;
 }
 
-/** One migration of the dirtier (busy or nearly idle) to a host in this process. */
-async function migrateDirtier(busy: boolean): Promise<MigrationSuccess> {
+/** The dirtier (busy or nearly idle) in a VM that has run 300,000 cycles. */
+function runningDirtier(busy: boolean, technique: "trap-and-emulate" | "hardware-assist"): { hv: Hypervisor; vm: Vm } {
   const program = dirtierProgram(busy ? { pages: 200, passes: 1000, delay: 0 } : { pages: 200, passes: 1, delay: 20_000 });
   const image = buildKernelImage({ programs: [program], timerInterval: 5_000, memoryBytes: 1024 * 1024 });
-  const host = await MigrationHost.listen({ onArrival: () => undefined });
-  try {
-    const hv = new Hypervisor({ technique: "trap-and-emulate" });
-    const vm = hv.createVm({ name: "dirtier", memorySize: image.memoryBytes, image: image.image });
-    hv.start(vm);
-    hv.run({ maxCycles: 300_000 });
-    const result = await migrate(hv, vm, { port: host.port });
-    if (!result.ok) throw new Error(`the migration failed: ${result.error}`);
-    return result;
-  } finally {
-    await host.close();
-  }
+  const hv = new Hypervisor({ technique });
+  const vm = hv.createVm({ name: "dirtier", memorySize: image.memoryBytes, image: image.image });
+  hv.start(vm);
+  hv.run({ maxCycles: 300_000 });
+  return { hv, vm };
+}
+
+/** One pre-copy migration of the dirtier to a host in this process. */
+async function migrateDirtier(busy: boolean): Promise<MigrationSuccess> {
+  const { hv, vm } = runningDirtier(busy, "trap-and-emulate");
+  const { report } = await migrateLoopback(hv, vm);
+  if (!report.ok) throw new Error(`the migration failed: ${report.error}`);
+  return report;
+}
+
+/** One post-copy migration of the dirtier, under nested paging. */
+async function postcopyDirtier(busy: boolean): Promise<PostcopySuccess> {
+  const { hv, vm } = runningDirtier(busy, "hardware-assist");
+  const { report } = await migratePostcopyLoopback(hv, vm);
+  if (!report.ok) throw new Error(`the post-copy migration failed: ${report.error}`);
+  return report;
 }
 
 const ms = (cycles: number): number => (cycles / CLOCK_HZ) * 1000;
 
 export const suite: BenchSuite = {
   name: "lifecycle",
-  description: "disk images: our qcow2 writer beside qemu-img convert on the same raw disk; live migration's downtime (simulated)",
+  description: "disk images: our qcow2 writer beside qemu-img convert on the same raw disk; pre-copy and post-copy live migration (simulated)",
   async run(report) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "vmlab-bench-lifecycle-"));
     try {
@@ -123,11 +144,19 @@ export const suite: BenchSuite = {
       const idle = await migrateDirtier(false);
       const busy = await migrateDirtier(true);
       report(`  migration: idle ${idle.rounds.length} round(s), busy ${busy.rounds.length} (${busy.stop})`);
+      const postIdle = await postcopyDirtier(false);
+      const postBusy = await postcopyDirtier(true);
+      report(`  post-copy: busy ${postBusy.demandFaults} demand faults, ${postBusy.pushedPages} pages pushed`);
       return {
         downtime_ms_idle: ms(idle.downtimeCycles),
         downtime_ms_busy: ms(busy.downtimeCycles),
         precopy_rounds_busy: busy.rounds.length,
         bytes_sent_over_memory: busy.bytesSent / busy.memoryBytes,
+        postcopy_downtime_ms_busy: ms(postBusy.downtimeCycles),
+        postcopy_total_ms_busy: ms(postBusy.totalCycles),
+        postcopy_total_ms_idle: ms(postIdle.totalCycles),
+        postcopy_demand_faults_busy: postBusy.demandFaults,
+        postcopy_bytes_over_memory: postBusy.bytesSent / postBusy.memoryBytes,
         image_write_mb_per_s: median(ourRates),
         qemu_img_write_mb_per_s: median(theirRates),
         qcow2_over_qemu_img: median(ratios),

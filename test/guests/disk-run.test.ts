@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { diskImage, runFromDisk } from "../../src/guests/disk-run";
 import { readUserPages } from "../../src/guests/user-pages";
-import { FsImage, executableFromSource } from "../../src/guests/fs";
+import { FsImage, MAX_FILE_BYTES, executableFromSource } from "../../src/guests/fs";
 import type { ProcessInfo } from "../../src/guests/boot";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -28,6 +28,9 @@ describe("diskImage", () => {
     expect(() => diskImage({ "/a/../b": "x" })).toThrow(/without empty, \. or \.\. parts/);
     expect(() => diskImage({ "/a": "x", "/a/b": "y" })).toThrow(/disk file \/a\/b: \/a is a file, not a folder/);
     expect(() => diskImage({ "/p": "x", "/p.s": "main: ret\n" })).toThrow(/disk file \/p\.s: the disk has "p" there already/);
+    // A file larger than an inode reaches would be an image fsck and the kernel refuse: refused before it is written.
+    expect(() => diskImage({ "/lib/big": new Uint8Array(MAX_FILE_BYTES + 1) })).toThrow(`the disk's files: /lib/big: ${MAX_FILE_BYTES + 1} bytes, more than the largest file`);
+    expect(text(FsImage.fromBytes(diskImage({ "/lib/full": new Uint8Array(MAX_FILE_BYTES).fill(65) })).readFile("/lib/full")).length).toBe(MAX_FILE_BYTES);
   });
 });
 

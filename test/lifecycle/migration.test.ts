@@ -12,7 +12,7 @@ import { buildKernelImage, type KernelImage, type KernelPlatform } from "../../s
 import { Hypervisor, type HypervisorOptions } from "../../src/hypervisor/hypervisor";
 import type { Vm } from "../../src/hypervisor/vm";
 import {
-  DEFAULT_RATE_LIMIT, MAX_ROUNDS, MESSAGE, MigrationHost, dirtierProgram, migrate, nextRate, stopReason, type Arrival, type MigrationSuccess,
+  DEFAULT_RATE_LIMIT, MAX_ROUNDS, MESSAGE, MigrationHost, dirtierProgram, migrate, migrateLoopback, nextRate, stopReason, type Arrival, type MigrationSuccess,
 } from "../../src/lifecycle";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "vmlab.js");
@@ -45,20 +45,13 @@ function uninterrupted(options: HypervisorOptions, image: KernelImage, paravirtu
 
 /** Migrates a VM that has run `after` cycles to a host in this process; returns the report and the arrived VM. */
 async function migrateHere(options: HypervisorOptions, image: KernelImage, paravirtual = false, after = 300_000): Promise<{ report: MigrationSuccess; arrival: Arrival }> {
-  let arrival: Arrival | undefined;
-  const host = await MigrationHost.listen({ onArrival: (a) => { arrival = a; } });
-  try {
-    const { hv, vm } = start(options, image, paravirtual);
-    hv.run({ maxCycles: after });
-    const report = await migrate(hv, vm, { port: host.port });
-    if (!report.ok) throw new Error(report.error);
-    expect(vm.state).toBe("destroyed");
-    for (let i = 0; i < 100 && arrival === undefined; i++) await new Promise((r) => setTimeout(r, 10));
-    if (arrival === undefined) throw new Error("the VM never arrived");
-    return { report, arrival };
-  } finally {
-    await host.close();
-  }
+  const { hv, vm } = start(options, image, paravirtual);
+  hv.run({ maxCycles: after });
+  const { report, arrival } = await migrateLoopback(hv, vm);
+  if (!report.ok) throw new Error(report.error);
+  expect(vm.state).toBe("destroyed");
+  if (arrival === undefined) throw new Error("the VM never arrived");
+  return { report, arrival };
 }
 
 describe("Clark's rate limiting and Xen's stop rules", () => {

@@ -45,7 +45,8 @@ export function register(program: Command): void {
             finished();
           }
         },
-        onFailure: (peer, message) => process.stderr.write(`vmlab host: a migration from ${peer} failed, the source keeps its VM: ${message}\n`),
+        // Pre-copy: the source keeps its VM. Post-copy after the resume: the message says the VM is lost.
+        onFailure: (peer, message) => process.stderr.write(`vmlab host: a migration from ${peer} failed${message.startsWith("post-copy") ? "" : ", the source keeps its VM"}: ${message}\n`),
       });
       process.stderr.write(`vmlab host: listening on 127.0.0.1:${host.port}\n`);
       if (flags.once) {

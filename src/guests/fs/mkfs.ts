@@ -77,9 +77,7 @@ function readFolder(dir: string): FsDirectory {
         name = name.slice(0, -2);
         node = { kind: "file", data: executableFromSource({ name: host, source: data.toString("utf8") }) };
       } else node = { kind: "file", data };
-      if (node.data.length > MAX_FILE_BYTES) {
-        throw new UserError(`${host}: ${node.data.length} bytes${e.name === name ? "" : " once assembled"}, more than the largest file toy32's file system holds (${MAX_FILE_BYTES} bytes: ${NDIRECT} direct and ${BSIZE / 4} indirect blocks of ${BSIZE})`);
-      }
+      checkFileSize(`${host}: ${node.data.length} bytes${e.name === name ? "" : " once assembled"}`, node.data.length);
     } else {
       throw new UserError(`${host} is ${e.isSymbolicLink() ? "a symbolic link" : "not a file or a folder"}; toy32's file system holds only files and folders`, "copy what it points to instead");
     }
@@ -120,11 +118,21 @@ function directoryBytes(dir: FsDirectory): number {
   return (dir.entries.size + 2) * DIRENT_BYTES;
 }
 
-function needsOf(node: FsNode): Needs {
-  if (node.kind === "file") return { inodes: 1, dataBlocks: blocksFor(node.data.length) };
+/** A file larger than an inode's blocks hold is refused: the image would claim bytes it cannot reach. */
+function checkFileSize(what: string, bytes: number): void {
+  if (bytes > MAX_FILE_BYTES) {
+    throw new UserError(`${what}, more than the largest file toy32's file system holds (${MAX_FILE_BYTES} bytes: ${NDIRECT} direct and ${BSIZE / 4} indirect blocks of ${BSIZE})`);
+  }
+}
+
+function needsOf(node: FsNode, at: string, source: string): Needs {
+  if (node.kind === "file") {
+    checkFileSize(`${source}: ${at}: ${node.data.length} bytes`, node.data.length);
+    return { inodes: 1, dataBlocks: blocksFor(node.data.length) };
+  }
   let inodes = 1, dataBlocks = blocksFor(directoryBytes(node));
-  for (const child of node.entries.values()) {
-    const n = needsOf(child);
+  for (const [name, child] of node.entries) {
+    const n = needsOf(child, `${at}/${name}`, source);
     inodes += n.inodes;
     dataBlocks += n.dataBlocks;
   }
@@ -156,7 +164,7 @@ export function buildImage(root: FsDirectory, options: MkfsOptions = {}, source 
   checkWhole(options.size, " bytes (the block size)", BSIZE, "--size");
   checkWhole(options.swapBytes, " bytes (one 4 KiB page)", SWAP_PAGE_BLOCKS * BSIZE, "--swap");
   checkWhole(options.inodes, "", INODES_PER_BLOCK, "the inode count");
-  const needs = needsOf(root);
+  const needs = needsOf(root, "", source);
   const ninodes = options.inodes ?? Math.ceil(Math.max(64, needs.inodes + 32) / INODES_PER_BLOCK) * INODES_PER_BLOCK;
   if (needs.inodes + 1 > ninodes) {
     throw new UserError(`${source} has ${needs.inodes} files and folders, but the image has ${ninodes - 1} usable inodes`, `ask for at least ${needs.inodes + 1} inodes`);

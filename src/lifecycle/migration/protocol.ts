@@ -14,17 +14,34 @@
  *   the source destroys its copy; until ACK it keeps it, so a dropped
  *   connection leaves the VM running where it was, losing nothing.
  *
+ * Post-copy (Hines and Gopalan 2009; postcopy.ts) turns the order round:
+ *
+ *   HELLO {..., mode "postcopy"}        ->
+ *                                        <-  READY
+ *   --- the source pauses the VM ---
+ *   STATE (no memory at all)            ->   resumes the VM, every page
+ *                                        <-  ACK      still at the source
+ *                                        <-  FETCH {page: the one the VCPU
+ *                                                   faulted on, or -1;
+ *                                                   cycles the VM ran}
+ *   PAGES (that page, then pages pushed ->   copied in, the VCPU goes on
+ *          in the time that passed)
+ *   ... FETCH and PAGES until every page has arrived ...
+ *                                        <-  DONE {faults}
+ *   the source destroys its copy. From ACK to DONE the VM's memory is in
+ *   two places: a dropped connection then loses the VM.
+ *
  * Every message is a frame:
  *
  *   u32 LE  length of what follows (type + payload), at most MAX_FRAME
  *   u8      type (MESSAGE)
- *   ...     payload: JSON (HELLO, READY, ACK, ERROR), pages (PAGES:
+ *   ...     payload: JSON (HELLO, READY, ACK, ERROR, FETCH, DONE), pages (PAGES:
  *           u32 LE count, then count times u32 LE page number + 4096
  *           bytes), or a snapshot file (STATE, src/lifecycle/snapshot)
  */
 import { UserError } from "../../errors";
 
-export const MESSAGE = { HELLO: 1, READY: 2, PAGES: 3, STATE: 4, ACK: 5, ERROR: 6 } as const;
+export const MESSAGE = { HELLO: 1, READY: 2, PAGES: 3, STATE: 4, ACK: 5, ERROR: 6, FETCH: 7, DONE: 8 } as const;
 export type MessageType = (typeof MESSAGE)[keyof typeof MESSAGE];
 export const PAGE_BYTES = 4096;
 /** A frame's limit: a round of pages of a 64 MiB VM, or a snapshot. */
@@ -59,8 +76,8 @@ export function pagesFrame(memory: Uint8Array, pages: readonly number[]): Buffer
   return frame(MESSAGE.PAGES, out);
 }
 
-/** Copies a PAGES payload into `memory`; a page outside it, or a short payload, is refused. */
-export function applyPages(payload: Uint8Array, memory: Uint8Array, peer: string): number {
+/** Copies a PAGES payload into `memory` (telling `each` of every page); a page outside it, or a short payload, is refused. */
+export function applyPages(payload: Uint8Array, memory: Uint8Array, peer: string, each?: (page: number) => void): number {
   const b = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   if (b.length < 4) throw new UserError(`${peer}: a PAGES message of ${b.length} bytes has no count`);
   const count = b.readUInt32LE(0);
@@ -69,6 +86,7 @@ export function applyPages(payload: Uint8Array, memory: Uint8Array, peer: string
   for (let i = 0, at = 4; i < count; i++, at += 4 + PAGE_BYTES) {
     const p = b.readUInt32LE(at);
     if (p >= pages) throw new UserError(`${peer}: page ${p} at byte ${at} of a PAGES message is outside the VM's ${pages} pages`);
+    each?.(p);
     memory.set(b.subarray(at + 4, at + 4 + PAGE_BYTES), p * PAGE_BYTES);
   }
   return count;

@@ -138,7 +138,8 @@ async function precopy(hv: Hypervisor, vm: Vm, c: Connection, limit: RateLimit, 
   };
 }
 
-async function expect(c: Connection, type: number, name: string): Promise<void> {
+/** The next frame must be `type`: an ERROR from the peer, or anything else, is thrown as one line. */
+export async function expect(c: Connection, type: number, name: string): Promise<void> {
   const f = await c.receive();
   if (f.type === MESSAGE.ERROR) throw new Error(`${c.peer} refused the migration: ${String(parseJson(f.payload, "ERROR", c.peer).message)}`);
   if (f.type !== type) throw new Error(`${c.peer}: expected ${name}, got message type ${f.type}`);

@@ -17,6 +17,7 @@ import { decodeSnapshot } from "../snapshot/state";
 import { restoreVm } from "../snapshot/vm-snapshot";
 import { Connection } from "./connection";
 import { MESSAGE, PAGE_BYTES, applyPages, jsonFrame, parseJson } from "./protocol";
+import { receivePostcopy } from "./postcopy-target";
 
 const TECHNIQUES: readonly Technique[] = ["trap-and-emulate", "binary-translation", "hardware-assist"];
 const PAGINGS: readonly HardwarePaging[] = ["nested", "shadow"];
@@ -36,7 +37,7 @@ export interface HostOptions {
   readonly host?: string;
   /** Called once a VM has resumed here (after ACK went out): run it. */
   readonly onArrival: (arrival: Arrival) => void;
-  /** Called when an incoming migration fails (the source keeps its VM). */
+  /** Called when an incoming migration fails (pre-copy: the source keeps its VM; post-copy after the resume: the VM is lost, the message says so). */
   readonly onFailure?: (peer: string, message: string) => void;
 }
 
@@ -65,12 +66,14 @@ export class MigrationHost {
   }
 }
 
-interface Hello {
+export interface Hello {
   readonly name: string;
   readonly memorySize: number;
   readonly technique: Technique;
   readonly paging: HardwarePaging | undefined;
   readonly disk: string | undefined;
+  /** Pre-copy (the default), or post-copy (postcopy-target.ts). */
+  readonly mode: "precopy" | "postcopy";
 }
 
 function parseHello(payload: Uint8Array, peer: string): Hello {
@@ -84,7 +87,10 @@ function parseHello(payload: Uint8Array, peer: string): Hello {
   const paging = h.paging === null ? undefined : PAGINGS.find((p) => p === h.paging) ?? refuse(`paging ${String(h.paging)} is neither nested nor shadow`);
   if (typeof h.name !== "string") refuse("has no VM name");
   if (h.disk !== null && typeof h.disk !== "string") refuse("disk is neither a file name nor null");
-  return { name: h.name as string, memorySize: memorySize as number, technique, paging, disk: (h.disk as string | null) ?? undefined };
+  const mode = h.mode === undefined || h.mode === "precopy" ? "precopy" : h.mode === "postcopy" ? "postcopy" : refuse(`mode ${String(h.mode)} is neither precopy nor postcopy`);
+  // Post-copy catches a touch of a page still at the source as an EPT violation: nested paging only.
+  if (mode === "postcopy" && (technique !== "hardware-assist" || paging === "shadow")) refuse("post-copy needs hardware assist with nested paging, whose EPT violations catch the pages still at the source");
+  return { name: h.name as string, memorySize: memorySize as number, technique, paging, disk: (h.disk as string | null) ?? undefined, mode };
 }
 
 async function receive(c: Connection, options: HostOptions): Promise<void> {
@@ -99,6 +105,7 @@ async function receive(c: Connection, options: HostOptions): Promise<void> {
   }
   const memory = new Uint8Array(hello.memorySize);
   await c.send(jsonFrame(MESSAGE.READY, {}));
+  if (hello.mode === "postcopy") return receivePostcopy(c, hello, options);
   for (;;) {
     const f = await c.receive();
     if (f.type === MESSAGE.PAGES) { applyPages(f.payload, memory, c.peer); continue; }
@@ -112,7 +119,7 @@ async function receive(c: Connection, options: HostOptions): Promise<void> {
 }
 
 /** The VM from its pages and state, under a hypervisor of the technique it ran under. */
-function resume(hello: Hello, memory: Uint8Array, state: Uint8Array, peer: string): Arrival {
+export function resume(hello: Hello, memory: Uint8Array, state: Uint8Array, peer: string): Arrival {
   const snapshot = decodeSnapshot(state, `${peer} (migration state)`);
   if (snapshot.state.kind !== "vm" || snapshot.state.vm.memorySize !== hello.memorySize) throw new UserError(`${peer}: the state is not of the VM its HELLO announced`);
   const hv = new Hypervisor({ technique: hello.technique, paging: hello.paging, memoryBytes: 2 * MAX_VM_BYTES });
