@@ -1,5 +1,5 @@
 /** Temporary folders, seeded bytes and QEMU's tools for the disk image tests. */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -49,4 +49,29 @@ export function qemuRaw(file: string, out: string): Buffer {
 /** Every byte of an image through our reader. */
 export function ourBytes(image: Qcow2Image): Buffer {
   return Buffer.from(image.read(0, image.size));
+}
+
+/** A `vmlab host --once` process listening on the loopback: its port once it says so, its output so far, and its exit status. */
+export interface HostProcess {
+  readonly port: number;
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<number | null>;
+}
+
+export async function hostProcess(): Promise<HostProcess> {
+  const bin = path.join(__dirname, "..", "..", "bin", "vmlab.js");
+  const child = spawn(process.execPath, [bin, "host", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", () => reject(new Error(`vmlab host exited: ${stderr}`)));
+  });
+  return { port, stdout: () => stdout, stderr: () => stderr, exited };
 }

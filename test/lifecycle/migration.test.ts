@@ -4,10 +4,9 @@
  * guest dirtying as fast as it can still migrates (the stop rules); a
  * dropped connection loses nothing; a hostile peer is refused.
  */
-import { spawn } from "child_process";
 import * as net from "net";
-import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { hostProcess } from "./helpers";
 import { buildKernelImage, type KernelImage, type KernelPlatform } from "../../src/guests/loader";
 import { Hypervisor, type HypervisorOptions } from "../../src/hypervisor/hypervisor";
 import type { Vm } from "../../src/hypervisor/vm";
@@ -15,7 +14,6 @@ import {
   DEFAULT_RATE_LIMIT, MAX_ROUNDS, MESSAGE, MigrationHost, dirtierProgram, migrate, migrateLoopback, nextRate, stopReason, type Arrival, type MigrationSuccess,
 } from "../../src/lifecycle";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vmlab.js");
 const MEMORY = 1024 * 1024;
 const images = new Map<string, KernelImage>();
 /** The dirtier in a kernel of 1 MiB: busy (delay 0, 200 pages) or nearly idle. */
@@ -155,24 +153,15 @@ describe("pre-copy live migration over TCP", () => {
     const options = { technique: "binary-translation" } as const;
     const image = dirtier(true);
     const want = uninterrupted(options, image);
-    const child = spawn(process.execPath, [BIN, "host", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once("exit", () => reject(new Error(`vmlab host exited: ${stderr}`)));
-    });
+    const host = await hostProcess();
+    const port = host.port;
     const { hv, vm } = start(options, image);
     hv.run({ maxCycles: 300_000 });
     const report = await migrate(hv, vm, { port });
     expect(report.ok).toBe(true);
-    const status = await new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    expect(stderr).toMatch(/VM dirtier arrived from 127\.0\.0\.1:\d+/);
-    expect(stdout).toBe(want);
+    const status = await host.exited;
+    expect(host.stderr()).toMatch(/VM dirtier arrived from 127\.0\.0\.1:\d+/);
+    expect(host.stdout()).toBe(want);
     expect(status).toBe(0);
   });
 });

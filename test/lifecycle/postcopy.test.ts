@@ -6,16 +6,14 @@
  * state's alone. A connection dropped after the resume loses the VM, and
  * both sides say so; one dropped before it loses nothing.
  */
-import { spawn } from "child_process";
 import * as net from "net";
-import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { hostProcess } from "./helpers";
 import { buildKernelImage, type KernelImage } from "../../src/guests/loader";
 import { Hypervisor, type HypervisorOptions } from "../../src/hypervisor/hypervisor";
 import type { Vm } from "../../src/hypervisor/vm";
 import { MigrationHost, dirtierProgram, migrateLoopback, migratePostcopy, migratePostcopyLoopback } from "../../src/lifecycle";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vmlab.js");
 const MEMORY = 1024 * 1024;
 const PAGES = MEMORY / 4096;
 const NESTED: HypervisorOptions = { technique: "hardware-assist" };
@@ -120,23 +118,14 @@ describe("post-copy live migration over TCP", () => {
 describe("post-copy to a `vmlab host` process", () => {
   it("the VM resumes there, fetches its pages from this process, and prints there what it prints unmigrated", async () => {
     const image = dirtier(true);
-    const child = spawn(process.execPath, [BIN, "host", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once("exit", () => reject(new Error(`vmlab host exited: ${stderr}`)));
-    });
+    const host = await hostProcess();
+    const port = host.port;
     const { hv, vm } = start(image, NESTED, 1_000_000);
     const report = await migratePostcopy(hv, vm, { port });
-    const status = await new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const status = await host.exited;
     expect(report).toMatchObject({ ok: true, bytesSent: MEMORY });
-    expect(stdout).toBe(uninterrupted(image));
-    expect(stderr).toMatch(/VM dirtier arrived from 127\.0\.0\.1:\d+/);
+    expect(host.stdout()).toBe(uninterrupted(image));
+    expect(host.stderr()).toMatch(/VM dirtier arrived from 127\.0\.0\.1:\d+/);
     expect(status).toBe(0);
   });
 });
