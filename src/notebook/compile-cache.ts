@@ -20,16 +20,14 @@
  * Never in a kernel's way: any failure to read or write the cache falls
  * back to Node's own loading, silently; the file is written to a temporary
  * name and renamed, so two kernels writing at once leave one whole file.
- * The cache lives in VMLAB_CACHE_DIR if set, else the package's
- * node_modules/.cache/vmlab (the folder babel and eslint use), or the
- * system's temporary folder when that is not writable.
+ * The cache lives in vmlab's cache folder (cache-dir.ts).
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import Module = require("module");
-import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
+import { cacheDir, writeCacheFile } from "./cache-dir";
 
 /** The compiler's file: the only module big enough to be worth caching. */
 const CACHED = /[\\/]typescript-for-tslab[\\/]lib[\\/]typescript\.js$/;
@@ -53,19 +51,7 @@ const nodeCompile = prototype._compile;
 function cacheFile(filename: string): string {
   const { size, mtimeMs } = fs.statSync(filename);
   const key = crypto.createHash("sha256").update(`${process.version} ${filename} ${size} ${mtimeMs}`).digest("hex").slice(0, 16);
-  const base = process.env.VMLAB_CACHE_DIR || path.join(__dirname, "..", "..", "node_modules", ".cache", "vmlab");
-  const dir = writable(base) ? base : path.join(os.tmpdir(), `vmlab-cache-${os.userInfo().uid}`);
-  return path.join(dir, `${path.basename(filename, ".js")}-${key}.v8cache`);
-}
-
-function writable(dir: string): boolean {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return path.join(cacheDir(), `${path.basename(filename, ".js")}-${key}.v8cache`);
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -77,14 +63,7 @@ function readCache(file: string): Buffer | undefined {
 }
 
 function writeCache(file: string, script: vm.Script): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, script.createCachedData());
-    fs.renameSync(tmp, file);
-  } catch {
-    // a cache we cannot write costs only speed
-  }
+  writeCacheFile(file, script.createCachedData()); // a cache we cannot write costs only speed
 }
 
 prototype._compile = function compile(this: CompilingModule, content: string, filename: string): unknown {

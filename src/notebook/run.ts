@@ -1,7 +1,8 @@
 /**
  * Running many notebooks: what `vmlab run` and `vmlab build` do. Each
  * notebook gets its own kernel in its own folder; `jobs` of them run at a
- * time, taking notebooks from one queue. With more than one at a time, once
+ * time, taking notebooks from one queue, the longest expected first
+ * (run-times.ts) so that the lanes end together. With more than one at a time, once
  * a worker's kernel is up the kernel of the next notebook in the queue is
  * started (kernels-ahead.ts), so a kernel's start-up overlaps with the work
  * of the notebooks before it.
@@ -23,6 +24,7 @@ import type { Failure } from "./failure";
 import { Kernel } from "./kernel";
 import { aheadFor, KernelsAhead } from "./kernels-ahead";
 import type { Notebook } from "./nbformat";
+import { longestFirst, recordRunTimes } from "./run-times";
 import { readNotebook, writeNotebook } from "./read";
 import { RunProgress, terminalProgress } from "./progress";
 
@@ -69,31 +71,32 @@ export async function runNotebooks(paths: string[], options: RunOptions = {}): P
   const progress = options.progress === true ? terminalProgress(paths) : options.progress || undefined;
   const width = Math.max(1, Math.min(options.jobs ?? os.cpus().length, jobs.length));
   const results = new Array<NotebookRun>(jobs.length);
+  const queue = longestFirst(jobs.map(prepare)).map((i) => ({ index: i, job: jobs[i] }));
   let next = 0;
   const stopping: Promise<unknown>[] = [];
   const ahead = new KernelsAhead<Job>((job) => startKernel(job.path, options), aheadFor(width));
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const index = next++;
-      const job = prepare(jobs[index]);
+    while (next < queue.length) {
+      const { index, job } = queue[next++];
       if (!job.problem) {
         // Once this kernel is up (not before: it would compete with it), the next one starts.
         job.kernel = ahead.take(job);
-        void job.kernel.then(() => ahead.startNext(nextRunnable(jobs, next)), () => undefined);
+        void job.kernel.then(() => ahead.startNext(nextRunnable(queue, next)), () => undefined);
       }
       results[index] = await runOne(job, options, progress, (stopped) => stopping.push(stopped));
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
   await Promise.all(stopping);
+  recordRunTimes(new Map(results.filter((r) => !r.problem).map((r) => [r.path, r.seconds])));
   progress?.done(results);
   return results;
 }
 
-/** The first notebook from `from` on that can run (read and checked on the way), if any. */
-function nextRunnable(jobs: Job[], from: number): Job[] {
-  for (const job of jobs.slice(from)) if (!prepare(job).problem) return [job];
-  return [];
+/** The first notebook in the queue from `from` on that can run, if any. */
+function nextRunnable(queue: { job: Job }[], from: number): Job[] {
+  const runnable = queue.slice(from).find(({ job }) => !job.problem);
+  return runnable ? [runnable.job] : [];
 }
 
 /** Output paths decided, and refused when they would clobber something. */
