@@ -336,6 +336,32 @@ export class BinaryTranslator {
     }
   }
 
+  /** The block of guest code at `va`, guest-physical `gpa`, translated (up to the end of its page). */
+  private translate(vm: Vm, va: number, gpa: number): TranslatedBlock {
+    const pageEnd = (gpa | 0xfff) + 1;
+    const words = this.memory.words;
+    const pa = vm.base + gpa;
+    return translateBlock(va, gpa, (i) => (gpa + 4 * i < pageEnd ? words[(pa + 4 * i) >> 2] >>> 0 : undefined));
+  }
+
+  /** The VM's translated blocks as [va, gpa], in the order they were made (for a snapshot: derived-state.ts). */
+  savedBlocks(vm: Vm): number[][] {
+    return this.runtimes.get(vm)?.cache.inOrder().map((b) => [b.va, b.gpa]) ?? [];
+  }
+
+  /**
+   * Translates saved blocks again from the VM's memory, as they were (their
+   * pages are already write-protected in the restored shadows). Done before
+   * the VM runs, outside its time. Throws on a block outside the VM.
+   */
+  restoreBlocks(vm: Vm, blocks: readonly (readonly number[])[]): void {
+    const rt = this.runtime(vm);
+    for (const [va, gpa] of blocks) {
+      if (!Number.isInteger(gpa) || (gpa & 3) !== 0 || gpa < 0 || gpa + 4 > vm.memorySize) throw new Error(`translated block at gpa ${gpa}: not an aligned address of the VM`);
+      if (!rt.cache.has(gpa)) rt.cache.insert(this.translate(vm, va >>> 0, gpa));
+    }
+  }
+
   /** The translation of the block at vcpu.pc, translating it if needed; undefined if fetching trapped. */
   private blockAt(vm: Vm, rt: Runtime) {
     const pc = vm.vcpu.pc;
@@ -348,9 +374,7 @@ export class BinaryTranslator {
     const gpa = pa - vm.base;
     const cached = rt.cache.lookup(gpa);
     if (cached) return cached;
-    const pageEnd = (gpa | 0xfff) + 1;
-    const words = this.memory.words;
-    const block = translateBlock(pc, gpa, (i) => (gpa + 4 * i < pageEnd ? words[(pa + 4 * i) >> 2] >>> 0 : undefined));
+    const block = this.translate(vm, pc, gpa);
     const firstOnPage = !rt.cache.hasCode(gpa >>> 12);
     rt.cache.insert(block);
     this.ctx.charge(COSTS.translateInstruction * block.length);

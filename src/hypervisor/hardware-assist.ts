@@ -155,7 +155,8 @@ export class HardwareAssist {
     const write = nested.walker.violationWrite;
     if (!nested.table(vm).map(gpa, write)) return this.te.reflect(vm, trap.cause, trap.badva);
     if (write) vm.dirtyLog?.mark(gpa); // dirty logging: this store made the page writable again
-    if (vm.dirtyLog !== undefined) nested.walker.ntlb.invalidate(gpa >>> 12); // its read-only entry goes
+    // A read-only entry the nested TLB cached (dirty logging, now or before) goes with it.
+    if (nested.walker.ntlb.probe(gpa >>> 12, 0) >= 0) nested.walker.ntlb.invalidate(gpa >>> 12);
   }
 
   /** The host's timer ended the VM's slice: an external-interrupt exit. */

@@ -57,6 +57,7 @@ import { GuestTlb, L2_TLB_ENTRIES, SoftwareTlbMmu } from "../memory/software-tlb
 import type { Tlb } from "../machine/tlb";
 import { createHost, type Host, type HostOptions } from "./host";
 import { BinaryTranslator } from "./binary-translation";
+import { tlbFromGuest, tlbToGuest, type DerivedState } from "./derived-state";
 
 /**
  * How guest kernels are virtualized: trapping and emulating their
@@ -242,6 +243,42 @@ export class Hypervisor implements VmmContext {
     this.host.tlb.flush();
   }
 
+  /** The technique and how it translates memory: derived state is only reused under the same. */
+  private get derivedMode(): string {
+    return `${this.techniqueName}/${this.nestedPaging ? "nested" : this.softwareTlb ? "software-tlb" : "shadow"}`;
+  }
+
+  /** What this hypervisor derived from `vm` (derived-state.ts), in guest terms, between two runs. */
+  saveDerived(vm: Vm): DerivedState {
+    const onCpu = this.current === vm;
+    return {
+      mode: this.derivedMode,
+      realTlb: onCpu ? tlbToGuest(this.host.tlb.saveState(), vm.pmap) : null,
+      nestedTlb: onCpu && this.nestedWalker ? tlbToGuest(this.nestedWalker.ntlb.saveState(), vm.pmap) : null,
+      shadow: this.shadows.get(vm)?.saveState() ?? null,
+      nested: this.nestedTables.get(vm)?.saveState() ?? null,
+      code: this.translator ? this.translator.savedBlocks(vm) : null,
+    };
+  }
+
+  /**
+   * Starts `vm` (just restored, vcpuRestored done) with derived state saved
+   * by saveDerived; the TLBs are loaded when the VM is switched in. A part
+   * this hypervisor does not keep (another technique's) is left out: the
+   * VM then starts it cold. Throws on a state that does not fit.
+   */
+  restoreDerived(vm: Vm, state: DerivedState): void {
+    if (state.mode !== this.derivedMode) return;
+    const shadow = this.shadows.get(vm);
+    if (shadow && state.shadow) shadow.restoreState(state.shadow);
+    const nested = this.nestedTables.get(vm);
+    if (nested && state.nested) nested.restoreState(state.nested);
+    if (this.translator && state.code) this.translator.restoreBlocks(vm, state.code);
+    const real = state.realTlb ? tlbFromGuest(state.realTlb, vm.pmap, this.host.tlb.size) : undefined;
+    const ntlb = this.nestedWalker && state.nestedTlb ? tlbFromGuest(state.nestedTlb, vm.pmap, this.nestedWalker.ntlb.size) : undefined;
+    vm.resumeTlbs = { real, nested: ntlb };
+  }
+
   /**
    * Dirty logging for pre-copy migration (src/memory/dirty-log.ts): every
    * page is write-protected in the VM's shadow or nested tables, and from
@@ -415,6 +452,12 @@ export class Hypervisor implements VmmContext {
     // Views use ASIDs 0 and 1 within a VM; another VM's entries must go.
     this.host.tlb.flush();
     this.nestedWalker?.flush();
+    // A resumed VM's first switch-in loads the TLBs it had when it was saved.
+    if (vm.resumeTlbs) {
+      if (vm.resumeTlbs.real) this.host.tlb.restoreState(vm.resumeTlbs.real);
+      if (vm.resumeTlbs.nested) this.nestedWalker?.ntlb.restoreState(vm.resumeTlbs.nested);
+      vm.resumeTlbs = undefined;
+    }
     cpu.cycles += COSTS.worldSwitch;
     this.worldSwitches++;
     vm.stats.worldSwitches++;

@@ -126,6 +126,16 @@ export class TranslationCache {
     return list.length;
   }
 
+  /** True if a block starts at `gpa` (counts nothing). */
+  has(gpa: number): boolean {
+    return this.blocks.has(gpa);
+  }
+
+  /** Every block, in the order they were translated. */
+  inOrder(): TranslatedBlock[] {
+    return [...this.blocks.values()];
+  }
+
   /** Every block, in address order: for printing the cache in a notebook. */
   list(): TranslatedBlock[] {
     return [...this.blocks.values()].sort((a, b) => a.gpa - b.gpa);

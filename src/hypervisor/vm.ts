@@ -30,6 +30,7 @@ import type { BlockDevice } from "../machine/devices/block";
 import type { DirtyLog } from "../memory/dirty-log";
 import type { RemotePages } from "../memory/remote-pages";
 import type { ExitCounts } from "./exits";
+import type { TlbState } from "../machine/tlb";
 import { VirtualDevices } from "./virtual-devices";
 
 export type VmState =
@@ -116,6 +117,8 @@ export class Vm {
   readonly addressSpace: GuestAddressSpace;
   /** Present while the hypervisor logs the pages this VM writes (pre-copy migration; src/memory/dirty-log.ts). */
   dirtyLog: DirtyLog | undefined;
+  /** A resumed VM's TLBs (machine terms), loaded at its first switch-in (Hypervisor.restoreDerived). */
+  resumeTlbs: { real?: TlbState; nested?: TlbState } | undefined;
   /** Post-copy migration on the target: the pages still at the source (src/memory/remote-pages.ts). */
   remote: RemotePages | undefined;
 

@@ -27,6 +27,12 @@ import type { Pmap } from "./pmap";
 
 const TABLE_SPAN = 1024 * PAGE_SIZE;
 
+/** A nested table in guest terms (saveState). */
+export interface NestedState {
+  /** [guest frame, writable 0/1]. */
+  readonly entries: readonly (readonly number[])[];
+}
+
 export class NestedPageTable {
   /** Guest-physical pages mapped so far (each one an EPT violation's fill). */
   filled = 0;
@@ -85,6 +91,36 @@ export class NestedPageTable {
       if ((e & PTE.V) !== 0) out.push({ gpa, machine: (e & ~0xfff) >>> 0 });
     });
     return out;
+  }
+
+  /** In guest terms, for a snapshot: [guest frame, writable 0/1] of every mapping. */
+  saveState(): NestedState {
+    const entries: number[][] = [];
+    this.forEachEntry((_slot, e, gpa) => {
+      if ((e & PTE.V) !== 0) entries.push([gpa >>> 12, (e & PTE.W) !== 0 ? 1 : 0]);
+    });
+    return { entries };
+  }
+
+  /**
+   * Replaces every mapping with saved ones, from the pmap (a frame outside
+   * the VM is refused). Dirty logging is off on the VM that resumes: a page
+   * saved read-only is made writable by its first store's violation.
+   */
+  restoreState(state: NestedState): void {
+    this.mem.bytes.fill(0, this.pool, this.pool + NestedPageTable.poolBytes(this.pmap.size));
+    this.filled = 0;
+    this.logging = false;
+    for (const [frame, writable] of state.entries) {
+      if (!Number.isInteger(frame) || !this.map(frame * PAGE_SIZE)) throw new Error(`nested entry for frame ${frame}: not a page of the VM`);
+      if (writable !== 1) this.protect(frame * PAGE_SIZE);
+    }
+  }
+
+  /** Clears W in the mapping of `gpa`. */
+  private protect(gpa: number): void {
+    const slot = this.pool + PAGE_SIZE * (1 + (gpa >>> 22)) + 4 * ((gpa >>> 12) & 0x3ff);
+    this.mem.writeWord(slot, (this.mem.readWord(slot) & ~PTE.W) >>> 0);
   }
 
   /** Each entry of each table a valid directory entry points at: its address, its value, the gpa it maps. */

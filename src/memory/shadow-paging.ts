@@ -79,6 +79,30 @@ export interface ShadowStats {
   overflows: number;
 }
 
+/**
+ * The shadows in guest terms, for a snapshot (src/lifecycle): a resumed VM
+ * whose VMM starts with these instead of empty shadows takes the hidden
+ * faults the uninterrupted one would have taken, no more, so its clock
+ * (which the MMU's walks of the shadows charge) runs on exactly.
+ */
+export interface ShadowState {
+  /** Least recently used first. */
+  readonly contexts: readonly ShadowContextState[];
+  /** The current context's key. */
+  readonly current: number;
+  /** [guest frame, emulated writes since a fill used it] (write flooding). */
+  readonly writes: readonly (readonly number[])[];
+}
+
+export interface ShadowContextState {
+  /** The guest directory's gpa, or PAGING_OFF. */
+  readonly key: number;
+  /** [directory index, the guest table frame it came from or -1, kernel view has a table 0/1, user view 0/1]. */
+  readonly dirs: readonly (readonly number[])[];
+  /** [view (0 kernel, 1 user), virtual page, guest frame, PTE bits]. */
+  readonly leaves: readonly (readonly number[])[];
+}
+
 interface Context {
   /** Guest-physical address of the guest directory (page aligned), or PAGING_OFF. */
   readonly key: number;
@@ -318,6 +342,73 @@ export class ShadowPageTables {
   /** Contexts the cache holds, the current one included. */
   get contextCount(): number {
     return this.contexts.size;
+  }
+
+  saveState(): ShadowState {
+    const contexts = [...this.contexts.values()].sort((a, b) => a.lastUsed - b.lastUsed).map((ctx) => {
+      const dirs: number[][] = [];
+      const leaves: number[][] = [];
+      for (let d = 0; d < 1024; d++) {
+        const tables = ctx.roots.map((root) => this.mem.readWord(root + 4 * d));
+        const has = tables.map((de) => ((de & PTE.V) !== 0 ? 1 : 0));
+        if (ctx.source[d] < 0 && has[0] === 0 && has[1] === 0) continue;
+        dirs.push([d, ctx.source[d], has[0], has[1]]);
+        tables.forEach((de, v) => {
+          if (has[v] === 0) return;
+          const table = (de & ~0xfff) >>> 0;
+          for (let t = 0; t < 1024; t++) {
+            const pte = this.mem.readWord(table + 4 * t);
+            if ((pte & PTE.V) !== 0) leaves.push([v, (d << 10) | t, this.pmap.guestOf((pte & ~0xfff) >>> 0) >>> 12, pte & 0xfff]);
+          }
+        });
+      }
+      return { key: ctx.key, dirs, leaves };
+    });
+    return { contexts, current: this.current.key, writes: [...this.writes] };
+  }
+
+  /**
+   * Replaces every context with saved ones (saveState), through the same
+   * tracing as fills (saved guest frames outside the VM, or a page table
+   * mapped writable, are refused or kept read-only: a snapshot cannot
+   * break isolation). Throws on a state that does not fit.
+   */
+  restoreState(state: ShadowState): void {
+    const frame = (f: number, what: string): number => {
+      if (!Number.isInteger(f) || !this.pmap.contains(f * PAGE_SIZE, PAGE_SIZE)) throw new Error(`${what} ${f} is not a page of the VM`);
+      return f;
+    };
+    for (const ctx of [...this.contexts.values()]) this.dropContext(ctx);
+    this.writable.clear();
+    this.writes.clear();
+    for (const saved of state.contexts) {
+      const key = saved.key === PAGING_OFF ? PAGING_OFF : frame(saved.key / PAGE_SIZE, "shadow context directory") * PAGE_SIZE;
+      if (this.contexts.has(key)) throw new Error(`shadow context ${key} is saved twice`);
+      const ctx = (this.current = this.build(key));
+      for (const [d, source, ...has] of saved.dirs) {
+        if (!Number.isInteger(d) || d < 0 || d >= 1024) throw new Error(`shadow directory index ${d} is not 0..1023`);
+        if (source >= 0 && ctx.source[d] < 0) this.derive((ctx.source[d] = frame(source, "shadow source table")), ctx, d);
+        VIEWS.forEach((view, v) => void (has[v] === 1 && this.leafSlot(ctx, view, d << 22, true)));
+      }
+      for (const [v, page, f, bits] of saved.leaves) {
+        const slot = v === 0 || v === 1 ? this.leafSlot(ctx, VIEWS[v], (page << 12) >>> 0, false) : -1;
+        if (slot < 0) throw new Error(`shadow entry for page ${page} has no saved table in view ${v}`);
+        let pte = ((this.pmap.machine(frame(f, "shadow entry's frame") * PAGE_SIZE) | (bits & (PTE.V | PTE.W | PTE.U | PTE.X | PTE.A | PTE.D))) >>> 0);
+        if (this.traced.has(f)) pte &= ~PTE.W;
+        if ((pte & PTE.W) !== 0) {
+          const set = this.writable.get(f) ?? new Set<number>();
+          this.writable.set(f, set.add(slot));
+        }
+        this.mem.writeWord(slot, pte >>> 0);
+      }
+    }
+    const current = this.contexts.get(state.current);
+    if (!current) throw new Error(`the current shadow context ${state.current} is not among those saved`);
+    this.current = current;
+    current.lastUsed = ++this.tick;
+    for (const [f, n] of state.writes) if (this.traced.has(f) && Number.isInteger(n) && n >= 0) this.writes.set(f, n);
+    this.generation++;
+    this.flushTlb();
   }
 
   private build(key: number): Context {

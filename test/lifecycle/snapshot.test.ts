@@ -15,6 +15,7 @@ import type { Vm } from "../../src/hypervisor/vm";
 import {
   SnapshotError, captureMachine, captureVm, crc32, decodeSnapshot, encodeSnapshot, restoreMachine, restoreVm, type Snapshot,
 } from "../../src/lifecycle";
+import type { VmSavedState } from "../../src/lifecycle/snapshot/state";
 import { withKernelLib } from "../guests/kernel-lib";
 
 const PROGRAMS = path.join(__dirname, "..", "guests", "kernel-programs");
@@ -95,12 +96,11 @@ const TECHNIQUES: readonly { label: string; options: HypervisorOptions; platform
 ];
 
 /**
- * Under a hypervisor the resumed guest's clock runs a little behind (its
- * real TLB, shadow or nested tables and translations start cold; hidden
- * work the guest does not see, but TLB refills it does), so a workload
- * whose output depended on where a timer interrupt lands would not be a
- * test of the snapshot. These runs keep the timer off and the disk busy:
- * what they print depends only on the guest's own state.
+ * A VM under a hypervisor: the snapshot holds what the hypervisor derived
+ * (TLBs, shadow or nested tables, translated blocks) in guest terms, so the
+ * resumed guest's clock runs on to the cycle and a timer-driven workload
+ * prints the same interleaving. The disk runs keep the timer off: what they
+ * print depends only on the guest's own state, whatever the technique.
  */
 describe("suspend and resume a VM", () => {
   for (const { label, options, platform } of TECHNIQUES) {
@@ -132,6 +132,80 @@ describe("suspend and resume a VM", () => {
       expect(inFlight).toBe(1);
     });
   }
+});
+
+/** Four programs preempted by a 2,000-cycle timer: their interleaving on the console shows where each tick landed. */
+const TIMED = { programs: ["hello", "compute", "ticker", "pingpong"], timerInterval: 2_000 };
+
+function startVm(options: HypervisorOptions, platform: KernelPlatform): { hv: Hypervisor; vm: Vm } {
+  const image = kernel({ ...TIMED, platform });
+  const hv = new Hypervisor(options);
+  const vm = hv.createVm({ name: "timed", memorySize: image.memoryBytes, image: image.image, paravirtual: platform === "paravirtual" });
+  hv.start(vm);
+  return { hv, vm };
+}
+
+describe("a resumed VM with the timer on runs on to the cycle", () => {
+  for (const { label, options, platform } of TECHNIQUES) {
+    it(`under ${label}: suspended at 3,000, 50,000 and 200,000 cycles, the same console and the same clock`, () => {
+      const whole = startVm(options, platform);
+      whole.hv.run({ maxCycles: 100_000_000 });
+      expect(whole.vm.state).toBe("halted");
+      for (const at of [3_000, 50_000, 200_000]) {
+        const first = startVm(options, platform);
+        first.hv.run({ maxCycles: at });
+        expect(first.vm.state).toBe("running");
+        const target = new Hypervisor(options);
+        const vm = restoreVm(target, roundTrip(captureVm(first.hv, first.vm)));
+        target.run({ maxCycles: 100_000_000 });
+        expect({ at, console: vm.console, cycles: vm.vcpu.cycles, instructions: vm.vcpu.instructions }).toEqual({
+          at, console: whole.vm.console, cycles: whole.vm.vcpu.cycles, instructions: whole.vm.vcpu.instructions,
+        });
+      }
+    });
+  }
+
+  it("under another technique, or from a file without the hypervisor's state, it starts cold and still ends right", () => {
+    const first = startVm({ technique: "trap-and-emulate" }, "native");
+    first.hv.run({ maxCycles: 50_000 });
+    const saved = roundTrip(captureVm(first.hv, first.vm));
+    const { derived: _derived, ...older } = saved.state as VmSavedState;
+    for (const [options, snapshot] of [
+      [{ technique: "hardware-assist" }, saved],
+      [{ technique: "binary-translation" }, saved],
+      [{ technique: "trap-and-emulate" }, roundTrip({ ...saved, state: older })],
+    ] as const) {
+      const target = new Hypervisor(options);
+      const vm = restoreVm(target, snapshot);
+      target.run({ maxCycles: 100_000_000 });
+      expect(`${vm.state} ${vm.exitCode}`).toBe("halted 0");
+      expect(vm.console).toContain("hello, world");
+    }
+  });
+
+  it("refuses saved hypervisor state that names memory outside the VM, and leaves no VM behind", () => {
+    const first = startVm({ technique: "trap-and-emulate" }, "native");
+    first.hv.run({ maxCycles: 50_000 });
+    const saved = roundTrip(captureVm(first.hv, first.vm));
+    const lie = (change: (d: { realTlb: { pfn: number[]; valid: number[] }; shadow: { contexts: { key: number; leaves: number[][] }[] } }) => void): Snapshot => {
+      const state = JSON.parse(JSON.stringify(saved.state)) as VmSavedState;
+      change(state.derived as never);
+      return decodeSnapshot(encodeSnapshot({ ...saved, state }), "lie.vmsnap");
+    };
+    const lies: [string, Snapshot][] = [
+      ["a TLB entry", lie((d) => { d.realTlb.valid[0] = 1; d.realTlb.pfn[0] = 1 << 20; })],
+      ["a shadow entry", lie((d) => { d.shadow.contexts[0].leaves[0][2] = 1 << 20; })],
+      ["a shadow context", lie((d) => { d.shadow.contexts[0].key = 0x7fff_f000; })],
+    ];
+    for (const [what, snapshot] of lies) {
+      const target = new Hypervisor({ technique: "trap-and-emulate" });
+      expect(() => restoreVm(target, snapshot, { file: "lie.vmsnap" }), what).toThrow(/lie\.vmsnap: offset 0: the hypervisor's saved state does not fit the VM: .*not a page of the VM/);
+      expect(target.vms.filter((vm) => vm.state !== "destroyed")).toHaveLength(0);
+    }
+    const malformed = JSON.parse(JSON.stringify(saved.state)) as { derived: { shadow: { current: unknown } } };
+    malformed.derived.shadow.current = "the first";
+    expect(() => decodeSnapshot(encodeSnapshot({ ...saved, state: malformed as unknown as VmSavedState }), "s")).toThrow(/state\.derived\.shadow\.current is "the first"/);
+  });
 });
 
 describe("snapshot files refused", () => {

@@ -89,7 +89,7 @@ export async function migratePostcopy(hv: Hypervisor, vm: Vm, options: MigrateOp
     await expect(c, MESSAGE.READY, "READY");
     // The VM stops here for good: its state goes, its memory stays until asked for or pushed.
     const diskImage = options.diskFile === undefined ? undefined : { kind: "qcow2" as const, file: options.diskFile, frozen: options.diskFile };
-    const state = encodeSnapshot({ ...captureVm(hv, vm, diskImage), memory: new Uint8Array(vm.memorySize) });
+    const state = encodeSnapshot({ ...captureVm(hv, vm, diskImage, false), memory: new Uint8Array(vm.memorySize) });
     hv.pause(vm);
     await c.send(frame(MESSAGE.STATE, state));
     await expect(c, MESSAGE.ACK, "ACK");

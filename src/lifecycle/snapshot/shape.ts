@@ -11,11 +11,14 @@ import { SnapshotError } from "./format";
 export type Scalar = "u32" | "i32" | "count" | "number" | "bool" | "string" | "byte";
 interface ListShape { readonly kind: "list"; readonly of: Shape; readonly length?: number }
 interface NullableShape { readonly kind: "nullable"; readonly of: Shape }
+interface OptionalShape { readonly kind: "optional"; readonly of: Shape }
 interface ObjectShape { readonly kind: "object"; readonly fields: Readonly<Record<string, Shape>> }
-export type Shape = Scalar | ListShape | NullableShape | ObjectShape;
+export type Shape = Scalar | ListShape | NullableShape | OptionalShape | ObjectShape;
 
 export const list = (of: Shape, length?: number): Shape => ({ kind: "list", of, length });
 export const nullable = (of: Shape): Shape => ({ kind: "nullable", of });
+/** A field that may be missing (one later versions added). */
+export const optional = (of: Shape): Shape => ({ kind: "optional", of });
 export const object = (fields: Readonly<Record<string, Shape>>): Shape => ({ kind: "object", fields });
 
 /** Where a section's JSON starts, for messages. */
@@ -52,6 +55,9 @@ export function check(value: unknown, shape: Shape, path: string, where: Where):
   switch (shape.kind) {
     case "nullable":
       if (value !== null) check(value, shape.of, path, where);
+      return;
+    case "optional":
+      if (value !== undefined) check(value, shape.of, path, where);
       return;
     case "list":
       if (!Array.isArray(value)) return refuse(`is ${brief(value)}, not a list`);

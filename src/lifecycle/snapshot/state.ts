@@ -19,9 +19,10 @@ import type { ConsoleState } from "../../machine/devices/console";
 import type { DiskState } from "../../machine/devices/disk";
 import type { NicState } from "../../machine/devices/nic";
 import type { TlbState } from "../../machine/tlb";
+import type { DerivedState } from "../../hypervisor/derived-state";
 import { decodeSections, encodeSections, section, SnapshotError } from "./format";
 import { decodePages, encodePages } from "./pages";
-import { check, list, nullable, object, type Shape } from "./shape";
+import { check, list, nullable, object, optional, type Shape } from "./shape";
 
 /** Where the disk's sectors are: in the snapshot, or a qcow2 overlay whose backing file is the disk as it was at the suspend. */
 export type DiskImageRef =
@@ -71,6 +72,8 @@ export interface VmSavedState {
     readonly exitControls: Record<string, number | boolean> | null;
   };
   readonly vcpu: CpuRegisters;
+  /** What the hypervisor derived, in guest terms (absent in files of earlier vmlabs: then it starts cold). */
+  readonly derived?: DerivedState;
   readonly console: ConsoleState;
   readonly disk: DiskState;
   readonly diskImage: DiskImageRef;
@@ -91,6 +94,12 @@ const CPU: Shape = object({
   pending: "u32", timerNext: nullable("count"), deliveredAt: nullable("number"),
 });
 const TLB: Shape = object({ vpn: list("i32"), asid: list("i32"), pfn: list("i32"), flags: list("i32"), valid: list("byte"), nextVictim: "count" });
+const ROWS: Shape = list(list("i32"));
+const DERIVED: Shape = object({
+  mode: "string", realTlb: nullable(TLB), nestedTlb: nullable(TLB),
+  shadow: nullable(object({ contexts: list(object({ key: "i32", dirs: ROWS, leaves: ROWS })), current: "i32", writes: ROWS })),
+  nested: nullable(object({ entries: ROWS })), code: nullable(list(list("u32", 2))),
+});
 const CONSOLE: Shape = object({ output: "string", pendingBytes: list("byte"), input: list("byte"), interruptOnInput: "bool" });
 const DISK: Shape = object({
   regs: list("u32", 6),
@@ -110,7 +119,7 @@ const VM: Shape = object({
     name: "string", memorySize: "count", paravirtual: "bool", cycleBudget: nullable("count"), state: "string",
     exitCode: nullable("i32"), reason: "string", trapTable: list(list("u32", 2)), trapFrame: "number",
   }),
-  vcpu: CPU, console: CONSOLE, disk: DISK,
+  vcpu: CPU, derived: optional(DERIVED), console: CONSOLE, disk: DISK,
 });
 
 export function encodeSnapshot(snapshot: Snapshot): Uint8Array {

@@ -5,12 +5,15 @@
  * virtual timer's deadline, pending virtual interrupts), the VM's
  * lifecycle state and paravirtual registrations (trap table, trap frame),
  * its console and disk (the request in flight on the VM's clock), and its
- * guest-physical memory. Not saved: shadow page tables, nested tables,
- * translated code, the real TLB; the resuming hypervisor rebuilds them on
- * demand (hidden faults, EPT violations, translation), which costs
- * machine cycles but no guest cycles, so the guest runs on exactly as it
- * would have (Silberschatz 16.5; the same split lets a VM resume under a
- * different technique).
+ * guest-physical memory. Saved beside it, in guest terms, what the
+ * hypervisor derived (src/hypervisor/derived-state.ts: the real and nested
+ * TLBs, shadow page tables, the nested table), because the guest's clock
+ * sees their misses: a VM resumed under the same technique runs on to the
+ * cycle, its timer landing where it would have. Under another technique
+ * (or from a snapshot without it) the VM starts those cold and its
+ * hypervisor rebuilds them on demand (Silberschatz 16.5); the guest then
+ * runs on correctly, its clock a few hundred cycles apart. Translated code
+ * is never saved: it is rebuilt, and its cost is the hypervisor's.
  */
 import type { Hypervisor } from "../../hypervisor/hypervisor";
 import type { Vm, VmState, VmStats } from "../../hypervisor/vm";
@@ -21,8 +24,12 @@ import type { DiskImageRef, Snapshot, VmSavedState } from "./state";
 
 const RESUMABLE: readonly VmState[] = ["created", "running", "paused", "halted", "terminated", "out-of-budget"];
 
-/** The VM's state now (between two runs of its hypervisor). */
-export function captureVm(hv: Hypervisor, vm: Vm, diskImage: DiskImageRef = { kind: "memory" }): Snapshot {
+/**
+ * The VM's state now (between two runs of its hypervisor). `derived` false
+ * leaves out what the hypervisor derived (post-copy migration: the target
+ * has none of the memory it was derived from yet).
+ */
+export function captureVm(hv: Hypervisor, vm: Vm, diskImage: DiskImageRef = { kind: "memory" }, derived = true): Snapshot {
   if (vm.state === "destroyed") throw new Error(`VM ${vm.name} is destroyed: nothing to save`);
   // Disco's guest and second-level TLBs live in the VMM (src/memory/software-tlb.ts), not in the VCPU.
   if (hv.softwareTlb) throw new Error(`VM ${vm.name} runs on a software-TLB machine, whose guest TLB the snapshot format does not hold yet`);
@@ -39,6 +46,7 @@ export function captureVm(hv: Hypervisor, vm: Vm, diskImage: DiskImageRef = { ki
       stats: { ...counters }, exits: { ...exits } as Record<string, number>,
       exitControls: controls ? { ...controls } : null,
     },
+    derived: derived ? hv.saveDerived(vm) : undefined,
     vcpu: {
       regs: Array.from(v.regs), pc: v.pc, csr: Array.from(v.csr), cycles: v.cycles, instructions: v.instructions,
       pending: v.pendingInterrupts, timerNext: v.timerDeadline === Infinity ? null : v.timerDeadline,
@@ -95,6 +103,14 @@ export function restoreVm(hv: Hypervisor, snapshot: Snapshot, options: VmResumeO
   vm.devices.disk.restoreState(s.disk);
   if (hv.hardware && saved.exitControls) restoreControls(hv.hardware.controlsOf(vm), saved.exitControls);
   hv.vcpuRestored(vm);
+  if (s.derived) {
+    try {
+      hv.restoreDerived(vm, s.derived);
+    } catch (e) {
+      hv.destroy(vm);
+      throw new SnapshotError(file, 0, `the hypervisor's saved state does not fit the VM: ${(e as Error).message}`);
+    }
+  }
   return vm;
 }
 
