@@ -1,7 +1,9 @@
 /**
  * What a hypervisor derives from a VM and caches on its behalf, in guest
  * terms: the real TLB and the nested TLB (their frames as guest frames),
- * the shadow page tables, the nested table, which blocks binary
+ * the shadow page tables, the nested table, the software TLB's guest and
+ * second-level TLBs (on a software-tlb machine the VMM keeps the TLB the
+ * guest wrote, locked entries and all), which blocks binary
  * translation has translated (a code page's first translation
  * write-protects it and empties the user view, so a cold cache would
  * cost the guest refills the uninterrupted run never made). None of it is the guest's
@@ -16,6 +18,7 @@ import type { TlbState } from "../machine/tlb";
 import type { NestedState } from "../memory/nested-paging";
 import type { Pmap } from "../memory/pmap";
 import type { ShadowState } from "../memory/shadow-paging";
+import type { GuestTlbState } from "../memory/software-tlb";
 
 export interface DerivedState {
   /** The technique and paging it was derived under ("trap-and-emulate/shadow"): another's is not used. */
@@ -26,6 +29,8 @@ export interface DerivedState {
   readonly nestedTlb: TlbState | null;
   readonly shadow: ShadowState | null;
   readonly nested: NestedState | null;
+  /** Disco's guest TLB and L2 TLB, kept by the VMM on a software-tlb machine (the guest's locked entries among them). */
+  readonly softwareTlb: GuestTlbState | null;
   /** Binary translation's blocks, [va, gpa] in the order made: translated again on resume. */
   readonly code: readonly (readonly number[])[] | null;
 }

@@ -257,6 +257,7 @@ export class Hypervisor implements VmmContext {
       nestedTlb: onCpu && this.nestedWalker ? tlbToGuest(this.nestedWalker.ntlb.saveState(), vm.pmap) : null,
       shadow: this.shadows.get(vm)?.saveState() ?? null,
       nested: this.nestedTables.get(vm)?.saveState() ?? null,
+      softwareTlb: this.guestTlbs.get(vm)?.saveState() ?? null,
       code: this.translator ? this.translator.savedBlocks(vm) : null,
     };
   }
@@ -273,6 +274,8 @@ export class Hypervisor implements VmmContext {
     if (shadow && state.shadow) shadow.restoreState(state.shadow);
     const nested = this.nestedTables.get(vm);
     if (nested && state.nested) nested.restoreState(state.nested);
+    const guestTlb = this.guestTlbs.get(vm);
+    if (guestTlb && state.softwareTlb) guestTlb.restoreState(state.softwareTlb);
     if (this.translator && state.code) this.translator.restoreBlocks(vm, state.code);
     const real = state.realTlb ? tlbFromGuest(state.realTlb, vm.pmap, this.host.tlb.size) : undefined;
     const ntlb = this.nestedWalker && state.nestedTlb ? tlbFromGuest(state.nestedTlb, vm.pmap, this.nestedWalker.ntlb.size) : undefined;

@@ -64,7 +64,7 @@
 import { COSTS } from "../machine/costs";
 import { KSEG0_BASE, KSEG0_END, MMIO_BASE, PAGE_SHIFT, PTE, STATUS, CSR } from "../machine/isa";
 import type { PhysicalMemory } from "../machine/memory";
-import { ASID_MASK, Tlb } from "../machine/tlb";
+import { ASID_MASK, Tlb, type TlbState } from "../machine/tlb";
 import { FAULT_CAUSE, permits, type Access } from "./guest-walk";
 import type { Pmap } from "./pmap";
 
@@ -156,6 +156,40 @@ export class GuestTlb {
   forgetAsids(): void {
     this.realAsids.clear();
   }
+
+  /** For a snapshot: both TLBs as the guest wrote them (guest frames already) and the real ASIDs handed out. */
+  saveState(): GuestTlbState {
+    return {
+      tlb: this.tlb.saveState(), l2: this.l2?.saveState() ?? null, asids: [...this.realAsids],
+      missPending: this.missPending, lastWriteInstalled: this.lastWriteInstalled,
+    };
+  }
+
+  /** Throws on a state of other sizes, or real ASIDs out of range or handed out twice. */
+  restoreState(state: GuestTlbState): void {
+    if ((state.l2 === null) !== (this.l2 === undefined)) throw new Error(`the saved L2 TLB is ${state.l2 ? "on" : "off"}, this machine's ${this.l2 ? "on" : "off"}`);
+    const reals = new Set<number>();
+    for (const [, real] of state.asids) {
+      if (!Number.isInteger(real) || real < 0 || real > ASID_MASK || reals.has(real)) throw new Error(`real ASID ${real} is out of range or handed out twice`);
+      reals.add(real);
+    }
+    this.tlb.restoreState(state.tlb);
+    if (state.l2) this.l2?.restoreState(state.l2);
+    this.realAsids.clear();
+    for (const [key, real] of state.asids) this.realAsids.set(key, real);
+    this.missPending = state.missPending;
+    this.lastWriteInstalled = state.lastWriteInstalled;
+  }
+}
+
+/** A VM's software-TLB state (GuestTlb.saveState). */
+export interface GuestTlbState {
+  readonly tlb: TlbState;
+  readonly l2: TlbState | null;
+  /** [view key, real ASID]. */
+  readonly asids: readonly (readonly number[])[];
+  readonly missPending: boolean;
+  readonly lastWriteInstalled: boolean;
 }
 
 /** What the software TLB needs of the hypervisor. */

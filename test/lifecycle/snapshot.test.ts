@@ -93,6 +93,7 @@ const TECHNIQUES: readonly { label: string; options: HypervisorOptions; platform
   { label: "hardware-assist (nested paging)", options: { technique: "hardware-assist" }, platform: "native" },
   { label: "hardware-assist (shadow paging)", options: { technique: "hardware-assist", paging: "shadow" }, platform: "native" },
   { label: "paravirtual", options: { technique: "trap-and-emulate" }, platform: "paravirtual" },
+  { label: "trap-and-emulate on a software-TLB machine (Disco)", options: { technique: "trap-and-emulate", mmu: "software-tlb" }, platform: "software-tlb" },
 ];
 
 /**

@@ -98,7 +98,8 @@ const ROWS: Shape = list(list("i32"));
 const DERIVED: Shape = object({
   mode: "string", realTlb: nullable(TLB), nestedTlb: nullable(TLB),
   shadow: nullable(object({ contexts: list(object({ key: "i32", dirs: ROWS, leaves: ROWS })), current: "i32", writes: ROWS })),
-  nested: nullable(object({ entries: ROWS })), code: nullable(list(list("u32", 2))),
+  nested: nullable(object({ entries: ROWS })),
+  softwareTlb: nullable(object({ tlb: TLB, l2: nullable(TLB), asids: ROWS, missPending: "bool", lastWriteInstalled: "bool" })), code: nullable(list(list("u32", 2))),
 });
 const CONSOLE: Shape = object({ output: "string", pendingBytes: list("byte"), input: list("byte"), interruptOnInput: "bool" });
 const DISK: Shape = object({

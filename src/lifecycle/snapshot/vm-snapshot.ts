@@ -31,8 +31,6 @@ const RESUMABLE: readonly VmState[] = ["created", "running", "paused", "halted",
  */
 export function captureVm(hv: Hypervisor, vm: Vm, diskImage: DiskImageRef = { kind: "memory" }, derived = true): Snapshot {
   if (vm.state === "destroyed") throw new Error(`VM ${vm.name} is destroyed: nothing to save`);
-  // Disco's guest and second-level TLBs live in the VMM (src/memory/software-tlb.ts), not in the VCPU.
-  if (hv.softwareTlb) throw new Error(`VM ${vm.name} runs on a software-TLB machine, whose guest TLB the snapshot format does not hold yet`);
   const v = vm.vcpu;
   const { exits, softwareTlb: _swtlb, ...counters } = vm.stats;
   const controls = hv.hardware?.controlsOf(vm);
