@@ -14,6 +14,7 @@
  *                                 (lines "op sector gref first last" on
  *                                 stdin), print the notify decision
  *   xenring responses PAGE START N  consume N responses from PAGE, print them
+ *   xenring layout                the offsets and sizes of the shared structures
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@
 #include <xen/io/ring.h>
 #include <xen/grant_table.h>
 #include <xen/io/blkif.h>
+#include <xen/xen.h>
+#include <stddef.h>
 
 static unsigned char page[4096] __attribute__((aligned(4096)));
 
@@ -130,7 +133,47 @@ static int save(const char *path) {
     return 1;
 }
 
+static int layout(void) {
+#define SHOW(name, value) printf("%s=%zu\n", name, (size_t)(value))
+    SHOW("sring.req_prod", offsetof(blkif_sring_t, req_prod));
+    SHOW("sring.req_event", offsetof(blkif_sring_t, req_event));
+    SHOW("sring.rsp_prod", offsetof(blkif_sring_t, rsp_prod));
+    SHOW("sring.rsp_event", offsetof(blkif_sring_t, rsp_event));
+    SHOW("sring.pvt", offsetof(blkif_sring_t, pvt));
+    SHOW("sring.__pad", offsetof(blkif_sring_t, __pad));
+    SHOW("sring.ring", offsetof(blkif_sring_t, ring));
+    SHOW("ring_size", __CONST_RING_SIZE(blkif, 4096));
+    SHOW("blkif_request", sizeof(blkif_request_t));
+    SHOW("blkif_request.operation", offsetof(blkif_request_t, operation));
+    SHOW("blkif_request.nr_segments", offsetof(blkif_request_t, nr_segments));
+    SHOW("blkif_request.handle", offsetof(blkif_request_t, handle));
+    SHOW("blkif_request.id", offsetof(blkif_request_t, id));
+    SHOW("blkif_request.sector_number", offsetof(blkif_request_t, sector_number));
+    SHOW("blkif_request.seg", offsetof(blkif_request_t, seg));
+    SHOW("blkif_request_segment", sizeof(struct blkif_request_segment));
+    SHOW("blkif_response", sizeof(blkif_response_t));
+    SHOW("blkif_response.id", offsetof(blkif_response_t, id));
+    SHOW("blkif_response.operation", offsetof(blkif_response_t, operation));
+    SHOW("blkif_response.status", offsetof(blkif_response_t, status));
+    SHOW("grant_entry_v1", sizeof(grant_entry_v1_t));
+    SHOW("grant_entry_v1.flags", offsetof(grant_entry_v1_t, flags));
+    SHOW("grant_entry_v1.domid", offsetof(grant_entry_v1_t, domid));
+    SHOW("grant_entry_v1.frame", offsetof(grant_entry_v1_t, frame));
+    SHOW("GTF_permit_access", GTF_permit_access);
+    SHOW("GTF_readonly", GTF_readonly);
+    SHOW("GTF_reading", GTF_reading);
+    SHOW("GTF_writing", GTF_writing);
+    SHOW("vcpu_info", sizeof(struct vcpu_info));
+    SHOW("vcpu_info.evtchn_upcall_pending", offsetof(struct vcpu_info, evtchn_upcall_pending));
+    SHOW("vcpu_info.evtchn_pending_sel", offsetof(struct vcpu_info, evtchn_pending_sel));
+    SHOW("shared_info.evtchn_pending", offsetof(struct shared_info, evtchn_pending));
+    SHOW("shared_info.evtchn_mask", offsetof(struct shared_info, evtchn_mask));
+    SHOW("evtchn_ports", sizeof(((struct shared_info *)0)->evtchn_pending) * 8);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "layout") == 0) return layout();
     if (argc == 3 && strcmp(argv[1], "script") == 0) return script((RING_IDX)strtoul(argv[2], 0, 0));
     if (argc != 5) { fprintf(stderr, "usage: see the comment at the top of xenring.c\n"); return 2; }
     const char *path = argv[2];
