@@ -23,7 +23,7 @@
  * hostile ring; a throw out of here is a bug in the simulator.
  */
 import { COSTS } from "../machine/costs";
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 import type { BlockDevice } from "../machine/devices/block";
 import { BackRing, SharedRing } from "./ring";
 import {
@@ -37,7 +37,7 @@ const SECTORS_PER_PAGE = 4096 / BLKIF_SECTOR_BYTES;
 
 export interface BlkbackOptions {
   /** The frontend's RAM, where its ring page is. */
-  readonly memory: PhysicalMemory;
+  readonly memory: GuestMemory;
   /** Guest-physical address of the shared ring page. */
   readonly ringBase: number;
   /** The frontend's grant table. */

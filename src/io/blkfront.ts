@@ -7,7 +7,7 @@
  * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY, so the backend is notified only if
  * it asked to be (req_event).
  */
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 import { FrontRing, SharedRing } from "./ring";
 import { BLKIF_ENTRY_BYTES, copyBlkifResponse, writeBlkifRequest, type BlkifRequest, type BlkifResponse } from "./blkif";
 
@@ -17,7 +17,7 @@ export class Blkfront {
   notifies = 0;
   pushes = 0;
 
-  constructor(readonly memory: PhysicalMemory, readonly ringBase: number, startIndex = 0) {
+  constructor(readonly memory: GuestMemory, readonly ringBase: number, startIndex = 0) {
     this.ring = FrontRing.create(new SharedRing(memory, ringBase, BLKIF_ENTRY_BYTES), startIndex);
   }
 

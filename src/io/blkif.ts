@@ -22,7 +22,7 @@
  * A ring entry is the union of the two (112 bytes), so a 4 KiB page holds
  * (4096 - 64) / 112 = 36 entries, rounded down to 32 (ring.ts).
  */
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 import { SharedRing } from "./ring";
 
 export const BLKIF_OP = { READ: 0, WRITE: 1, WRITE_BARRIER: 2, FLUSH_DISKCACHE: 3, DISCARD: 5 } as const;
@@ -65,27 +65,27 @@ export interface BlkifResponse {
   readonly status: number;
 }
 
-export function readU64(memory: PhysicalMemory, pa: number): bigint {
+export function readU64(memory: GuestMemory, pa: number): bigint {
   return (BigInt(memory.readWord(pa + 4)) << 32n) | BigInt(memory.readWord(pa));
 }
 
-export function writeU64(memory: PhysicalMemory, pa: number, value: bigint): void {
+export function writeU64(memory: GuestMemory, pa: number, value: bigint): void {
   const v = BigInt.asUintN(64, value);
   memory.writeWord(pa, Number(v & 0xffffffffn));
   memory.writeWord(pa + 4, Number(v >> 32n));
 }
 
-function readU16(memory: PhysicalMemory, pa: number): number {
+function readU16(memory: GuestMemory, pa: number): number {
   return memory.readByte(pa) | (memory.readByte(pa + 1) << 8);
 }
 
-function writeU16(memory: PhysicalMemory, pa: number, value: number): void {
+function writeU16(memory: GuestMemory, pa: number, value: number): void {
   memory.writeByte(pa, value & 0xff);
   memory.writeByte(pa + 1, (value >>> 8) & 0xff);
 }
 
 /** Writes `request` into the slot at `pa` (the front end's RING_GET_REQUEST and fill). */
-export function writeBlkifRequest(memory: PhysicalMemory, pa: number, request: BlkifRequest): void {
+export function writeBlkifRequest(memory: GuestMemory, pa: number, request: BlkifRequest): void {
   if (request.segments.length > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
     throw new RangeError(`blkif request ${request.id}: ${request.segments.length} segments, at most ${BLKIF_MAX_SEGMENTS_PER_REQUEST}`);
   }
@@ -109,7 +109,7 @@ export function writeBlkifRequest(memory: PhysicalMemory, pa: number, request: B
  * by the other end" (the fix for XSA-155). nr_segments is returned as
  * read; at most 11 segments are decoded, and the caller rejects more.
  */
-export function copyBlkifRequest(memory: PhysicalMemory, pa: number): RawBlkifRequest {
+export function copyBlkifRequest(memory: GuestMemory, pa: number): RawBlkifRequest {
   const bytes = memory.readBytes(pa, BLKIF_REQUEST_BYTES);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nrSegments = view.getUint8(BLKIF_REQUEST_OFFSET.NR_SEGMENTS);
@@ -128,7 +128,7 @@ export function copyBlkifRequest(memory: PhysicalMemory, pa: number): RawBlkifRe
   };
 }
 
-export function writeBlkifResponse(memory: PhysicalMemory, pa: number, response: BlkifResponse): void {
+export function writeBlkifResponse(memory: GuestMemory, pa: number, response: BlkifResponse): void {
   for (let i = 0; i < BLKIF_RESPONSE_BYTES; i++) memory.writeByte(pa + i, 0);
   writeU64(memory, pa + BLKIF_RESPONSE_OFFSET.ID, response.id);
   memory.writeByte(pa + BLKIF_RESPONSE_OFFSET.OPERATION, response.operation & 0xff);
@@ -136,7 +136,7 @@ export function writeBlkifResponse(memory: PhysicalMemory, pa: number, response:
 }
 
 /** RING_COPY_RESPONSE for the front end. */
-export function copyBlkifResponse(memory: PhysicalMemory, pa: number): BlkifResponse {
+export function copyBlkifResponse(memory: GuestMemory, pa: number): BlkifResponse {
   const status = readU16(memory, pa + BLKIF_RESPONSE_OFFSET.STATUS);
   return {
     id: readU64(memory, pa + BLKIF_RESPONSE_OFFSET.ID),
@@ -146,6 +146,6 @@ export function copyBlkifResponse(memory: PhysicalMemory, pa: number): BlkifResp
 }
 
 /** DEFINE_RING_TYPES(blkif, ...): the blkif_sring_t in the page at `base`. */
-export function blkifSharedRing(memory: PhysicalMemory, base: number): SharedRing {
+export function blkifSharedRing(memory: GuestMemory, base: number): SharedRing {
   return new SharedRing(memory, base, BLKIF_ENTRY_BYTES);
 }

@@ -17,7 +17,7 @@
  * which port of which other) in its own table; EVTCHNOP_send on a bound
  * interdomain port sets the remote port pending.
  */
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 
 export const SHARED_INFO = { VCPU_INFO: 0, VCPU_INFO_BYTES: 64, UPCALL_PENDING: 0, UPCALL_MASK: 1, PENDING_SEL: 8, EVTCHN_PENDING: 2048, EVTCHN_MASK: 2560 } as const;
 export const EVTCHN_PORTS = 64 * 64;
@@ -25,7 +25,7 @@ const BITS_PER_WORD = 64;
 
 /** One domain's view: its shared info page in its own memory. */
 export class EventChannelPage {
-  constructor(readonly memory: PhysicalMemory, readonly base: number) {
+  constructor(readonly memory: GuestMemory, readonly base: number) {
     if (!memory.inRam(base, 4096) || base % 4096 !== 0) throw new RangeError(`shared info page at 0x${base.toString(16)} must be a page in RAM`);
   }
 

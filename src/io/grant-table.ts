@@ -23,7 +23,7 @@
  * header says: "Use SMP-safe CMPXCHG to set GTF_readonly, while checking
  * !GTF_writing".
  */
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 import { PAGE_SIZE } from "../machine/isa";
 
 export const GRANT_ENTRY_BYTES = 8;
@@ -58,7 +58,7 @@ export class GrantTable {
    * The table of domain `owner`, `entries` long, at guest-physical `base`
    * in `memory`, the owner's RAM.
    */
-  constructor(readonly memory: PhysicalMemory, readonly base: number, readonly entries: number, readonly owner: number) {
+  constructor(readonly memory: GuestMemory, readonly base: number, readonly entries: number, readonly owner: number) {
     if (!memory.inRam(base, entries * GRANT_ENTRY_BYTES)) throw new RangeError(`grant table of domain ${owner}: ${entries} entries at 0x${base.toString(16)} are outside RAM`);
   }
 

@@ -1,4 +1,5 @@
 /** I/O virtualization: Xen's rings, grant tables, event channels, and the split block driver. */
+export * from "./guest-memory";
 export * from "./ring";
 export * from "./blkif";
 export * from "./grant-table";

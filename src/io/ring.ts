@@ -1,7 +1,7 @@
 /**
  * Xen's shared producer/consumer ring (xen/include/public/io/ring.h, Tim
  * Deegan and Andrew Warfield, November 2004), laid out byte for byte in a
- * page of guest memory and driven through the machine's PhysicalMemory, so
+ * page of a domain's RAM and driven through GuestMemory (guest-memory.ts), so
  * the same page can be read by Xen's own C macros (test/io/c/xenring.c).
  *
  *   page + 0x00  req_prod   RING_IDX (uint32)  written by the front end
@@ -22,7 +22,7 @@
  * ring.h: "N.B. these macros do NO INTERLOCKS OR FLOW CONTROL." The back
  * end must not trust the shared indices; see blkback.ts for the checks.
  */
-import type { PhysicalMemory } from "../machine/memory";
+import type { GuestMemory } from "./guest-memory";
 
 export const RING_OFFSET = { REQ_PROD: 0x00, REQ_EVENT: 0x04, RSP_PROD: 0x08, RSP_EVENT: 0x0c, PVT: 0x10, PAD: 0x14 } as const;
 /** Bytes before ring[0]: four indices, pvt (4) and __pad (44). */
@@ -49,7 +49,7 @@ export function ringSize(entryBytes: number, pageBytes: number = RING_PAGE_BYTES
 export class SharedRing {
   readonly size: number;
 
-  constructor(readonly memory: PhysicalMemory, readonly base: number, readonly entryBytes: number, pageBytes: number = RING_PAGE_BYTES) {
+  constructor(readonly memory: GuestMemory, readonly base: number, readonly entryBytes: number, pageBytes: number = RING_PAGE_BYTES) {
     if (!memory.inRam(base, pageBytes) || base % 4 !== 0) {
       throw new RangeError(`shared ring at 0x${(base >>> 0).toString(16)}: a ${pageBytes}-byte page must be aligned and in RAM`);
     }
