@@ -14,7 +14,9 @@
  *      sectors inside the disk, each grant live, for this domain, and
  *      writable when the disk is read into it);
  *   4. serve the batch in elevator order, barriers and flushes in place
- *      (elevator.ts), moving data by GNTTABOP_copy;
+ *      (elevator.ts), moving data by GNTTABOP_copy; the disk model charges
+ *      diskLatency and head travel (diskSeekPerMiB) unless a request
+ *      starts where the last one ended;
  *   5. RING_PUSH_RESPONSES_AND_CHECK_NOTIFY, then RING_FINAL_CHECK_FOR_
  *      REQUESTS: loop if more came, else sleep until the next notify.
  *
@@ -174,7 +176,9 @@ export class Blkback {
     let status: number = BLKIF_RSP.OKAY;
     if (request.operation !== BLKIF_OP.FLUSH_DISKCACHE) {
       if (v.sectors > 0) {
-        cycles += (v.sector === this.head ? 0 : COSTS.diskLatency) + v.sectors * COSTS.diskSectorTransfer;
+        const travelMiB = (Math.abs(v.sector - this.head) * BLKIF_SECTOR_BYTES) / (1024 * 1024);
+        const seek = v.sector === this.head ? 0 : COSTS.diskLatency + Math.round(travelMiB * COSTS.diskSeekPerMiB);
+        cycles += seek + v.sectors * COSTS.diskSectorTransfer;
         this.head = v.sector + v.sectors;
       }
       let sector = v.sector;

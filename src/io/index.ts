@@ -7,3 +7,4 @@ export * from "./event-channel";
 export * from "./elevator";
 export * from "./blkback";
 export * from "./blkfront";
+export * from "./blk-workload";

@@ -87,6 +87,13 @@ export const COSTS = {
    * elevator. The same work as pvDiskRequest, without a hypercall per request.
    */
   blkbackRequest: 200,
+  /**
+   * Head travel of a block backend's disk model (src/io/blkback.ts), per
+   * MiB between the end of one request and the start of the next, beyond
+   * diskLatency: what an elevator saves by sweeping (the machine's own
+   * DMA disk charges diskLatency alone).
+   */
+  diskSeekPerMiB: 400,
   /** One grant-table operation (GNTTABOP_map_grant_ref or a GNTTABOP_copy of one segment). */
   grantOp: 60,
   /**
