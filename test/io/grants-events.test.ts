@@ -77,3 +77,19 @@ describe("event channels (2-level)", () => {
     expect(() => channels.send(0, portA)).toThrow(`domain 0 port ${portA} is not bound`);
   });
 });
+
+describe("a VM's slice of machine memory", () => {
+  it("addresses guest-physically and refuses what lies outside the slice", async () => {
+    const { regionMemory } = await import("../../src/io");
+    const machine = new PhysicalMemory(64 * 1024);
+    const vm = regionMemory(machine, 16 * 1024, 8 * 1024);
+    vm.writeWord(0, 0x12345678);
+    expect(machine.readWord(16 * 1024)).toBe(0x12345678);
+    expect(vm.inRam(8 * 1024 - 4, 4)).toBe(true);
+    expect(vm.inRam(8 * 1024 - 3, 4)).toBe(false);
+    expect(() => vm.readBytes(8 * 1024 - 1, 2)).toThrow("outside the domain's 8192 bytes");
+    const grants = new GrantTable(vm, 0, 8, 1);
+    grants.grantAccess(1, 0, 2, false); // frame 2: past the VM's two pages, inside the machine
+    expect(grants.copy(1, 0, 0, 4, false)).toMatchObject({ status: GNTST.bad_page });
+  });
+});
