@@ -131,3 +131,7 @@ export type {
   ElfExecutable, ElfSegment, ElfLoadOptions, EngineOptions, EmulationResult, InstructionClass, StopCause, CachedBlock, Rv32TranslationStats,
   Rv32Instruction, Rv32Spec, Rv32Format, Rv32Operands,
 } from "./emulation";
+
+// I/O virtualization: Xen's shared rings (io/ring.h), blkif, grant tables,
+// event channels, and the split block driver (blkfront / blkback).
+export * from "./io";

@@ -81,6 +81,26 @@ export const COSTS = {
    * of tens of microseconds over gigabit Ethernet): 20 us at CLOCK_HZ.
    */
   networkRoundTrip: 20_000,
+  /**
+   * Xen's blkback taking one blkif request off its ring (src/io/blkback.ts):
+   * copying the 112-byte entry, validating it, queueing it for the
+   * elevator. The same work as pvDiskRequest, without a hypercall per request.
+   */
+  blkbackRequest: 200,
+  /**
+   * Head travel of a block backend's disk model (src/io/blkback.ts), per
+   * MiB between the end of one request and the start of the next, beyond
+   * diskLatency: what an elevator saves by sweeping (the machine's own
+   * DMA disk charges diskLatency alone).
+   */
+  diskSeekPerMiB: 400,
+  /** One grant-table operation (GNTTABOP_map_grant_ref or a GNTTABOP_copy of one segment). */
+  grantOp: 60,
+  /**
+   * An event-channel upcall into a paravirtual guest: Xen setting up the
+   * guest's callback frame (the virtual interrupt), beyond the guest's code.
+   */
+  eventUpcall: 100,
 } as const;
 
 export type CostName = keyof typeof COSTS;

@@ -11,6 +11,7 @@ import { tlbProblem, type TlbPolicy } from "./tlb";
 import { trapProblem } from "./trap";
 import { migrationProblem } from "./migration";
 import { creditProblem } from "./credit";
+import { ringProblem } from "./ring";
 
 export interface ProblemOptions {
   count?: number;
@@ -49,6 +50,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "Xen's credit scheduler: each CPU-bound VM's share from weights, caps and VCPUs",
     make: (seed) => creditProblem(seed),
   },
+  ring: {
+    description: "Xen's I/O ring: the four indices after pushes, serves and final checks, and which pushes notify",
+    make: (seed) => ringProblem(seed),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -65,4 +70,5 @@ export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./
 export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";
 export { migrationProblem, type MigrationData } from "./migration";
 export { creditProblem, type CreditData, type CreditAnswers } from "./credit";
+export { ringProblem, simulateRing, RING_PROBLEM_SLOTS, type RingData, type RingAnswers, type RingState, type RingStep } from "./ring";
 export { Prng } from "./prng";
