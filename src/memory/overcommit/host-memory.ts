@@ -285,9 +285,11 @@ export class OvercommitHost {
    */
   sampleIdle(): void {
     for (const rec of this.vms) {
-      if (rec.watched.length > 0) {
-        const touched = rec.watched.filter((p) => rec.map.touched[p] !== 0).length;
-        const idle = 1 - touched / rec.watched.length;
+      // Only pages the VM holds count: a ballooned page is not idle memory, it is no memory.
+      const held = rec.watched.filter((p) => rec.map.state[p] !== PAGE_STATE.BALLOONED);
+      if (held.length > 0) {
+        const touched = held.filter((p) => rec.map.touched[p] !== 0).length;
+        const idle = 1 - touched / held.length;
         rec.idleFraction = rec.periods === 0 ? idle : (rec.idleFraction + idle) / 2;
         rec.periods++;
       }

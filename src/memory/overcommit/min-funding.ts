@@ -79,7 +79,7 @@ export function revocationVictim(vms: readonly FundedVm[], tau = DEFAULT_TAX_RAT
  * capped by its limit) and take one page at a time from the victim until
  * the total fits. Deterministic; ties go to the lower index.
  */
-export function fundedTargets(vms: readonly (FundedVm & { readonly demand: number })[], machinePages: number, tau = DEFAULT_TAX_RATE): number[] {
+export function fundedTargets(vms: readonly (Omit<FundedVm, "allocated"> & { readonly demand: number })[], machinePages: number, tau = DEFAULT_TAX_RATE): number[] {
   const alloc = vms.map((vm) => Math.min(vm.demand, vm.limit));
   let total = alloc.reduce((a, b) => a + b, 0);
   while (total > machinePages) {
