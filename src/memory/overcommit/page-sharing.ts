@@ -138,8 +138,8 @@ export class PageSharing {
         this.table.set(hash, { kind: "hint", vm: vmIndex, ppn, frame });
         return;
       }
+      // The hinted page keeps its frame (and its one reference): it becomes the shared frame.
       hinted.set(entry.ppn, PAGE_STATE.SHARED, entry.frame);
-      this.frames.retain(entry.frame);
       this.table.set(hash, { kind: "shared", frame: entry.frame });
       this.sharedHash.set(entry.frame, hash);
       this.stats.merged++;
