@@ -302,6 +302,14 @@ export class OvercommitHost {
     }
   }
 
+  /** Sets `vm`'s idle estimate directly, in place of sampling (an experiment's or an exercise's given numbers). */
+  setIdleEstimate(vm: number, idleFraction: number): void {
+    if (!(idleFraction >= 0 && idleFraction <= 1)) throw new RangeError(`idle fraction must be in [0, 1], not ${idleFraction}`);
+    const rec = this.record(vm);
+    rec.idleFraction = idleFraction;
+    rec.periods = Math.max(rec.periods, 1);
+  }
+
   idleFraction(vm: number): number {
     return this.record(vm).idleFraction;
   }
