@@ -84,6 +84,41 @@ export type { ParavirtualImageOptions } from "./hypervisor/paravirtual-kernel";
 
 // Guest memory (src/memory): the pmap, shadow and nested tables, MMU_UPDATE's validation, the walk model.
 export { Pmap, RegionAllocator, permits as guestPermits, FAULT_CAUSE, PAGING_OFF, FLOOD_LIMIT, validateUpdate } from "./memory";
+// Memory overcommitment (src/memory/overcommit, chapter 05): per-page pmap, sharing, ballooning, swapping, idle tax.
+export {
+  OvercommitHost,
+  GuestOs,
+  GuestPageMap,
+  PageSharing,
+  MachineFrames,
+  HostSwap,
+  PAGE_STATE,
+  PAGE_STATE_NAMES,
+  PAGE_IO_CYCLES,
+  SHARES_PER_MB,
+  DEFAULT_TAX_RATE,
+  idleCost,
+  adjustedRatio,
+  revocationVictim,
+  fundedTargets,
+  sharingScenario,
+  reclaimScenario,
+  doublePagingScenario,
+  idleTaxScenario,
+  bruteForceIdentical,
+  patternPage,
+  type OvercommitHostOptions,
+  type OvercommitVmOptions,
+  type HostMemorySample,
+  type VmMemorySample,
+  type BalloonRefusal,
+  type TraceEvent,
+  type SharingResult,
+  type ReclaimResult,
+  type IdleTaxResult,
+  type ShareLevel,
+  type FundedVm,
+} from "./memory/overcommit";
 export type { Region, GuestAddressSpace, GuestMapping, GuestTranslation, ShadowStats, ShadowOptions, View, UpdateVerdict } from "./memory";
 export { NestedPageTable } from "./memory/nested-paging";
 export { ShadowMmu } from "./memory/shadow-mmu";

@@ -101,6 +101,25 @@ export const COSTS = {
    * guest's callback frame (the virtual interrupt), beyond the guest's code.
    */
   eventUpcall: 100,
+  /**
+   * Memory overcommitment (src/memory/overcommit, chapter 05; Waldspurger
+   * 2002). Hashing one 4 KiB page for the sharing scanner (a word at a
+   * time, 1,024 words), comparing two pages in full on a hash match, and
+   * copying one when a write breaks copy-on-write sharing.
+   */
+  pageHash: 1_024,
+  pageCompare: 1_024,
+  pageCopy: 1_024,
+  /**
+   * The hypervisor taking a fault on a guest-physical page it does not
+   * back (on-demand backing, a swapped page, a write to a shared page):
+   * the exit and the lookup, beyond any disk or copy work.
+   */
+  hypervisorPageFault: 1_500,
+  /** The guest kernel's own page fault: its handler, LRU bookkeeping and page-table update. */
+  guestPageFault: 500,
+  /** The balloon driver pinning one page and reporting its frame number (amortized hypercall or register write). */
+  balloonPage: 100,
 } as const;
 
 export type CostName = keyof typeof COSTS;

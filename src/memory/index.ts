@@ -37,6 +37,13 @@
  *                     second-level TLB of them
  *
  * allocator.ts hands out the machine regions: VMs' memory and pools.
+ *
+ * overcommit/ (chapter 05, issue 12) is the per-page pmap of an
+ * overcommitted host and the mechanisms of Waldspurger 2002 on it:
+ * on-demand backing, ballooning, content-based page sharing, hypervisor
+ * swapping, min-funding revocation with the idle memory tax. It is
+ * exported from src/index.ts directly; chapter 04's techniques do not use
+ * it yet.
  */
 export { Pmap } from "./pmap";
 export { RegionAllocator, type Region } from "./allocator";

@@ -12,6 +12,8 @@ import { trapProblem } from "./trap";
 import { migrationProblem } from "./migration";
 import { creditProblem } from "./credit";
 import { ringProblem } from "./ring";
+import { sharingProblem } from "./sharing";
+import { balloonProblem } from "./balloon";
 
 export interface ProblemOptions {
   count?: number;
@@ -54,6 +56,14 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "Xen's I/O ring: the four indices after pushes, serves and final checks, and which pushes notify",
     make: (seed) => ringProblem(seed),
   },
+  sharing: {
+    description: "content-based page sharing: machine frames before and after a scan, and after a copy-on-write",
+    make: (seed) => sharingProblem(seed),
+  },
+  balloon: {
+    description: "memory overcommit: each VM's balloon by min-funding revocation with the idle memory tax",
+    make: (seed) => balloonProblem(seed),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -71,4 +81,6 @@ export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, ty
 export { migrationProblem, type MigrationData } from "./migration";
 export { creditProblem, type CreditData, type CreditAnswers } from "./credit";
 export { ringProblem, simulateRing, RING_PROBLEM_SLOTS, type RingData, type RingAnswers, type RingState, type RingStep } from "./ring";
+export { sharingProblem, framesAfterSharing, type SharingData, type SharingAnswers } from "./sharing";
+export { balloonProblem, type BalloonData, type BalloonAnswers, type BalloonVm } from "./balloon";
 export { Prng } from "./prng";
