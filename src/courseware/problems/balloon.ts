@@ -8,7 +8,7 @@
  * memory is divided (src/memory/overcommit/min-funding.ts).
  */
 import { SHARES_PER_MB, adjustedRatio, fundedTargets, revocationVictim, type ShareLevel } from "../../memory/overcommit/min-funding";
-import { Prng } from "./prng";
+import { Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface BalloonVm {

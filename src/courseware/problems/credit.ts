@@ -9,7 +9,7 @@
  * and the gap is the second half of the exercise.
  */
 import { fairShares, type ShareClaim } from "../../hypervisor/sched/shares";
-import { Prng } from "./prng";
+import { Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface CreditData {

@@ -83,4 +83,4 @@ export { creditProblem, type CreditData, type CreditAnswers } from "./credit";
 export { ringProblem, simulateRing, RING_PROBLEM_SLOTS, type RingData, type RingAnswers, type RingState, type RingStep } from "./ring";
 export { sharingProblem, framesAfterSharing, type SharingData, type SharingAnswers } from "./sharing";
 export { balloonProblem, type BalloonData, type BalloonAnswers, type BalloonVm } from "./balloon";
-export { Prng } from "./prng";
+export { Prng } from "../../prng";

@@ -7,7 +7,7 @@
  * (src/lifecycle/migration/model.ts), with Xen's stop rules.
  */
 import { predictPrecopy, type PrecopyInput, type PrecopyPrediction } from "../../lifecycle/migration/model";
-import { Prng } from "./prng";
+import { Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface MigrationData extends PrecopyInput {

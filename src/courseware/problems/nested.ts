@@ -16,7 +16,7 @@
  * violation exit to the hypervisor), naming the guest-physical address.
  */
 import { PAGE_SHIFT, PTE } from "../../machine/isa";
-import { hex, Prng } from "./prng";
+import { hex, Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface Entry {

@@ -20,7 +20,7 @@
  * or PAGE_FAULT_STORE with BADVA = the address.
  */
 import { CAUSE, PAGE_SHIFT, PTE } from "../../machine/isa";
-import { hex, Prng } from "./prng";
+import { hex, Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export type Access = "load" | "store";

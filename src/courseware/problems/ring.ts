@@ -10,7 +10,7 @@
  */
 import { PhysicalMemory } from "../../machine/memory";
 import { BackRing, FrontRing, RING_HEADER_BYTES, SharedRing } from "../../io/ring";
-import { Prng } from "./prng";
+import { Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export const RING_PROBLEM_SLOTS = 8;

@@ -5,7 +5,7 @@
  * machine frames back them, and how many frames did sharing save? Then a
  * guest writes to one shared page: how many frames now (copy-on-write)?
  */
-import { Prng } from "./prng";
+import { Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface SharingData {

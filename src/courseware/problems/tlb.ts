@@ -10,7 +10,7 @@
  */
 import { PAGE_SHIFT } from "../../machine/isa";
 import { UserError } from "../../errors";
-import { hex, Prng } from "./prng";
+import { hex, Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export type TlbPolicy = "LRU" | "FIFO" | "OPT";

@@ -15,7 +15,7 @@
  * entries into the VMM.
  */
 import { CAUSE } from "../../machine/isa";
-import { hex, Prng } from "./prng";
+import { hex, Prng } from "../../prng";
 import { checkSeed, type Problem } from "./problem";
 
 export interface TrapEvent {

@@ -23,7 +23,7 @@
 import { COSTS } from "../../machine/costs";
 import { PAGE_SIZE } from "../../machine/isa";
 import { PhysicalMemory } from "../../machine/memory";
-import { Prng } from "../../courseware/problems/prng";
+import { Prng } from "../../prng";
 import { GuestPageMap, PAGE_STATE, type PageStateName } from "./guest-pages";
 import { HostSwap, PAGE_IO_CYCLES } from "./host-swap";
 import { MachineFrames } from "./machine-frames";

@@ -4,7 +4,7 @@
  * chapter's claim cells and the benchmark get the same numbers.
  */
 import { PAGE_SIZE } from "../../machine/isa";
-import { Prng } from "../../courseware/problems/prng";
+import { Prng } from "../../prng";
 import { GuestOs } from "./guest-os";
 import { OvercommitHost, type HostMemorySample, type TraceEvent } from "./host-memory";
 

@@ -1,6 +1,7 @@
 /**
- * The problem generators' own random numbers: mulberry32 (Tommy Ettinger's
- * 32-bit generator, public domain), so a seed gives the same problem on
+ * Seeded random numbers for the problem generators and the overcommit
+ * scenarios: mulberry32 (Tommy Ettinger's 32-bit generator, public
+ * domain), so a seed gives the same problem or run on
  * every machine and every Node version. Math.random is never used: it is
  * unseeded and its algorithm belongs to the engine.
  *
