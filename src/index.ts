@@ -131,3 +131,4 @@ export type {
   ElfExecutable, ElfSegment, ElfLoadOptions, EngineOptions, EmulationResult, InstructionClass, StopCause, CachedBlock, Rv32TranslationStats,
   Rv32Instruction, Rv32Spec, Rv32Format, Rv32Operands,
 } from "./emulation";
+export * from "./langvm";
