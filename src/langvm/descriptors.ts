@@ -43,3 +43,14 @@ export function methodDescriptorToJava(d: string): { params: string[]; ret: stri
   const { params, ret } = splitMethodDescriptor(d);
   return { params: params.map(descriptorToJava), ret: descriptorToJava(ret) };
 }
+
+/** JVMS 4.3.2/4.3.3: whether `d` is a well-formed field (or, with `method`, method) descriptor. */
+export function isValidDescriptor(d: string, method: boolean): boolean {
+  try {
+    if (method) splitMethodDescriptor(d);
+    else if (fieldEnd(d, 0) !== d.length) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -17,6 +17,7 @@
  */
 import { ByteReader } from "./byte-reader";
 import { readAttributes, findAttribute, type Attribute, type CodeAttribute } from "./attributes";
+import { isValidDescriptor } from "../descriptors";
 import { readConstantPool, type ConstantPool } from "./constant-pool";
 
 export const ACC = {
@@ -81,6 +82,7 @@ function readMembers(r: ByteReader, pool: ConstantPool, kind: "field" | "method"
     const accessFlags = r.u2(`${kind} ${i} access_flags`);
     const name = pool.utf8(r.u2(`${kind} ${i} name_index`), `${kind} ${i} name`);
     const descriptor = pool.utf8(r.u2(`${kind} ${i} descriptor_index`), `${kind} ${name} descriptor`);
+    if (!isValidDescriptor(descriptor, kind === "method")) r.fail(`${kind} ${name}: malformed descriptor "${descriptor}" (JVMS 4.3)`, r.offset - 2);
     const attributes = readAttributes(r, pool, `${kind} ${name}${kind === "method" ? descriptor : ""}`);
     const code = findAttribute(attributes, "Code")?.code;
     list.push({ accessFlags, name, descriptor, attributes, ...(code ? { code } : {}) });
