@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ClassFormatError, javap, parseClassFile } from "../../src/langvm";
+import { ClassFormatError, decodeCode, javap, parseClassFile } from "../../src/langvm";
 import { compileTestPrograms } from "./javac";
 
 const compiled = compileTestPrograms();
@@ -70,5 +70,28 @@ describe("the class-file parser (JVMS 17 chapter 4)", () => {
       if (parseOrReject(b) !== "ok") rejected++;
     }
     expect(rejected).toBeGreaterThan(500);
+  });
+});
+
+describe("decoding code (JVMS 17 chapter 6)", () => {
+  it("names the file offset of an unknown opcode inside a method", () => {
+    const cf = parseClassFile(bytesOf("Wide.class"), "Wide.class");
+    const main = cf.methods.find((m) => m.name === "main")!.code!;
+    const b = bytesOf("Wide.class").slice();
+    b[main.codeOffset + 1] = 0xfe; // impdep1 is reserved (JVMS 6.2) and not in our table
+    expect(() => javap(parseClassFile(b, "Wide.class"))).toThrow(
+      `Wide.class (class Wide): ClassFormatError at byte ${main.codeOffset + 1}: code: unknown opcode 0xfe at pc 1`,
+    );
+  });
+
+  it("decodes tableswitch and lookupswitch with their padding, keys and targets", () => {
+    const cf = parseClassFile(bytesOf("Shapes.class"), "Shapes.class");
+    const classify = cf.methods.find((m) => m.name === "classify")!.code!;
+    const ins = decodeCode(classify.code, "Shapes.class", "Shapes", classify.codeOffset);
+    const sw = ins.find((i) => i.info.mnemonic === "tableswitch")!;
+    expect(sw.pc).toBe(1);
+    expect(sw.length).toBe(1 + 2 + 12 + 3 * 4);
+    expect(sw.switchTable!.keys).toEqual([1, 2, 3]);
+    expect(sw.switchTable!.offsets.map((o) => o + sw.pc)).toEqual([28, 31, 34]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileTestPrograms } from "./javac";
@@ -24,4 +24,28 @@ describe("vmlab javap against the JDK's javap -c", () => {
       expect(ours.stdout).toBe(real.stdout);
     });
   }
+});
+
+describe("vmlab javap on bad input", () => {
+  it("accepts javap's -c spelling", () => {
+    const file = join(compiled.dir, "Wide.class");
+    const ours = spawnSync(process.execPath, [BIN, "javap", "-c", file], { encoding: "utf8" });
+    expect(ours.status).toBe(0);
+    expect(ours.stdout).toContain("public static int many(int);");
+  });
+
+  it("reports a malformed class file in one line, naming file, offset and reason, with exit status 2", () => {
+    const file = join(compiled.dir, "Truncated.class");
+    writeFileSync(file, readFileSync(join(compiled.dir, "Wide.class")).subarray(0, 9));
+    const ours = spawnSync(process.execPath, [BIN, "javap", file], { encoding: "utf8" });
+    expect(ours.status).toBe(2);
+    expect(ours.stdout).toBe("");
+    expect(ours.stderr).toBe(`vmlab: ${file}: ClassFormatError at byte 8: truncated: constant_pool_count needs 2 bytes, 1 left\n`);
+  });
+
+  it("says which file it cannot read", () => {
+    const ours = spawnSync(process.execPath, [BIN, "javap", join(compiled.dir, "Missing.class")], { encoding: "utf8" });
+    expect(ours.status).toBe(2);
+    expect(ours.stderr).toMatch(/^vmlab: cannot read .*Missing\.class: ENOENT\n$/);
+  });
 });
