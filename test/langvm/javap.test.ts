@@ -10,7 +10,7 @@ afterAll(() => rmSync(compiled.dir, { recursive: true, force: true }));
 
 describe("vmlab javap against the JDK's javap -c", () => {
   it("compiled several classes, nested ones included", () => {
-    expect(compiled.classes).toEqual(expect.arrayContaining(["Shapes.class", "Shapes$Square.class", "Shapes$Shape.class", "Wide.class", "ManyLocals.class"]));
+    expect(compiled.classes).toEqual(expect.arrayContaining(["Shapes.class", "Shapes$Square.class", "Shapes$Shape.class", "Wide.class", "ManyLocals.class", "Kinds.class", "Greeter.class", "Loud.class", "Animal.class"]));
   });
 
   for (const cls of compiled.classes) {
