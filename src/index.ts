@@ -170,3 +170,6 @@ export type {
 // I/O virtualization: Xen's shared rings (io/ring.h), blkif, grant tables,
 // event channels, and the split block driver (blkfront / blkback).
 export * from "./io";
+
+// Language virtual machines: class files and javap (src/langvm).
+export * from "./langvm";

@@ -22,6 +22,7 @@ import { register as fsImage } from "./fs";
 import { register as diskImage } from "./image";
 import { register as resume } from "./resume";
 import { register as host } from "./host";
+import { register as javap } from "./javap";
 
 export type Register = (program: Command) => void;
 
@@ -45,4 +46,5 @@ export const COMMANDS: readonly Register[] = [
   diskImage,
   resume,
   host,
+  javap,
 ];
