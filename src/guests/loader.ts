@@ -234,6 +234,11 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/swap.s",
     "kernel/file.s",
     "kernel/exec.s",
+    // Namespaces last, all in .data: nothing assembled before them moves.
+    "kernel/ns-syscall.s",
+    "kernel/ns-pid.s",
+    "kernel/ns-uts.s",
+    "kernel/ns-user.s",
   ];
 }
 
