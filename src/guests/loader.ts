@@ -239,6 +239,7 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/ns-pid.s",
     "kernel/ns-uts.s",
     "kernel/ns-user.s",
+    "kernel/ns-cgroup.s",
   ];
 }
 

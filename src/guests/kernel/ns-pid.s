@@ -124,8 +124,9 @@ ns_pid_alloc_out:
 
 # ns_fork(): fork (syscall.s sys_fork), the child in the namespaces of its
 # parent's record, born in the parent's CHILDNS with the next pid there
-# (its init if it is the first). Returns the child's pid as the parent
-# sees it, or -1 (also when CHILDNS's init has died).
+# (its init if it is the first), in its parent's resource group. Returns
+# the child's pid as the parent sees it, or -1 (also when CHILDNS's init
+# has died, or the group's pids.max is reached).
 ns_fork:
         push ra
         push s1
@@ -134,11 +135,14 @@ ns_fork:
         call ns_proc_record
         mv   s2, a0                 # s2 = the parent's record
         lw   t0, NSP_CHILDNS(s2)
-        beqz t0, ns_fork_go
+        beqz t0, ns_fork_group
         lw   t0, PIDNS_INIT(t0)
         li   t1, -1
         beq  t0, t1, ns_fork_bad
-ns_fork_go:
+ns_fork_group:
+        mv   a0, s2
+        call ns_cgroup_may_fork     # its group's pids.max (ns-cgroup.s)
+        beqz a0, ns_fork_bad
         call sys_fork
         blt  a0, zero, ns_fork_out
         push a0                     # the child's real pid

@@ -22,7 +22,9 @@
 #       namespace (unshare(2))
 #  23 sethostname(buf, len) -> 0 or -1   24 gethostname(buf, len) -> length
 #  25 getuid() -> uid in its user namespace   26 setuid(uid) -> 0 or -1
-#  27..40: -1 (reserved for containers)
+#  27 cg_create  28 cg_attach  29 cg_set  30 cg_get: resource groups
+#       (ns-cgroup.s)
+#  31..40: -1 (reserved for containers)
 #
 # Zero cost until used (Linux's static keys patch a branch in when a
 # feature is first enabled): the first clone, unshare or setuid writes the
@@ -39,7 +41,7 @@
 #   +16 USERNS   its user namespace's number (0: the root one)
 #   +20 UID      its uid inside USERNS
 #   +24 OUTUID   that uid as the root user namespace sees it
-#   +28 (reserved)
+#   +28 CGROUP   its resource group (0: the root group; ns-cgroup.s)
 
         .equ CLONE_NEWNS,     0x00020000    # clone(2)'s flag values (linux/sched.h)
         .equ CLONE_NEWUTS,    0x04000000
@@ -59,6 +61,7 @@
         .equ NSP_USERNS,      16
         .equ NSP_UID,         20
         .equ NSP_OUTUID,      24
+        .equ NSP_CGROUP,      28
         .equ NSP_SIZE,        32            # PROC_SIZE / 4: a slot's offset >> 2
 
         .equ SYSCALLS_EXIT,   1 * 4         # syscalls[]'s entries the namespaces
@@ -186,7 +189,11 @@ ns_syscalls:                        # 21..40
         .word ns_gethostname        # 24
         .word ns_getuid             # 25 (ns-user.s)
         .word ns_setuid             # 26
-        .word sys_none, sys_none, sys_none, sys_none, sys_none   # 27..31
+        .word ns_cg_create          # 27 (ns-cgroup.s)
+        .word ns_cg_attach          # 28
+        .word ns_cg_set             # 29
+        .word ns_cg_get             # 30
+        .word sys_none              # 31
         .word sys_none, sys_none, sys_none, sys_none, sys_none   # 32..36
         .word sys_none, sys_none, sys_none, sys_none             # 37..40
 

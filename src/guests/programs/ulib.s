@@ -34,6 +34,12 @@
         .equ SYS_GETHOSTNAME, 24        # gethostname(buf, len) -> length
         .equ SYS_GETUID, 25             # getuid() -> uid in its user namespace
         .equ SYS_SETUID, 26             # setuid(uid)
+        .equ SYS_CG_CREATE, 27          # cg_create() -> group (resource groups)
+        .equ SYS_CG_ATTACH, 28          # cg_attach(group, pid)
+        .equ SYS_CG_SET, 29             # cg_set(group, key, value)
+        .equ SYS_CG_GET, 30             # cg_get(group, key) -> value
+        .equ CG_PIDS_MAX, 1             # the keys
+        .equ CG_PIDS_CURRENT, 2
 # clone's and unshare's flags, Linux's values (linux/sched.h):
         .equ CLONE_NEWUTS,  0x04000000
         .equ CLONE_NEWUSER, 0x10000000
