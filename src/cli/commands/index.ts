@@ -22,6 +22,7 @@ import { register as fsImage } from "./fs";
 import { register as diskImage } from "./image";
 import { register as resume } from "./resume";
 import { register as host } from "./host";
+import { register as container } from "./container";
 
 export type Register = (program: Command) => void;
 
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Register[] = [
   build,
   asm,
   boot,
+  container,
   emulate,
   bench,
   exportHandouts,
