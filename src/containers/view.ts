@@ -47,7 +47,11 @@ export interface NamespaceEntry {
   readonly pidNamespace: number;
   /** Its pid as processes in its own pid namespace see it. */
   readonly pidInside: number;
-  /** The hostname of its uts namespace. */
+  /**
+   * The hostname of its uts namespace. For a process that has exited this
+   * is the record's name now: the kernel reuses a uts record once no live
+   * process is in it.
+   */
   readonly hostname: string;
   /** Its user namespace: 0 for the root one, else the kernel's number for it. */
   readonly userNamespace: number;
