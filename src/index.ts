@@ -33,6 +33,8 @@ export { Disk, DISK_BASE, DISK_REG, DISK_COMMAND, DISK_STATUS, SECTOR_SIZE } fro
 export { Nic, NIC_BASE, NIC_REG, NIC_STATUS } from "./machine/devices/nic";
 // Guest software: the toy32 kernel, its user programs and the loader (src/guests).
 export * from "./guests";
+// Containers: what each process sees of its namespaces, resource groups (src/containers).
+export * from "./containers";
 // The toy32 file system on the host: mkfs, the reader, the checker (src/guests/fs).
 export { FsImage, FsImageError, buildImage, checkImage, decodeExecutable, executableFromSource, mkfs, MAX_FILE_BYTES } from "./guests/fs";
 export type { DirectoryEntry, FsDirectory, FsNode, InodeStat, MkfsOptions } from "./guests/fs";

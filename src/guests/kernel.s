@@ -39,6 +39,8 @@
 #   kernel/fs.s            the file system: inodes, directories, paths
 #   kernel/file.s          open files, descriptors, their system calls
 #   kernel/exec.s          exec: a program from the file system
+#   kernel/ns-*.s          namespaces: pid, uts, user (assembled last, in
+#                          .data, so that nothing above them moves)
 #
 # Physical memory, as the loader (src/guests/loader.ts) lays it out:
 #
@@ -149,6 +151,8 @@
 #       the file system's (kernel/file.s says what each takes and returns)
 #  19 exec(path, argv): a program from the file system (kernel/exec.s)
 #  20 bootexec(n): exec for entry n of the boot table (exec.s sys_bootexec)
+#  21..40: namespaces (kernel/ns-syscall.s lists them): clone, unshare,
+#       sethostname, gethostname, getuid, setuid
 #
 # A process that traps for any other reason (a page fault, an illegal or
 # privileged instruction, a misaligned access, a division by zero, brk) is

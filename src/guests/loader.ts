@@ -169,6 +169,12 @@ export interface KernelImageOptions {
   readonly timerInterval?: number;
   /** Bytes of physical memory the kernel may use (a multiple of 4 KiB). */
   readonly memoryBytes?: number;
+  /**
+   * Without init: how many of the programs, the first ones, start as boot
+   * processes (default all); the others run only when a process bootexecs
+   * them (src/containers: each container's program, started inside it).
+   */
+  readonly startedAtBoot?: number;
 }
 
 /** Where one program went and what it is. */
@@ -234,6 +240,12 @@ export function kernelFiles(platform: KernelPlatform = "native"): string[] {
     "kernel/swap.s",
     "kernel/file.s",
     "kernel/exec.s",
+    // Namespaces last, all in .data: nothing assembled before them moves.
+    "kernel/ns-syscall.s",
+    "kernel/ns-pid.s",
+    "kernel/ns-uts.s",
+    "kernel/ns-user.s",
+    "kernel/ns-cgroup.s",
   ];
 }
 
@@ -463,13 +475,15 @@ export function buildKernelImage(options: KernelImageOptions): KernelImage {
     programs.push({ name, pid, physical: next, length, entry: program.entry, symbols: program.symbols });
     next = roundUp(next + length, PAGE_SIZE);
   }
+  const started = init ? 1 : Math.max(1, Math.min(options.startedAtBoot ?? programs.length, programs.length));
+  for (const [i, p] of programs.entries()) if (i >= started) programs[i] = { ...p, pid: 0 };
   const freeStart = next;
   if (freeStart + 16 * PAGE_SIZE > memoryBytes) {
     throw new UserError(`the programs need more than the kernel's ${memoryBytes} bytes of memory`, "give it more memory: `vmlab boot --memory BYTES`, or memoryBytes from code");
   }
   const image = new Uint8Array(freeStart);
   image.set(kernel.image, 0);
-  writeBootTable(image, { count: programs.length, timerInterval, memoryBytes, freeStart, init });
+  writeBootTable(image, { count: programs.length, started, timerInterval, memoryBytes, freeStart, init });
   for (const [i, p] of programs.entries()) {
     image.set(assembled[i].program.image, p.physical);
     writeEntry(image, i, p);
@@ -494,6 +508,8 @@ function checkOptions(options: KernelImageOptions, init: boolean, timerInterval:
 
 interface BootHeader {
   count: number;
+  /** Entries the kernel starts as boot processes (BT_PROCS). */
+  started: number;
   timerInterval: number;
   memoryBytes: number;
   freeStart: number;
@@ -509,7 +525,7 @@ function writeBootTable(image: Uint8Array, h: BootHeader): void {
   view.setUint32(at + BOOT_LAYOUT.BT_MEM_TOP, h.memoryBytes, true);
   view.setUint32(at + BOOT_LAYOUT.BT_FREE, h.freeStart, true);
   view.setUint32(at + BOOT_LAYOUT.BT_INIT, h.init ? 1 : 0, true);
-  view.setUint32(at + BOOT_LAYOUT.BT_PROCS, h.init ? 1 : h.count, true);
+  view.setUint32(at + BOOT_LAYOUT.BT_PROCS, h.started, true);
 }
 
 function writeEntry(image: Uint8Array, i: number, p: LoadedProgram): void {

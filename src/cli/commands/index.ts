@@ -23,6 +23,7 @@ import { register as diskImage } from "./image";
 import { register as resume } from "./resume";
 import { register as host } from "./host";
 import { register as javap } from "./javap";
+import { register as container } from "./container";
 
 export type Register = (program: Command) => void;
 
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Register[] = [
   build,
   asm,
   boot,
+  container,
   emulate,
   bench,
   exportHandouts,

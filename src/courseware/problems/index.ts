@@ -14,6 +14,7 @@ import { creditProblem } from "./credit";
 import { ringProblem } from "./ring";
 import { sharingProblem } from "./sharing";
 import { balloonProblem } from "./balloon";
+import { namespacesProblem } from "./namespaces";
 
 export interface ProblemOptions {
   count?: number;
@@ -64,6 +65,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "memory overcommit: each VM's balloon by min-funding revocation with the idle memory tax",
     make: (seed) => balloonProblem(seed),
   },
+  namespaces: {
+    description: "a tree of clone calls with CLONE_NEWPID and CLONE_NEWUTS: the pid and hostname each process sees",
+    make: (seed) => namespacesProblem(seed),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -84,3 +89,4 @@ export { ringProblem, simulateRing, RING_PROBLEM_SLOTS, type RingData, type Ring
 export { sharingProblem, framesAfterSharing, type SharingData, type SharingAnswers } from "./sharing";
 export { balloonProblem, type BalloonData, type BalloonAnswers, type BalloonVm } from "./balloon";
 export { Prng } from "../../prng";
+export { namespaceAnswers, namespacesProblem, type NamespaceAnswer, type NamespaceData, type NamespaceNode } from "./namespaces";

@@ -135,9 +135,9 @@ trap_syscall_killed:
         li   a1, -1
         call proc_exit
         j    schedule
-trap_syscall_bad:
-        li   a0, -1
-        j    trap_syscall_return
+trap_syscall_bad:                   # a number past syscalls[]: the
+        j    ns_syscall             # namespaces' (ns-syscall.s), or -1
+        j    trap_syscall_return    # (not reached: keeps the size it had)
 
 # trap_kill: the process faulted: report it, kill it, run another. A
 # memory fault (CAUSE 5..8) names the address it touched (BADVA), any

@@ -27,6 +27,23 @@
         .equ SYS_CHDIR,  18
         .equ SYS_EXEC,   19
         .equ SYS_BOOTEXEC, 20           # init's (src/guests/init.s)
+# Namespaces (src/guests/kernel/ns-syscall.s), 21..40 (reserved for containers):
+        .equ SYS_CLONE,  21             # clone(flags): fork into new namespaces
+        .equ SYS_UNSHARE, 22            # unshare(flags)
+        .equ SYS_SETHOSTNAME, 23        # sethostname(buf, len)
+        .equ SYS_GETHOSTNAME, 24        # gethostname(buf, len) -> length
+        .equ SYS_GETUID, 25             # getuid() -> uid in its user namespace
+        .equ SYS_SETUID, 26             # setuid(uid)
+        .equ SYS_CG_CREATE, 27          # cg_create() -> group (resource groups)
+        .equ SYS_CG_ATTACH, 28          # cg_attach(group, pid)
+        .equ SYS_CG_SET, 29             # cg_set(group, key, value)
+        .equ SYS_CG_GET, 30             # cg_get(group, key) -> value
+        .equ CG_PIDS_MAX, 1             # the keys
+        .equ CG_PIDS_CURRENT, 2
+# clone's and unshare's flags, Linux's values (linux/sched.h):
+        .equ CLONE_NEWUTS,  0x04000000
+        .equ CLONE_NEWUSER, 0x10000000
+        .equ CLONE_NEWPID,  0x20000000
 # open's flags (xv6's): one of O_RDONLY 0, O_WRONLY 1, O_RDWR 2, with
 # O_CREATE 0x200 (make the file if missing) and O_TRUNC 0x400 (empty it).
 
