@@ -11,6 +11,7 @@ import { tlbProblem, type TlbPolicy } from "./tlb";
 import { trapProblem } from "./trap";
 import { migrationProblem } from "./migration";
 import { creditProblem } from "./credit";
+import { riscvProblem } from "./riscv";
 
 export interface ProblemOptions {
   count?: number;
@@ -49,6 +50,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "Xen's credit scheduler: each CPU-bound VM's share from weights, caps and VCPUs",
     make: (seed) => creditProblem(seed),
   },
+  riscv: {
+    description: "RV32I words by hand: their fields, the instructions, the basic block they make and its exits",
+    make: (seed, o) => riscvProblem(seed, { count: o.count }),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -65,4 +70,5 @@ export { trapProblem, type TrapData, type TrapAnswers, type TrapEvent } from "./
 export { tlbProblem, simulateTlb, TLB_POLICIES, type TlbPolicy, type TlbData, type TlbAnswers, type TlbStep } from "./tlb";
 export { migrationProblem, type MigrationData } from "./migration";
 export { creditProblem, type CreditData, type CreditAnswers } from "./credit";
+export { riscvProblem, decodeByHand, type RiscvData, type RiscvAnswers, type Rv32Decoded, type Rv32Fields } from "./riscv";
 export { Prng } from "./prng";
