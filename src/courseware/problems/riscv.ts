@@ -3,9 +3,9 @@
  * its "Base Instruction Formats" figure): a short run of instruction words
  * at a pc, each to be split into its fields and read as an instruction,
  * and then the basic block they make, the unit a translator translates
- * (Bellard 2005, 2.2: "translation blocks", each ended by a jump or a
- * branch, or any instruction that changes the pc in a way the translator
- * cannot know at translation time).
+ * (Bellard 2005, "QEMU, a fast and portable dynamic translator": a
+ * translation block runs up to the next jump or branch, the first
+ * instruction whose successor the translator cannot take for granted).
  *
  *   31      25 24  20 19  15 14  12 11   7 6      0
  *   | funct7  |  rs2 |  rs1 |funct3|  rd  | opcode |   the raw fields, read the
