@@ -25,6 +25,15 @@ const shipped = (name: string): ElfExecutable => {
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString("utf8");
 
 describe("the translator", () => {
+  it("counts each cached block's runs, whose sum over the blocks' lengths is every instruction run", () => {
+    const t = new Translator(shipped("sort"));
+    const r = t.run();
+    const blocks = t.cachedBlocks();
+    expect(blocks.reduce((sum, b) => sum + t.runs(b) * b.block.length, 0)).toBe(r.guestInstructions);
+    expect(Math.max(...blocks.map((b) => t.runs(b)))).toBeGreaterThan(1000);
+    const other = new Translator(shipped("sort"));
+    expect(other.runs(blocks[0])).toBe(0);
+  });
   it("keeps the ten registers the code names most in toy32 registers, and spills the rest", () => {
     const uses = registerUses(shipped("fib"));
     const map = allocateRegisters(uses);

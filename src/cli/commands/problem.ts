@@ -34,7 +34,8 @@ export function register(program: Command): void {
     .option("--list", "list the kinds of problems")
     .action((kind: string | undefined, opts: Options & { list?: boolean }) => {
       if (opts.list || kind === undefined) {
-        for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(8)} ${g.description}\n`);
+        const width = Math.max(...Object.keys(PROBLEM_KINDS).map((name) => name.length));
+        for (const [name, g] of Object.entries(PROBLEM_KINDS)) process.stdout.write(`${name.padEnd(width)} ${g.description}\n`);
         return;
       }
       const seed = parseNumber("--seed", opts.seed, { min: 0, max: 0xffff_ffff, integer: true });

@@ -15,6 +15,7 @@ import { ringProblem } from "./ring";
 import { sharingProblem } from "./sharing";
 import { balloonProblem } from "./balloon";
 import { namespacesProblem } from "./namespaces";
+import { riscvProblem } from "./riscv";
 
 export interface ProblemOptions {
   count?: number;
@@ -69,6 +70,10 @@ export const PROBLEM_KINDS: Readonly<Record<string, Generator>> = {
     description: "a tree of clone calls with CLONE_NEWPID and CLONE_NEWUTS: the pid and hostname each process sees",
     make: (seed) => namespacesProblem(seed),
   },
+  riscv: {
+    description: "RV32I words by hand: their fields, the instructions, the basic block they make and its exits",
+    make: (seed, o) => riscvProblem(seed, { count: o.count }),
+  },
 };
 
 /** The problem of `kind` for `seed`: the same on every machine. */
@@ -90,3 +95,4 @@ export { sharingProblem, framesAfterSharing, type SharingData, type SharingAnswe
 export { balloonProblem, type BalloonData, type BalloonAnswers, type BalloonVm } from "./balloon";
 export { Prng } from "../../prng";
 export { namespaceAnswers, namespacesProblem, type NamespaceAnswer, type NamespaceData, type NamespaceNode } from "./namespaces";
+export { riscvProblem, decodeByHand, type RiscvData, type RiscvAnswers, type Rv32Decoded, type Rv32Fields } from "./riscv";

@@ -141,6 +141,11 @@ export class Translator {
     return [...this.blocks.values()].sort((a, b) => a.block.pc - b.block.pc);
   }
 
+  /** How many times `cached`'s toy32 code has run (its counter, below GUEST_BASE), since the last flush. */
+  runs(cached: CachedBlock): number {
+    return this.blocks.get(cached.block.pc) === cached ? this.machine.readWord(GUEST_BASE - 4 * (cached.slot + 1)) : 0;
+  }
+
   /** Guest register xN: in its toy32 register while blocks run, in REGS after an ecall or for a spilled one. */
   register(n: number): number {
     if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`RV32I has registers x0..x31, not x${n}`);
