@@ -46,6 +46,7 @@ export function recordRunTimes(seconds: ReadonlyMap<string, number>): void {
     const key = path.resolve(file);
     times[key] = key in times ? (times[key] + s) / 2 : s;
   }
+  for (const key of Object.keys(times)) if (!fs.existsSync(key)) delete times[key]; // notebooks since deleted (a test's, a temporary copy)
   writeCacheFile(path.join(cacheDir(), FILE), JSON.stringify(times, null, 1) + "\n");
 }
 

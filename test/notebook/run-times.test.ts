@@ -55,18 +55,36 @@ describe("longestFirst", () => {
 });
 
 describe("the recorded times", () => {
+  /** Notebook files in the cache folder (the times of files that do not exist are forgotten). */
+  const files = (...names: string[]): string[] =>
+    names.map((n) => {
+      const f = path.join(cache, `${n}.ipynb`);
+      fs.writeFileSync(f, "{}");
+      return f;
+    });
+
   it("average the last estimate with each new run, as CTest's COST does", () => {
-    recordRunTimes(new Map([["/nb/a.ipynb", 10]]));
-    expect(readRunTimes()).toEqual({ "/nb/a.ipynb": 10 });
-    recordRunTimes(new Map([["/nb/a.ipynb", 20], ["/nb/b.ipynb", 4]]));
-    expect(readRunTimes()).toEqual({ "/nb/a.ipynb": 15, "/nb/b.ipynb": 4 });
+    const [a, b] = files("a", "b");
+    recordRunTimes(new Map([[a, 10]]));
+    expect(readRunTimes()).toEqual({ [a]: 10 });
+    recordRunTimes(new Map([[a, 20], [b, 4]]));
+    expect(readRunTimes()).toEqual({ [a]: 15, [b]: 4 });
+  });
+
+  it("forget notebooks that no longer exist, so the file does not grow with every temporary copy", () => {
+    const [kept, gone] = files("kept", "gone");
+    recordRunTimes(new Map([[kept, 3], [gone, 4]]));
+    fs.rmSync(gone);
+    recordRunTimes(new Map([[kept, 5]]));
+    expect(readRunTimes()).toEqual({ [kept]: 4 });
   });
 
   it("a broken file is ignored and replaced, not an error", () => {
-    fs.writeFileSync(path.join(cache, "run-times.json"), '{"/nb/a.ipynb": "soon", "/nb/b.ipynb": -1, ');
+    const [a] = files("a");
+    fs.writeFileSync(path.join(cache, "run-times.json"), `{${JSON.stringify(a)}: "soon", "/nb/b.ipynb": -1, `);
     expect(readRunTimes()).toEqual({});
-    recordRunTimes(new Map([["/nb/a.ipynb", 2]]));
-    expect(readRunTimes()).toEqual({ "/nb/a.ipynb": 2 });
+    recordRunTimes(new Map([[a, 2]]));
+    expect(readRunTimes()).toEqual({ [a]: 2 });
   });
 });
 
