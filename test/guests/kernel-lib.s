@@ -34,6 +34,30 @@ report_ok_print:
         pop  ra
         ret
 
+# say: a0 = a label, a1 = a number: report with its arguments the other
+# way round (the label first, as it reads).
+say:
+        mv   t0, a0
+        mv   a0, a1
+        mv   a1, t0
+        j    report
+
+# say_refused: prints the string a0, then "refused" if a1 = -1 (a call the
+# kernel refused), else "allowed", and a newline.
+say_refused:
+        push ra
+        push a1
+        call print
+        pop  a1
+        la   a0, klib_refused
+        li   t0, -1
+        beq  a1, t0, say_refused_print
+        la   a0, klib_allowed
+say_refused_print:
+        call print
+        pop  ra
+        ret
+
 # newline: prints "\n".
 newline:
         push ra
@@ -46,3 +70,5 @@ newline:
 klib_ok:        .asciz "ok\n"
 klib_wrong:     .asciz "WRONG\n"
 klib_nl:        .asciz "\n"
+klib_refused:   .asciz "refused\n"
+klib_allowed:   .asciz "allowed\n"

@@ -121,21 +121,6 @@ spin:
         call yield
         j    spin
 
-# say_refused: prints the string a0 and "refused" if a1 = -1, else "allowed".
-say_refused:
-        push ra
-        push a1
-        call print
-        pop  a1
-        la   a0, s_refused
-        li   t0, -1
-        beq  a1, t0, say_refused_print
-        la   a0, s_allowed
-say_refused_print:
-        call print
-        pop  ra
-        ret
-
         .data
 s_group:    .asciz "group "
 s_max:      .asciz ", pids.max "
@@ -148,5 +133,3 @@ s_make:     .asciz "make a group: "
 s_reaped:   .asciz "the host reaped the container, status "
 s_yes:      .asciz "outside the group fork works: yes\n"
 s_no:       .asciz "outside the group fork works: NO\n"
-s_refused:  .asciz "refused\n"
-s_allowed:  .asciz "allowed\n"

@@ -91,33 +91,6 @@ spin:
         call yield
         j    spin
 
-# say_refused: prints the string a0 and "refused" if a1 = -1, else "allowed".
-say_refused:
-        push ra
-        push a1
-        call print
-        pop  a1
-        la   a0, s_refused
-        li   t0, -1
-        beq  a1, t0, say_refused_print
-        la   a0, s_allowed
-say_refused_print:
-        call print
-        pop  ra
-        ret
-
-# say: prints the string a0, the number a1 and a newline.
-say:
-        push ra
-        push a1
-        call print
-        pop  a0
-        call print_dec
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 s_net:      .asciz "unshare(NEWNET): "
 s_zero:     .asciz "unshare(0): "
@@ -128,6 +101,4 @@ s_reaped:   .asciz "the host reaped the container's init, status "
 s_minus:    .asciz "-"
 s_none:     .asciz "the host has no child left\n"
 s_wrong:    .asciz "the host: WRONG, a child left\n"
-s_refused:  .asciz "refused\n"
-s_allowed:  .asciz "allowed\n"
 s_nl:       .asciz "\n"

@@ -107,30 +107,6 @@ wait_report:
         pop  ra
         ret
 
-# say_refused: prints the string a0 and "refused" if a1 = -1, else "allowed".
-say_refused:
-        push ra
-        push a1
-        call print
-        pop  a1
-        la   a0, s_refused
-        li   t0, -1
-        beq  a1, t0, say_refused_print
-        la   a0, s_allowed
-say_refused_print:
-        call print
-        pop  ra
-        ret
-
-# say: prints the string a0, the number a1 and a newline.
-say:
-        push ra
-        call print_str_dec
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
 # print_str_dec: prints the string a0 then the number a1.
 print_str_dec:
         push ra
@@ -148,8 +124,6 @@ s_child:        .asciz "child inside sees pid "
 s_grand:        .asciz "grandchild inside sees pid "
 s_kill_init:    .asciz "kill of pid 1 from inside: "
 s_kill_out:     .asciz "kill of real pid 4 from inside: "
-s_refused:      .asciz "refused\n"
-s_allowed:      .asciz "allowed\n"
 s_reaped:       .asciz "init reaped "
 s_status:       .asciz " with status "
 s_none:         .asciz "init: no child left\n"

@@ -142,33 +142,6 @@ show_hostname:
         pop  ra
         ret
 
-# say_refused: prints the string a0 and "refused" if a1 = -1, else "allowed".
-say_refused:
-        push ra
-        push a1
-        call print
-        pop  a1
-        la   a0, s_refused
-        li   t0, -1
-        beq  a1, t0, say_refused_print
-        la   a0, s_allowed
-say_refused_print:
-        call print
-        pop  ra
-        ret
-
-# say: prints the string a0, the number a1 and a newline.
-say:
-        push ra
-        push a1
-        call print
-        pop  a0
-        call print_dec
-        la   a0, s_nl
-        call print
-        pop  ra
-        ret
-
         .data
 s_host:             .asciz "host hostname: "
 s_container:        .asciz "container hostname: "
@@ -183,8 +156,6 @@ s_rootless_uts:     .asciz "root inside with its own uts namespace: "
 s_small:            .asciz "a buffer too small for the name: "
 s_kernel:           .asciz "a hostname at a kernel address: "
 s_long:             .asciz "a hostname of 16 bytes: "
-s_refused:          .asciz "refused\n"
-s_allowed:          .asciz "allowed\n"
 s_nl:               .asciz "\n"
 name_web:           .ascii "web1"
 name_db:            .ascii "db1"
